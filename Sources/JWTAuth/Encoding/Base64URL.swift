@@ -1,0 +1,98 @@
+/// Unpadded base64url (RFC 4648 §5), as JWS uses it, decoded strictly: no padding, no `+` or `/`,
+/// no whitespace, and no non-zero trailing bits, so that every byte string has exactly one encoding.
+public enum Base64URL {
+    private static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    private static let decodeTable: [UInt8] = {
+        var table = [UInt8](repeating: 0xFF, count: 256)
+        for (index, character) in alphabet.enumerated() { table[Int(character)] = UInt8(index) }
+        return table
+    }()
+
+    /// Encodes bytes without padding.
+    public static func encode(_ bytes: some Collection<UInt8>) -> String {
+        var output = [UInt8]()
+        encode(bytes, into: &output)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Appends the encoding of `bytes` to `output`.
+    public static func encode(_ bytes: some Collection<UInt8>, into output: inout [UInt8]) {
+        output.reserveCapacity(output.count + (bytes.count * 4 + 2) / 3)
+        alphabet.withUnsafeBufferPointer { table in
+            var iterator = bytes.makeIterator()
+            while let b0 = iterator.next() {
+                let b1 = iterator.next()
+                let b2 = iterator.next()
+                output.append(table[Int(b0 >> 2)])
+                output.append(table[Int((b0 & 0x03) << 4 | (b1 ?? 0) >> 4)])
+                guard let b1 else { return }
+                output.append(table[Int((b1 & 0x0F) << 2 | (b2 ?? 0) >> 6)])
+                guard let b2 else { return }
+                output.append(table[Int(b2 & 0x3F)])
+            }
+        }
+    }
+
+    /// Decodes canonical unpadded base64url, or returns nil.
+    public static func decode(_ string: some StringProtocol) -> [UInt8]? {
+        var utf8 = string.utf8
+        if let result = utf8.withContiguousStorageIfAvailable({ decode(UnsafeRawBufferPointer($0)) }) { return result }
+        utf8 = string.utf8
+        return decode(Array(utf8))
+    }
+
+    /// Decodes canonical unpadded base64url, or returns nil.
+    public static func decode(_ bytes: [UInt8]) -> [UInt8]? {
+        bytes.withUnsafeBytes { decode($0) }
+    }
+
+    /// Decodes canonical unpadded base64url, or returns nil.
+    public static func decode(_ input: UnsafeRawBufferPointer) -> [UInt8]? {
+        let count = input.count
+        if count % 4 == 1 { return nil }
+        let outputCount = count / 4 * 3 + (count % 4 == 0 ? 0 : count % 4 - 1)
+        return decodeTable.withUnsafeBufferPointer { table -> [UInt8]? in
+            var failed = false
+            let output = [UInt8](unsafeUninitializedCapacity: outputCount) { buffer, initialized in
+                var inputIndex = 0
+                var outputIndex = 0
+                var invalid: UInt8 = 0
+                while inputIndex + 4 <= count {
+                    let a = table[Int(input[inputIndex])]
+                    let b = table[Int(input[inputIndex + 1])]
+                    let c = table[Int(input[inputIndex + 2])]
+                    let d = table[Int(input[inputIndex + 3])]
+                    invalid |= a | b | c | d
+                    let value = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                    buffer[outputIndex] = UInt8(truncatingIfNeeded: value >> 16)
+                    buffer[outputIndex + 1] = UInt8(truncatingIfNeeded: value >> 8)
+                    buffer[outputIndex + 2] = UInt8(truncatingIfNeeded: value)
+                    inputIndex += 4
+                    outputIndex += 3
+                }
+                let remaining = count - inputIndex
+                if remaining >= 2 {
+                    let a = table[Int(input[inputIndex])]
+                    let b = table[Int(input[inputIndex + 1])]
+                    invalid |= a | b
+                    buffer[outputIndex] = (a << 2) | (b >> 4)
+                    outputIndex += 1
+                    if remaining == 3 {
+                        let c = table[Int(input[inputIndex + 2])]
+                        invalid |= c
+                        buffer[outputIndex] = (b << 4) | (c >> 2)
+                        outputIndex += 1
+                        if c & 0x03 != 0 { failed = true }  // non-zero trailing bits
+                    } else if b & 0x0F != 0 {
+                        failed = true
+                    }
+                }
+                // 0xFF marks a byte outside the alphabet; valid values never set bit 6 or 7.
+                if invalid & 0xC0 != 0 { failed = true }
+                initialized = outputIndex
+            }
+            return failed ? nil : output
+        }
+    }
+}

@@ -1,0 +1,292 @@
+/// A strict RFC 8259 JSON parser for token headers and claims.
+///
+/// Rejects what a lenient parser lets through: duplicate member names, invalid UTF-8, lone
+/// surrogates, control characters in strings, leading zeros, trailing data, and nesting deeper
+/// than ``maximumDepth``.
+public struct JSONParser: Sendable {
+    /// Why a text is not accepted. The message names the fault, never the text.
+    public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// How deep arrays and objects may nest. Defaults to 32.
+    public var maximumDepth: Int
+
+    public init(maximumDepth: Int = 32) {
+        self.maximumDepth = maximumDepth
+    }
+
+    /// Parses one JSON value that spans all of `bytes`.
+    public func parse(_ bytes: some Collection<UInt8>) throws(Failure) -> JSONValue {
+        var failure: Failure? = nil
+        let contiguous = bytes.withContiguousStorageIfAvailable { buffer -> JSONValue? in
+            do throws(Failure) { return try self.parse(UnsafeRawBufferPointer(buffer)) } catch {
+                failure = error
+                return nil
+            }
+        }
+        if let failure { throw failure }
+        if let value = contiguous ?? nil { return value }
+        return try parse(Array(bytes))
+    }
+
+    /// Parses one JSON value that spans all of `buffer`.
+    public func parse(_ buffer: UnsafeRawBufferPointer) throws(Failure) -> JSONValue {
+        var reader = Reader(bytes: buffer, maximumDepth: maximumDepth)
+        reader.skipWhitespace()
+        let value = try reader.readValue(depth: 0)
+        reader.skipWhitespace()
+        guard reader.index == buffer.count else { throw Failure(description: "Unexpected data after the JSON value") }
+        return value
+    }
+
+    /// Parses a JSON object, the shape of every JWS header and JWT claims set.
+    public func parseObject(_ bytes: some Collection<UInt8>) throws(Failure) -> [String: JSONValue] {
+        guard case .object(let members) = try parse(bytes) else { throw Failure(description: "Not a JSON object") }
+        return members
+    }
+}
+
+extension JSONParser {
+    fileprivate struct Reader {
+        let bytes: UnsafeRawBufferPointer
+        let maximumDepth: Int
+        var index = 0
+
+        init(bytes: UnsafeRawBufferPointer, maximumDepth: Int) {
+            self.bytes = bytes
+            self.maximumDepth = maximumDepth
+        }
+
+        func fail(_ message: String) -> Failure { Failure(description: message) }
+
+        mutating func skipWhitespace() {
+            while index < bytes.count {
+                switch bytes[index] {
+                case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"): index += 1
+                default: return
+                }
+            }
+        }
+
+        mutating func readValue(depth: Int) throws(Failure) -> JSONValue {
+            guard index < bytes.count else { throw fail("Unexpected end of JSON") }
+            switch bytes[index] {
+            case UInt8(ascii: "{"): return try readObject(depth: depth + 1)
+            case UInt8(ascii: "["): return try readArray(depth: depth + 1)
+            case UInt8(ascii: "\""): return .string(try readString())
+            case UInt8(ascii: "t"):
+                try readLiteral("true")
+                return .bool(true)
+            case UInt8(ascii: "f"):
+                try readLiteral("false")
+                return .bool(false)
+            case UInt8(ascii: "n"):
+                try readLiteral("null")
+                return .null
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try readNumber()
+            default: throw fail("Unexpected character in JSON")
+            }
+        }
+
+        mutating func readLiteral(_ literal: StaticString) throws(Failure) {
+            let count = literal.utf8CodeUnitCount
+            guard index + count <= bytes.count else { throw fail("Unexpected end of JSON") }
+            let start = literal.utf8Start
+            for offset in 0..<count where bytes[index + offset] != start[offset] {
+                throw fail("Invalid JSON literal")
+            }
+            index += count
+        }
+
+        mutating func readObject(depth: Int) throws(Failure) -> JSONValue {
+            guard depth <= maximumDepth else { throw fail("JSON nested too deeply") }
+            index += 1
+            var members: [String: JSONValue] = [:]
+            skipWhitespace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                return .object(members)
+            }
+            while true {
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("Expected a member name") }
+                let name = try readString()
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("Expected ':' after a member name") }
+                index += 1
+                skipWhitespace()
+                let value = try readValue(depth: depth)
+                guard members.updateValue(value, forKey: name) == nil else { throw fail("Duplicate member name") }
+                skipWhitespace()
+                guard index < bytes.count else { throw fail("Unexpected end of JSON") }
+                switch bytes[index] {
+                case UInt8(ascii: ","): index += 1
+                case UInt8(ascii: "}"):
+                    index += 1
+                    return .object(members)
+                default: throw fail("Expected ',' or '}' in an object")
+                }
+            }
+        }
+
+        mutating func readArray(depth: Int) throws(Failure) -> JSONValue {
+            guard depth <= maximumDepth else { throw fail("JSON nested too deeply") }
+            index += 1
+            var elements: [JSONValue] = []
+            skipWhitespace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                return .array(elements)
+            }
+            while true {
+                skipWhitespace()
+                elements.append(try readValue(depth: depth))
+                skipWhitespace()
+                guard index < bytes.count else { throw fail("Unexpected end of JSON") }
+                switch bytes[index] {
+                case UInt8(ascii: ","): index += 1
+                case UInt8(ascii: "]"):
+                    index += 1
+                    return .array(elements)
+                default: throw fail("Expected ',' or ']' in an array")
+                }
+            }
+        }
+
+        mutating func readString() throws(Failure) -> String {
+            index += 1  // opening quote
+            let start = index
+            // Fast path: no escapes.
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "\"") {
+                    let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
+                    index += 1
+                    return try makeString(slice)
+                }
+                if byte == UInt8(ascii: "\\") { break }
+                if byte < 0x20 { throw fail("Control character in a JSON string") }
+                index += 1
+            }
+            guard index < bytes.count else { throw fail("Unterminated JSON string") }
+            var scalars = [UInt8](UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
+            while index < bytes.count {
+                let byte = bytes[index]
+                switch byte {
+                case UInt8(ascii: "\""):
+                    index += 1
+                    guard let string = String(validating: scalars, as: UTF8.self) else { throw fail("Invalid UTF-8 in a JSON string") }
+                    return string
+                case UInt8(ascii: "\\"):
+                    index += 1
+                    guard index < bytes.count else { throw fail("Unterminated JSON string") }
+                    let escape = bytes[index]
+                    index += 1
+                    switch escape {
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): scalars.append(escape)
+                    case UInt8(ascii: "b"): scalars.append(0x08)
+                    case UInt8(ascii: "f"): scalars.append(0x0C)
+                    case UInt8(ascii: "n"): scalars.append(0x0A)
+                    case UInt8(ascii: "r"): scalars.append(0x0D)
+                    case UInt8(ascii: "t"): scalars.append(0x09)
+                    case UInt8(ascii: "u"):
+                        var code = UInt32(try readHex4())
+                        if (0xD800...0xDBFF).contains(code) {
+                            guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+                            else { throw fail("Lone surrogate in a JSON string") }
+                            index += 2
+                            let low = UInt32(try readHex4())
+                            guard (0xDC00...0xDFFF).contains(low) else { throw fail("Lone surrogate in a JSON string") }
+                            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                        } else if (0xDC00...0xDFFF).contains(code) {
+                            throw fail("Lone surrogate in a JSON string")
+                        }
+                        guard let scalar = Unicode.Scalar(code) else { throw fail("Invalid escape in a JSON string") }
+                        scalars.append(contentsOf: UTF8.encode(scalar)!)
+                    default: throw fail("Invalid escape in a JSON string")
+                    }
+                default:
+                    if byte < 0x20 { throw fail("Control character in a JSON string") }
+                    scalars.append(byte)
+                    index += 1
+                }
+            }
+            throw fail("Unterminated JSON string")
+        }
+
+        mutating func readHex4() throws(Failure) -> UInt16 {
+            guard index + 4 <= bytes.count else { throw fail("Invalid escape in a JSON string") }
+            var value: UInt16 = 0
+            for _ in 0..<4 {
+                let byte = bytes[index]
+                let digit: UInt8
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+                default: throw fail("Invalid escape in a JSON string")
+                }
+                value = value << 4 | UInt16(digit)
+                index += 1
+            }
+            return value
+        }
+
+        func makeString(_ buffer: UnsafeRawBufferPointer) throws(Failure) -> String {
+            guard let string = String(validating: buffer, as: UTF8.self) else { throw fail("Invalid UTF-8 in a JSON string") }
+            return string
+        }
+
+        mutating func readNumber() throws(Failure) -> JSONValue {
+            let start = index
+            var isIntegral = true
+            if bytes[index] == UInt8(ascii: "-") { index += 1 }
+            guard index < bytes.count else { throw fail("Invalid JSON number") }
+            if bytes[index] == UInt8(ascii: "0") {
+                index += 1
+                if index < bytes.count, isDigit(bytes[index]) { throw fail("Leading zero in a JSON number") }
+            } else if isDigit(bytes[index]) {
+                while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+            } else {
+                throw fail("Invalid JSON number")
+            }
+            if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+                isIntegral = false
+                index += 1
+                guard index < bytes.count, isDigit(bytes[index]) else { throw fail("Invalid JSON number") }
+                while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+            }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+                isIntegral = false
+                index += 1
+                if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+                guard index < bytes.count, isDigit(bytes[index]) else { throw fail("Invalid JSON number") }
+                while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+            }
+            let text = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
+            if isIntegral, text.count <= 19 {
+                var value: Int64 = 0
+                var negative = false
+                var overflow = false
+                for byte in text {
+                    if byte == UInt8(ascii: "-") {
+                        negative = true
+                        continue
+                    }
+                    let (multiplied, o1) = value.multipliedReportingOverflow(by: 10)
+                    let (added, o2) = multiplied.addingReportingOverflow(Int64(byte - UInt8(ascii: "0")))
+                    overflow = overflow || o1 || o2
+                    value = added
+                }
+                if !overflow { return .int(negative ? -value : value) }
+            }
+            guard let double = Double(String(decoding: text, as: UTF8.self)), double.isFinite else {
+                throw fail("JSON number out of range")
+            }
+            return .double(double)
+        }
+
+        func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+    }
+}

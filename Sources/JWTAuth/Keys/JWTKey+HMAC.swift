@@ -1,0 +1,57 @@
+public import Crypto
+import FoundationEssentials
+
+extension JWTKey {
+    /// The shortest HMAC secret accepted without `allowWeakSecret`, in bytes.
+    public static let minimumHMACSecretLength = 32
+
+    /// An HMAC key from raw secret bytes.
+    ///
+    /// - Throws: `invalid_key` for a secret shorter than 32 bytes unless `allowWeakSecret` is set, for a
+    ///   non-HMAC algorithm, or for a secret that is really an asymmetric key (PEM, JWK, SSH): using a
+    ///   public key as an HMAC secret is the classic algorithm-confusion attack.
+    public static func hmac(
+        _ secret: some Collection<UInt8>,
+        algorithm: SigningAlgorithm = .hs256,
+        keyID: String? = nil,
+        allowWeakSecret: Bool = false
+    ) throws(JWTAuthError) -> JWTKey {
+        let bytes = Array(secret)
+        guard algorithm.family == .hmac else { throw .invalidKey("\(algorithm) is not an HMAC algorithm") }
+        guard !bytes.isEmpty else { throw .invalidKey("The HMAC secret is empty") }
+        guard allowWeakSecret || bytes.count >= minimumHMACSecretLength else {
+            throw .invalidKey("The HMAC secret is shorter than \(minimumHMACSecretLength) bytes")
+        }
+        guard !looksAsymmetric(bytes) else {
+            throw .invalidKey("The specified key is an asymmetric key and should not be used as an HMAC secret")
+        }
+        return try JWTKey(material: .hmac(SymmetricKey(data: bytes)), algorithm: algorithm, keyID: keyID)
+    }
+
+    /// An HMAC key from a secret's UTF-8 bytes, or from `base64:`-prefixed binary.
+    public static func hmac(
+        secret: String,
+        algorithm: SigningAlgorithm = .hs256,
+        keyID: String? = nil,
+        allowWeakSecret: Bool = false
+    ) throws(JWTAuthError) -> JWTKey {
+        if secret.hasPrefix("base64:") {
+            guard let bytes = Data(base64Encoded: String(secret.dropFirst(7))) else {
+                throw .invalidKey("The base64: secret is not valid base64")
+            }
+            return try hmac(Array(bytes), algorithm: algorithm, keyID: keyID, allowWeakSecret: allowWeakSecret)
+        }
+        return try hmac(Array(secret.utf8), algorithm: algorithm, keyID: keyID, allowWeakSecret: allowWeakSecret)
+    }
+
+    private static func looksAsymmetric(_ bytes: [UInt8]) -> Bool {
+        let text = String(decoding: bytes.prefix(64), as: UTF8.self).drop { $0.isWhitespace }
+        let markers = ["-----BEGIN", "ssh-rsa", "ssh-ed25519", "ecdsa-sha2-"]
+        if markers.contains(where: { text.hasPrefix($0) }) { return true }
+        // A JSON Web Key of an asymmetric type.
+        if text.hasPrefix("{"), let object = try? JSONParser().parseObject(bytes), let kty = object["kty"]?.stringValue {
+            return kty != "oct"
+        }
+        return false
+    }
+}

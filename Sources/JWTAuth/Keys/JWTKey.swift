@@ -1,0 +1,193 @@
+public import Crypto
+import FoundationEssentials
+public import _CryptoExtras
+
+/// A signing or verification key bound to exactly one algorithm.
+///
+/// A key never signs or verifies with another algorithm than its own, so an RSA public key can
+/// never be taken for an HMAC secret, and a PS256 key never accepts an RS256 signature.
+public struct JWTKey: Sendable {
+    enum Material: Sendable {
+        case hmac(SymmetricKey)
+        case rsaPrivate(_RSA.Signing.PrivateKey)
+        case rsaPublic(_RSA.Signing.PublicKey)
+        case p256Private(P256.Signing.PrivateKey)
+        case p256Public(P256.Signing.PublicKey)
+        case p384Private(P384.Signing.PrivateKey)
+        case p384Public(P384.Signing.PublicKey)
+        case p521Private(P521.Signing.PrivateKey)
+        case p521Public(P521.Signing.PublicKey)
+        case ed25519Private(Curve25519.Signing.PrivateKey)
+        case ed25519Public(Curve25519.Signing.PublicKey)
+    }
+
+    /// The one algorithm this key signs and verifies with.
+    public let algorithm: SigningAlgorithm
+    /// The `kid` this key is selected by, if any.
+    public let keyID: String?
+    let material: Material
+
+    init(material: Material, algorithm: SigningAlgorithm, keyID: String?) throws(JWTAuthError) {
+        guard material.fits(algorithm) else {
+            throw .invalidKey("A \(material.keyType) key cannot be used with \(algorithm)")
+        }
+        self.material = material
+        self.algorithm = algorithm
+        self.keyID = keyID
+    }
+
+    /// The same key under another `kid`.
+    public func withKeyID(_ keyID: String?) -> JWTKey {
+        // The material already fits the algorithm.
+        try! JWTKey(material: material, algorithm: algorithm, keyID: keyID)
+    }
+
+    /// True when this key can sign (an HMAC secret or a private key).
+    public var canSign: Bool {
+        switch material {
+        case .hmac, .rsaPrivate, .p256Private, .p384Private, .p521Private, .ed25519Private: true
+        case .rsaPublic, .p256Public, .p384Public, .p521Public, .ed25519Public: false
+        }
+    }
+
+    /// The public half of an asymmetric key, with the same `kid`; nil for HMAC.
+    public var publicKey: JWTKey? {
+        let material: Material
+        switch self.material {
+        case .hmac: return nil
+        case .rsaPrivate(let key): material = .rsaPublic(key.publicKey)
+        case .p256Private(let key): material = .p256Public(key.publicKey)
+        case .p384Private(let key): material = .p384Public(key.publicKey)
+        case .p521Private(let key): material = .p521Public(key.publicKey)
+        case .ed25519Private(let key): material = .ed25519Public(key.publicKey)
+        case .rsaPublic, .p256Public, .p384Public, .p521Public, .ed25519Public: material = self.material
+        }
+        return try! JWTKey(material: material, algorithm: algorithm, keyID: keyID)
+    }
+
+    /// The JWK `kty` of this key: `oct`, `RSA`, `EC` or `OKP`.
+    public var keyType: String { material.keyType }
+}
+
+extension JWTKey {
+    /// Signs `message` (the JWS signing input).
+    public func sign(_ message: [UInt8]) throws(JWTAuthError) -> [UInt8] {
+        do {
+            switch material {
+            case .hmac(let key):
+                switch algorithm.digestBits {
+                case 256: return Array(HMAC<SHA256>.authenticationCode(for: message, using: key))
+                case 384: return Array(HMAC<SHA384>.authenticationCode(for: message, using: key))
+                default: return Array(HMAC<SHA512>.authenticationCode(for: message, using: key))
+                }
+            case .rsaPrivate(let key):
+                let padding: _RSA.Signing.Padding = algorithm.family == .rsaPSS ? .PSS : .insecurePKCS1v1_5
+                let signature: _RSA.Signing.RSASignature
+                switch algorithm.digestBits {
+                case 256: signature = try key.signature(for: SHA256.hash(data: message), padding: padding)
+                case 384: signature = try key.signature(for: SHA384.hash(data: message), padding: padding)
+                default: signature = try key.signature(for: SHA512.hash(data: message), padding: padding)
+                }
+                return Array(signature.rawRepresentation)
+            case .p256Private(let key): return Array(try key.signature(for: message).rawRepresentation)
+            case .p384Private(let key): return Array(try key.signature(for: message).rawRepresentation)
+            case .p521Private(let key): return Array(try key.signature(for: message).rawRepresentation)
+            case .ed25519Private(let key): return Array(try key.signature(for: message))
+            case .rsaPublic, .p256Public, .p384Public, .p521Public, .ed25519Public:
+                throw JWTAuthError.invalidKey("A public key cannot sign")
+            }
+        } catch let error as JWTAuthError {
+            throw error
+        } catch {
+            throw .invalidKey("Signing failed")
+        }
+    }
+
+    /// Checks `signature` over `message` in constant time for HMAC; false for any malformed signature.
+    public func verify(_ signature: [UInt8], for message: [UInt8]) -> Bool {
+        switch material {
+        case .hmac(let key):
+            switch algorithm.digestBits {
+            case 256: return HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: message, using: key)
+            case 384: return HMAC<SHA384>.isValidAuthenticationCode(signature, authenticating: message, using: key)
+            default: return HMAC<SHA512>.isValidAuthenticationCode(signature, authenticating: message, using: key)
+            }
+        case .rsaPrivate(let key): return Self.verifyRSA(key.publicKey, algorithm, signature, message)
+        case .rsaPublic(let key): return Self.verifyRSA(key, algorithm, signature, message)
+        case .p256Private(let key): return Self.verifyP256(key.publicKey, signature, message)
+        case .p256Public(let key): return Self.verifyP256(key, signature, message)
+        case .p384Private(let key): return Self.verifyP384(key.publicKey, signature, message)
+        case .p384Public(let key): return Self.verifyP384(key, signature, message)
+        case .p521Private(let key): return Self.verifyP521(key.publicKey, signature, message)
+        case .p521Public(let key): return Self.verifyP521(key, signature, message)
+        case .ed25519Private(let key): return signature.count == 64 && key.publicKey.isValidSignature(signature, for: message)
+        case .ed25519Public(let key): return signature.count == 64 && key.isValidSignature(signature, for: message)
+        }
+    }
+
+    private static func verifyRSA(
+        _ key: _RSA.Signing.PublicKey,
+        _ algorithm: SigningAlgorithm,
+        _ signature: some DataProtocol,
+        _ message: some DataProtocol
+    ) -> Bool {
+        // RFC 8017 §8.2.2: the signature is exactly as long as the modulus.
+        guard signature.count == (key.keySizeInBits + 7) / 8 else { return false }
+        let rsaSignature = _RSA.Signing.RSASignature(rawRepresentation: signature)
+        let padding: _RSA.Signing.Padding = algorithm.family == .rsaPSS ? .PSS : .insecurePKCS1v1_5
+        switch algorithm.digestBits {
+        case 256: return key.isValidSignature(rsaSignature, for: SHA256.hash(data: message), padding: padding)
+        case 384: return key.isValidSignature(rsaSignature, for: SHA384.hash(data: message), padding: padding)
+        default: return key.isValidSignature(rsaSignature, for: SHA512.hash(data: message), padding: padding)
+        }
+    }
+
+    // ECDSA signatures are exactly 2·n bytes (r ‖ s); BoringSSL rejects r or s outside [1, n-1].
+    private static func verifyP256(_ key: P256.Signing.PublicKey, _ signature: some DataProtocol, _ message: some DataProtocol) -> Bool {
+        guard let signature = try? P256.Signing.ECDSASignature(rawRepresentation: signature) else { return false }
+        return key.isValidSignature(signature, for: message)
+    }
+
+    private static func verifyP384(_ key: P384.Signing.PublicKey, _ signature: some DataProtocol, _ message: some DataProtocol) -> Bool {
+        guard let signature = try? P384.Signing.ECDSASignature(rawRepresentation: signature) else { return false }
+        return key.isValidSignature(signature, for: message)
+    }
+
+    private static func verifyP521(_ key: P521.Signing.PublicKey, _ signature: some DataProtocol, _ message: some DataProtocol) -> Bool {
+        guard let signature = try? P521.Signing.ECDSASignature(rawRepresentation: signature) else { return false }
+        return key.isValidSignature(signature, for: message)
+    }
+}
+
+extension JWTKey.Material {
+    var keyType: String {
+        switch self {
+        case .hmac: "oct"
+        case .rsaPrivate, .rsaPublic: "RSA"
+        case .p256Private, .p256Public, .p384Private, .p384Public, .p521Private, .p521Public: "EC"
+        case .ed25519Private, .ed25519Public: "OKP"
+        }
+    }
+
+    func fits(_ algorithm: SigningAlgorithm) -> Bool {
+        switch self {
+        case .hmac: algorithm.family == .hmac
+        case .rsaPrivate, .rsaPublic: algorithm.family == .rsa || algorithm.family == .rsaPSS
+        case .p256Private, .p256Public: algorithm == .es256
+        case .p384Private, .p384Public: algorithm == .es384
+        case .p521Private, .p521Public: algorithm == .es512
+        case .ed25519Private, .ed25519Public: algorithm == .eddsa
+        }
+    }
+
+    /// The algorithm a key of this type implies, where there is exactly one.
+    var impliedAlgorithm: SigningAlgorithm? {
+        switch self {
+        case .hmac, .rsaPrivate, .rsaPublic: nil
+        case .p256Private, .p256Public: .es256
+        case .p384Private, .p384Public: .es384
+        case .p521Private, .p521Public: .es512
+        case .ed25519Private, .ed25519Public: .eddsa
+        }
+    }
+}

@@ -1,0 +1,46 @@
+/// Verifies a JWS compact token against a key set and checks its claims: PyJWT's `jwt.decode`.
+///
+/// The order is fixed: size, segments, header, `alg` allowed and matching the key, `crit`, signature,
+/// then the claims of ``ClaimsValidation``.
+public struct JWTDecoder: Sendable {
+    /// The keys tokens are verified with.
+    public var keys: JWTKeySet
+    /// The algorithms accepted; `none` can never be one.
+    public var allowedAlgorithms: Set<SigningAlgorithm>
+    /// The largest token accepted, in bytes. Defaults to 8 KiB.
+    public var maximumTokenSize: Int
+    /// The claim checks.
+    public var validation: ClaimsValidation
+
+    /// A decoder; `allowedAlgorithms` defaults to the algorithms of `keys`.
+    public init(
+        keys: JWTKeySet,
+        allowedAlgorithms: Set<SigningAlgorithm>? = nil,
+        maximumTokenSize: Int = UnverifiedToken.defaultMaximumSize,
+        validation: ClaimsValidation = ClaimsValidation()
+    ) {
+        self.keys = keys
+        self.allowedAlgorithms = allowedAlgorithms ?? keys.algorithms
+        self.maximumTokenSize = maximumTokenSize
+        self.validation = validation
+    }
+
+    /// Verifies the signature of `token` and checks its claims at time `now`.
+    /// - Throws: `invalid_token`, `token_expired`.
+    public func decode(_ token: String, now: Double) throws(JWTAuthError) -> VerifiedToken {
+        let verified = try verifySignature(UnverifiedToken(token, maximumSize: maximumTokenSize))
+        try validation.validate(verified.claims, now: now)
+        return verified
+    }
+
+    /// Checks `alg` and the signature of a parsed token and reads its claims; no claim is checked.
+    public func verifySignature(_ token: UnverifiedToken) throws(JWTAuthError) -> VerifiedToken {
+        guard let name = token.header.algorithm, let algorithm = SigningAlgorithm(name: name), allowedAlgorithms.contains(algorithm) else {
+            throw .invalidToken("The specified alg value is not allowed")
+        }
+        let key = try keys.key(for: token.header)
+        guard key.algorithm == algorithm else { throw .invalidToken("The specified alg value does not match the key") }
+        guard key.verify(token.signature, for: token.signingInput) else { throw .invalidToken("Signature verification failed") }
+        return VerifiedToken(header: token.header, claims: try token.claims())
+    }
+}

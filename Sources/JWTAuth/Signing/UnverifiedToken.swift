@@ -1,0 +1,92 @@
+import FoundationEssentials
+
+/// A JWS compact serialization split and decoded, its signature not yet checked.
+///
+/// Parsing applies the structural rules in order: size limit, three unpadded canonical base64url
+/// segments, a header that is a JSON object with a string `alg`, and no `crit`.
+public struct UnverifiedToken: Sendable {
+    public let header: JWSHeader
+    /// The ASCII bytes that were signed: `header.payload`.
+    public let signingInput: [UInt8]
+    /// The decoded signature.
+    public let signature: [UInt8]
+    /// The payload segment, still base64url-encoded.
+    let payloadSegment: ArraySlice<UInt8>
+
+    /// The largest token accepted by default, in bytes.
+    public static let defaultMaximumSize = 8192
+
+    /// Splits and decodes `token`.
+    /// - Throws: `invalid_token` naming what is wrong.
+    public init(_ token: String, maximumSize: Int = defaultMaximumSize) throws(JWTAuthError) {
+        var token = token
+        let parsed: Result<UnverifiedToken, JWTAuthError> = token.withUTF8 { buffer in
+            do throws(JWTAuthError) {
+                return .success(try UnverifiedToken(UnsafeRawBufferPointer(buffer), maximumSize: maximumSize))
+            } catch {
+                return .failure(error)
+            }
+        }
+        self = try parsed.get()
+    }
+
+    /// Splits and decodes the token in `bytes`.
+    public init(_ bytes: UnsafeRawBufferPointer, maximumSize: Int = defaultMaximumSize) throws(JWTAuthError) {
+        guard bytes.count <= maximumSize else { throw .invalidToken("Token is larger than \(maximumSize) bytes") }
+        guard !bytes.isEmpty else { throw .invalidToken("Not enough segments") }
+        var firstDot = -1
+        var secondDot = -1
+        for index in 0..<bytes.count where bytes[index] == UInt8(ascii: ".") {
+            if firstDot < 0 {
+                firstDot = index
+            } else if secondDot < 0 {
+                secondDot = index
+            } else {
+                throw .invalidToken("Too many segments")
+            }
+        }
+        guard secondDot >= 0 else { throw .invalidToken("Not enough segments") }
+        guard let headerBytes = Base64URL.decode(UnsafeRawBufferPointer(rebasing: bytes[0..<firstDot])) else {
+            throw .invalidToken("Invalid header padding")
+        }
+        let members: [String: JSONValue]
+        do {
+            members = try JSONParser().parseObject(headerBytes)
+        } catch {
+            throw .invalidToken("Invalid header string: \(error.description)")
+        }
+        let header = JWSHeader(members: members)
+        guard header.algorithm != nil else { throw .invalidToken("The header has no string alg") }
+        if members["crit"] != nil {
+            // RFC 7515 §4.1.11: extensions listed in crit must be understood; JWTAuth understands none.
+            throw .invalidToken("Unsupported critical header parameters")
+        }
+        for name in ["kid", "typ"] where members[name] != nil && members[name]?.stringValue == nil {
+            throw .invalidToken("The header's \(name) is not a string")
+        }
+        guard let signature = Base64URL.decode(UnsafeRawBufferPointer(rebasing: bytes[(secondDot + 1)...])) else {
+            throw .invalidToken("Invalid crypto padding")
+        }
+        let signingInput = [UInt8](UnsafeRawBufferPointer(rebasing: bytes[0..<secondDot]))
+        self.header = header
+        self.signingInput = signingInput
+        self.signature = signature
+        self.payloadSegment = signingInput[(firstDot + 1)...]
+    }
+
+    /// The payload bytes; nil when the segment is not canonical base64url.
+    public var payload: [UInt8]? {
+        payloadSegment.withUnsafeBytes { Base64URL.decode($0) }
+    }
+
+    /// The payload read as a JWT claims set (a JSON object).
+    /// - Throws: `invalid_token` for bad base64url or JSON.
+    public func claims() throws(JWTAuthError) -> JWTClaims {
+        guard let payload else { throw .invalidToken("Invalid payload padding") }
+        do {
+            return JWTClaims(members: try JSONParser().parseObject(payload))
+        } catch {
+            throw .invalidToken("Invalid payload string: \(error.description)")
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import FoundationEssentials
+
+/// A token just issued, with the claims it carries.
+public struct IssuedToken: Sendable, Hashable {
+    /// The compact JWS.
+    public let token: String
+    public let claims: JWTClaims
+
+    /// `jti`.
+    public var id: String { claims.id ?? "" }
+    /// `exp`, seconds since 1970.
+    public var expiresAt: Double { claims.expiresAt ?? 0 }
+    /// `sid`.
+    public var sessionID: String? { claims.sessionID }
+}
+
+/// An access and a refresh token of one session.
+public struct TokenPair: Sendable, Hashable {
+    public let access: IssuedToken
+    public let refresh: IssuedToken
+}
+
+/// Adds claims to every token issued for a subject (Flask-JWT-Extended's `additional_claims_loader`).
+public typealias ClaimsProvider = @Sendable (_ subject: String, _ type: TokenType) -> [String: JSONValue]
+
+/// Makes access and refresh tokens: `create_access_token` and `create_refresh_token`.
+///
+/// Each token carries `sub`, `iat`, `nbf`, `exp`, `jti` (a UUID), `type`, `sid` and, for access tokens,
+/// `fresh`; `iss`, `aud` and `csrf` when configured; then the provider's and the caller's claims.
+public struct TokenIssuer: Sendable {
+    /// Claims that only the issuer writes.
+    public static let reservedClaims: Set<String> = ["sub", "iat", "nbf", "exp", "jti", "type", "sid", "fresh", "csrf"]
+
+    public let key: JWTKey
+    public let configuration: TokenConfiguration
+    public let clock: JWTClock
+    public let claimsProvider: ClaimsProvider?
+    private let encodedHeader: [UInt8]
+
+    /// An issuer signing with `key`.
+    /// - Throws: `invalid_key` when the key cannot sign, `invalid_configuration` for bad settings.
+    public init(
+        key: JWTKey,
+        configuration: TokenConfiguration = TokenConfiguration(),
+        clock: JWTClock = .system,
+        claimsProvider: ClaimsProvider? = nil
+    ) throws(JWTAuthError) {
+        guard key.canSign else { throw .invalidKey("The key cannot sign: it is a public key") }
+        try configuration.validate()
+        self.key = key
+        self.configuration = configuration
+        self.clock = clock
+        self.claimsProvider = claimsProvider
+        self.encodedHeader = Self.header(for: key)
+    }
+
+    /// An access token for `subject`; `fresh` as after a login, not fresh as after a refresh.
+    public func accessToken(
+        for subject: String,
+        fresh: Freshness = .notFresh,
+        sessionID: String? = nil,
+        claims: [String: JSONValue] = [:]
+    ) throws(JWTAuthError) -> IssuedToken {
+        try issue(.access, for: subject, fresh: fresh, sessionID: sessionID ?? Self.newID(), claims: claims, now: clock.now)
+    }
+
+    /// A refresh token for `subject`.
+    public func refreshToken(for subject: String, sessionID: String? = nil, claims: [String: JSONValue] = [:]) throws(JWTAuthError) -> IssuedToken {
+        try issue(.refresh, for: subject, fresh: nil, sessionID: sessionID ?? Self.newID(), claims: claims, now: clock.now)
+    }
+
+    /// An access and a refresh token sharing one session (`sid`): what a login returns.
+    public func tokenPair(
+        for subject: String,
+        fresh: Freshness = .fresh,
+        sessionID: String? = nil,
+        claims: [String: JSONValue] = [:]
+    ) throws(JWTAuthError) -> TokenPair {
+        let now = clock.now
+        let sid = sessionID ?? Self.newID()
+        return TokenPair(
+            access: try issue(.access, for: subject, fresh: fresh, sessionID: sid, claims: claims, now: now),
+            refresh: try issue(.refresh, for: subject, fresh: nil, sessionID: sid, claims: claims, now: now)
+        )
+    }
+
+    /// Signs an arbitrary claims set, with nothing added (`jwt.encode`).
+    public func sign(claims: JWTClaims) throws(JWTAuthError) -> String {
+        var payload: [UInt8] = []
+        JSONWriter.write(.object(claims.members), into: &payload)
+        return try sign(payload: payload)
+    }
+
+    private func issue(
+        _ type: TokenType,
+        for subject: String,
+        fresh: Freshness?,
+        sessionID: String,
+        claims extra: [String: JSONValue],
+        now: Double
+    ) throws(JWTAuthError) -> IssuedToken {
+        let issuedAt = Int64(now.rounded(.down))
+        let lifetime = type == .refresh ? configuration.refreshTokenLifetime : configuration.accessTokenLifetime
+        let expiresAt = issuedAt + Int64(lifetime.seconds.rounded(.up))
+        var members: [String: JSONValue] = [
+            "sub": .string(subject), "iat": .int(issuedAt), "nbf": .int(issuedAt), "exp": .int(expiresAt),
+            "jti": .string(Self.newID()), "type": .string(type.name), "sid": .string(sessionID),
+        ]
+        if let fresh { members["fresh"] = fresh.json }
+        if let issuer = configuration.issuer { members["iss"] = .string(issuer) }
+        if let audience = configuration.audience { members["aud"] = .string(audience) }
+        if configuration.includesCSRFClaim { members["csrf"] = .string(Self.newID()) }
+        for source in [claimsProvider?(subject, type) ?? [:], extra] {
+            for (name, value) in source {
+                guard !Self.reservedClaims.contains(name) else { throw .invalidConfiguration("The claim \(name) is reserved") }
+                members[name] = value
+            }
+        }
+        let claims = JWTClaims(members: members)
+        return IssuedToken(token: try sign(payload: Self.payload(members)), claims: claims)
+    }
+
+    /// Writes the registered claims first, in a fixed order, then the rest sorted by name.
+    private static func payload(_ members: [String: JSONValue]) -> [UInt8] {
+        var output: [UInt8] = [UInt8(ascii: "{")]
+        output.reserveCapacity(256)
+        var first = true
+        func member(_ name: String, _ value: JSONValue) {
+            if !first { output.append(UInt8(ascii: ",")) }
+            first = false
+            JSONWriter.writeMemberName(name, into: &output)
+            JSONWriter.write(value, into: &output)
+        }
+        let order = ["sub", "iat", "nbf", "exp", "jti", "type", "sid", "fresh", "iss", "aud", "csrf"]
+        for name in order { if let value = members[name] { member(name, value) } }
+        for (name, value) in members.sorted(by: { $0.key < $1.key }) where !order.contains(name) { member(name, value) }
+        output.append(UInt8(ascii: "}"))
+        return output
+    }
+
+    private func sign(payload: [UInt8]) throws(JWTAuthError) -> String {
+        var input = encodedHeader
+        input.reserveCapacity(input.count + payload.count * 4 / 3 + 100)
+        input.append(UInt8(ascii: "."))
+        Base64URL.encode(payload, into: &input)
+        let signature = try key.sign(input)
+        input.append(UInt8(ascii: "."))
+        Base64URL.encode(signature, into: &input)
+        return String(decoding: input, as: UTF8.self)
+    }
+
+    private static func header(for key: JWTKey) -> [UInt8] {
+        var header: [String: JSONValue] = ["alg": .string(key.algorithm.name), "typ": "JWT"]
+        if let keyID = key.keyID { header["kid"] = .string(keyID) }
+        var output: [UInt8] = []
+        Base64URL.encode(JSONWriter.encode(.object(header), sortedKeys: true), into: &output)
+        return output
+    }
+
+    /// A new random UUID, lowercased as Python's `str(uuid4())`.
+    static func newID() -> String { UUID().uuidString.lowercased() }
+}

@@ -1,0 +1,83 @@
+/// Checks the tokens a ``TokenIssuer`` made: signature, claims, token type, freshness, then revocation.
+///
+/// `decode_token` and `@jwt_required` in one: ``verify(_:as:requireFresh:)`` is what a protected route calls.
+public struct TokenVerifier: Sendable {
+    public let configuration: TokenConfiguration
+    public let decoder: JWTDecoder
+    /// Consulted last, for every token. Defaults to none.
+    public let revocationStore: (any RevocationStore)?
+    /// Verified asymmetric tokens. Defaults to none.
+    public let cache: VerifiedTokenCache?
+    public let clock: JWTClock
+
+    /// A verifier for tokens signed by `keys`.
+    /// - Throws: `invalid_configuration` for bad settings or an empty key set.
+    public init(
+        keys: JWTKeySet,
+        configuration: TokenConfiguration = TokenConfiguration(),
+        revocationStore: (any RevocationStore)? = nil,
+        cache: VerifiedTokenCache? = nil,
+        clock: JWTClock = .system
+    ) throws(JWTAuthError) {
+        try configuration.validate()
+        guard !keys.keys.isEmpty else { throw .invalidConfiguration("No verification key") }
+        self.configuration = configuration
+        self.decoder = JWTDecoder(
+            keys: keys,
+            allowedAlgorithms: configuration.allowedAlgorithms,
+            maximumTokenSize: configuration.maximumTokenSize,
+            validation: configuration.claimsValidation
+        )
+        self.revocationStore = revocationStore
+        self.cache = cache
+        self.clock = clock
+    }
+
+    /// Verifies `token` for use as `type` (nil: either type), fresh if `requireFresh`, and not revoked.
+    /// - Throws: the `JWTAuthError` of the first failed check; `unavailable` when the revocation store
+    ///   cannot answer (fail closed).
+    public func verify(_ token: String, as type: TokenType? = .access, requireFresh: Bool = false) async throws(JWTAuthError) -> VerifiedToken {
+        let verified = try decode(token, as: type, requireFresh: requireFresh)
+        try await checkRevocation(verified)
+        return verified
+    }
+
+    /// Everything ``verify(_:as:requireFresh:)`` checks except revocation.
+    public func decode(_ token: String, as type: TokenType? = nil, requireFresh: Bool = false) throws(JWTAuthError) -> VerifiedToken {
+        let now = clock.now
+        let verified: VerifiedToken
+        if let cache, let hit = cache.lookup(token, now: now), hit.header.keyID.map({ decoder.keys[keyID: $0] != nil }) ?? true {
+            try decoder.validation.validateTimes(hit.claims, now: now)
+            verified = hit
+        } else {
+            verified = try decoder.decode(token, now: now)
+            if let cache, let name = verified.algorithm, SigningAlgorithm(name: name)?.isAsymmetric == true {
+                cache.insert(token, verified)
+            }
+        }
+        try Self.check(verified.claims, type: type, requireFresh: requireFresh, now: now)
+        return verified
+    }
+
+    /// Consults the revocation store. - Throws: `token_revoked`, or `unavailable` when the store fails.
+    public func checkRevocation(_ verified: VerifiedToken) async throws(JWTAuthError) {
+        guard let revocationStore else { return }
+        guard let query = RevocationQuery(verified.claims) else { throw .invalidToken("Token is missing the \"jti\" claim") }
+        let revoked: Bool
+        do {
+            revoked = try await revocationStore.isRevoked(query)
+        } catch {
+            throw .unavailable("The revocation store is unavailable")
+        }
+        if revoked { throw .tokenRevoked }
+    }
+
+    static func check(_ claims: JWTClaims, type: TokenType?, requireFresh: Bool, now: Double) throws(JWTAuthError) {
+        if let type {
+            guard let actual = claims.tokenType else { throw .invalidToken("Token is missing the \"type\" claim") }
+            guard actual == .access || actual == .refresh else { throw .invalidToken("Invalid token type") }
+            if actual != type { throw type == .refresh ? .refreshRequired : .accessRequired }
+        }
+        if requireFresh, !claims.freshness.isFresh(at: now) { throw .freshTokenRequired }
+    }
+}
