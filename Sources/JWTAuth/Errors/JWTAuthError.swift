@@ -27,6 +27,8 @@ public struct JWTAuthError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let notFound = Self("not_found")
         public static let methodNotAllowed = Self("method_not_allowed")
         public static let unavailable = Self("unavailable")
+        /// An unexpected failure; its details are logged, never shown.
+        public static let internalError = Self("internal_error")
         /// A key or configuration that cannot be used (weak secret, unsupported key type, bad PEM).
         public static let invalidKey = Self("invalid_key")
         /// A setting that cannot be used.

@@ -55,18 +55,27 @@ public struct TokenIssuer: Sendable {
     }
 
     /// An access token for `subject`; `fresh` as after a login, not fresh as after a refresh.
+    ///
+    /// `csrf` keeps a session's CSRF value when its tokens are re-issued; by default a new one is made
+    /// when ``TokenConfiguration/includesCSRFClaim`` is set.
     public func accessToken(
         for subject: String,
         fresh: Freshness = .notFresh,
         sessionID: String? = nil,
+        csrf: String? = nil,
         claims: [String: JSONValue] = [:]
     ) throws(JWTAuthError) -> IssuedToken {
-        try issue(.access, for: subject, fresh: fresh, sessionID: sessionID ?? Self.newID(), claims: claims, now: clock.now)
+        try issue(.access, for: subject, fresh: fresh, sessionID: sessionID ?? Self.newID(), csrf: csrf, claims: claims, now: clock.now)
     }
 
     /// A refresh token for `subject`.
-    public func refreshToken(for subject: String, sessionID: String? = nil, claims: [String: JSONValue] = [:]) throws(JWTAuthError) -> IssuedToken {
-        try issue(.refresh, for: subject, fresh: nil, sessionID: sessionID ?? Self.newID(), claims: claims, now: clock.now)
+    public func refreshToken(
+        for subject: String,
+        sessionID: String? = nil,
+        csrf: String? = nil,
+        claims: [String: JSONValue] = [:]
+    ) throws(JWTAuthError) -> IssuedToken {
+        try issue(.refresh, for: subject, fresh: nil, sessionID: sessionID ?? Self.newID(), csrf: csrf, claims: claims, now: clock.now)
     }
 
     /// An access and a refresh token sharing one session (`sid`): what a login returns.
@@ -78,9 +87,11 @@ public struct TokenIssuer: Sendable {
     ) throws(JWTAuthError) -> TokenPair {
         let now = clock.now
         let sid = sessionID ?? Self.newID()
+        // One CSRF value per session, so that re-issued tokens keep the browser's double-submit cookie valid.
+        let csrf = configuration.includesCSRFClaim ? Self.newID() : nil
         return TokenPair(
-            access: try issue(.access, for: subject, fresh: fresh, sessionID: sid, claims: claims, now: now),
-            refresh: try issue(.refresh, for: subject, fresh: nil, sessionID: sid, claims: claims, now: now)
+            access: try issue(.access, for: subject, fresh: fresh, sessionID: sid, csrf: csrf, claims: claims, now: now),
+            refresh: try issue(.refresh, for: subject, fresh: nil, sessionID: sid, csrf: csrf, claims: claims, now: now)
         )
     }
 
@@ -96,6 +107,7 @@ public struct TokenIssuer: Sendable {
         for subject: String,
         fresh: Freshness?,
         sessionID: String,
+        csrf: String?,
         claims extra: [String: JSONValue],
         now: Double
     ) throws(JWTAuthError) -> IssuedToken {
@@ -109,7 +121,7 @@ public struct TokenIssuer: Sendable {
         if let fresh { members["fresh"] = fresh.json }
         if let issuer = configuration.issuer { members["iss"] = .string(issuer) }
         if let audience = configuration.audience { members["aud"] = .string(audience) }
-        if configuration.includesCSRFClaim { members["csrf"] = .string(Self.newID()) }
+        if configuration.includesCSRFClaim { members["csrf"] = .string(csrf ?? Self.newID()) }
         for source in [claimsProvider?(subject, type) ?? [:], extra] {
             for (name, value) in source {
                 guard !Self.reservedClaims.contains(name) else { throw .invalidConfiguration("The claim \(name) is reserved") }

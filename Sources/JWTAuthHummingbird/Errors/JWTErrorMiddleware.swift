@@ -1,0 +1,71 @@
+public import HTTPTypes
+public import Hummingbird
+public import JWTAuth
+import Logging
+
+/// Gives every error the JSON shape `{"error": code, "msg": message}`: `JWTAuthError`s (through the
+/// manager's handlers), Hummingbird's own 404, 405, 413 and decoding errors, and anything else as a
+/// 500 that is logged but never shown. Add it first, so it wraps everything else.
+public struct JWTErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// For the custom error handlers; nil renders the default response.
+    public let manager: JWTManager?
+    /// The methods a path answers to, to turn a 404 for a known path into 405. Defaults to none.
+    public let allowedMethods: (@Sendable (String) -> [HTTPRequest.Method]?)?
+
+    public init(
+        manager: JWTManager? = nil,
+        context: Context.Type = Context.self,
+        allowedMethods: (@Sendable (String) -> [HTTPRequest.Method]?)? = nil
+    ) {
+        self.manager = manager
+        self.allowedMethods = allowedMethods
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as JWTAuthError {
+            return render(error, request)
+        } catch let error as HTTPError {
+            if error.status == .notFound, let methods = allowedMethods?(request.uri.path), !methods.isEmpty {
+                let allow = methods.map(\.rawValue).joined(separator: ", ")
+                var response = render(JWTAuthError(code: .methodNotAllowed, message: "The method is not allowed for the requested URL."), request)
+                response.headers[.allow] = allow
+                return response
+            }
+            var response = render(Self.translate(error.status, message: error.body), request)
+            for field in error.headers where field.name != .contentType && field.name != .contentLength { response.headers.append(field) }
+            return response
+        } catch let error as any HTTPResponseError {
+            return render(Self.translate(error.status, message: nil), request)
+        } catch is DecodingError {
+            return render(.badRequest("Invalid JSON body"), request)
+        } catch {
+            context.logger.error("Request failed", metadata: ["error.type": "\(type(of: error))"])
+            return render(JWTAuthError(code: .internalError, message: "Internal server error"), request)
+        }
+    }
+
+    private func render(_ error: JWTAuthError, _ request: Request) -> Response {
+        manager?.response(for: error, request: request) ?? error.response(realm: "jwt-auth")
+    }
+
+    /// The `JWTAuthError` for an HTTP status that Hummingbird or a handler produced.
+    static func translate(_ status: HTTPResponse.Status, message: String?) -> JWTAuthError {
+        switch status {
+        case .notFound: JWTAuthError(code: .notFound, message: "The requested URL was not found on the server.")
+        case .methodNotAllowed: JWTAuthError(code: .methodNotAllowed, message: "The method is not allowed for the requested URL.")
+        case .contentTooLarge: .payloadTooLarge
+        case .unsupportedMediaType: .unsupportedMediaType
+        case .badRequest: .badRequest(message ?? "Bad request")
+        case .unauthorized: .missingToken(message ?? "Missing Authorization Header")
+        case .forbidden: .forbidden(message ?? "Forbidden")
+        case .tooManyRequests: .rateLimited(message ?? "Too many attempts")
+        case .serviceUnavailable: .unavailable(message ?? "Service unavailable")
+        default:
+            status.code >= 500
+                ? JWTAuthError(code: .internalError, message: "Internal server error")
+                : .badRequest(message ?? status.reasonPhrase)
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import HTTPTypes
+public import Hummingbird
+public import JWTAuth
+import NIOCore
+
+extension JWTManager {
+    /// A token found in a request, and where.
+    struct FoundToken {
+        let token: String
+        let location: TokenLocation
+    }
+
+    /// Looks for a token in `locations`, in order; nil with the reasons when there is none.
+    func findToken(
+        in request: inout Request,
+        refresh: Bool,
+        locations: [TokenLocation]
+    ) async throws(JWTAuthError) -> (FoundToken?, missing: [String]) {
+        var missing: [String] = []
+        for location in locations {
+            switch location {
+            case .headers:
+                if let token = try bearerToken(request) { return (FoundToken(token: token, location: .headers), missing) }
+                missing.append("Missing Authorization Header")
+            case .cookies:
+                let name = refresh ? cookies.refreshCookieName : cookies.accessCookieName
+                if let token = request.cookies[name]?.value, !token.isEmpty { return (FoundToken(token: token, location: .cookies), missing) }
+                missing.append("Missing cookie \"\(name)\"")
+            case .query:
+                if let token = request.uri.queryParameters[queryParameter[...]].map(String.init), !token.isEmpty {
+                    return (FoundToken(token: token, location: .query), missing)
+                }
+                missing.append("Missing \"\(queryParameter)\" query parameter")
+            case .json:
+                let key = refresh ? jsonRefreshKey : jsonAccessKey
+                guard Self.isJSON(request) else {
+                    missing.append("Invalid content-type. Must be application/json")
+                    continue
+                }
+                if let token = try await jsonBody(&request)[key]?.stringValue { return (FoundToken(token: token, location: .json), missing) }
+                missing.append("Missing \"\(key)\" key in json data")
+            default:
+                continue
+            }
+        }
+        return (nil, missing)
+    }
+
+    /// The message for a request without a token, in Flask-JWT-Extended's words.
+    static func missingMessage(_ missing: [String], locations: [TokenLocation]) -> String {
+        guard missing.count > 1 else { return missing.first ?? "Missing JWT" }
+        let names = locations.map(\.name)
+        let joined = names.count == 2 ? names.joined(separator: " or ") : names.dropLast().joined(separator: ", ") + " or " + names.last!
+        return "Missing JWT in \(joined) (\(missing.joined(separator: "; ")))"
+    }
+
+    /// `Authorization: Bearer <token>`: the scheme in any case, one or more spaces, exactly one token.
+    func bearerToken(_ request: Request) throws(JWTAuthError) -> String? {
+        let values = request.headers[values: .authorization]
+        guard let value = values.first else { return nil }
+        guard values.count == 1 else { throw .invalidHeader() }
+        let utf8 = Array(value.utf8)
+        guard utf8.count > 7, String(decoding: utf8[0..<6], as: UTF8.self).lowercased() == "bearer", utf8[6] == UInt8(ascii: " ") else {
+            throw .invalidHeader()
+        }
+        var start = 6
+        while start < utf8.count, utf8[start] == UInt8(ascii: " ") { start += 1 }
+        var end = utf8.count
+        while end > start, utf8[end - 1] == UInt8(ascii: " ") || utf8[end - 1] == UInt8(ascii: "\t") { end -= 1 }
+        let token = utf8[start..<end]
+        guard !token.isEmpty, !token.contains(UInt8(ascii: " ")), !token.contains(UInt8(ascii: "\t")), !token.contains(UInt8(ascii: ",")) else {
+            throw .invalidHeader()
+        }
+        return String(decoding: token, as: UTF8.self)
+    }
+
+    static func isJSON(_ request: Request) -> Bool {
+        guard let type = request.headers[.contentType]?.lowercased() else { return false }
+        return type.hasPrefix("application/json")
+    }
+
+    static func isForm(_ request: Request) -> Bool {
+        guard let type = request.headers[.contentType]?.lowercased() else { return false }
+        return type.hasPrefix("application/x-www-form-urlencoded")
+    }
+
+    /// The request body, at most ``maximumBodySize`` bytes, kept on the request for the handler.
+    func body(_ request: inout Request) async throws(JWTAuthError) -> ByteBuffer {
+        do {
+            return try await request.collectBody(upTo: maximumBodySize)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw .payloadTooLarge
+        } catch {
+            throw .badRequest("The request body could not be read")
+        }
+    }
+
+    /// The JSON object of the body. - Throws: `bad_request` when it is not one.
+    func jsonBody(_ request: inout Request) async throws(JWTAuthError) -> [String: JSONValue] {
+        let buffer = try await body(&request)
+        guard let object = try? JSONParser().parseObject(buffer.readableBytesView) else { throw .badRequest("Malformed JSON body") }
+        return object
+    }
+
+    /// The value of one field of a form-encoded body.
+    func formField(_ name: String, in request: inout Request) async throws(JWTAuthError) -> String? {
+        let buffer = try await body(&request)
+        return FormDecoding.field(name, in: String(buffer: buffer))
+    }
+}
+
+/// Reads `application/x-www-form-urlencoded` text.
+enum FormDecoding {
+    /// The first value of `name`, percent-decoded, or nil.
+    static func field(_ name: String, in body: String) -> String? {
+        for pair in body.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let key = decode(parts[0]), key == name else { continue }
+            return parts.count > 1 ? decode(parts[1]) : ""
+        }
+        return nil
+    }
+
+    /// Percent-decodes, with `+` as space; nil for malformed escapes or invalid UTF-8.
+    static func decode(_ text: Substring) -> String? {
+        var bytes: [UInt8] = []
+        var iterator = text.utf8.makeIterator()
+        while let byte = iterator.next() {
+            switch byte {
+            case UInt8(ascii: "+"): bytes.append(UInt8(ascii: " "))
+            case UInt8(ascii: "%"):
+                guard let high = iterator.next().flatMap(hex), let low = iterator.next().flatMap(hex) else { return nil }
+                bytes.append(high << 4 | low)
+            default: bytes.append(byte)
+            }
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    private static func hex(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,43 @@
+public import Hummingbird
+import HummingbirdAuth
+public import JWTAuth
+
+/// Lets through only tokens whose `roles` claim holds every one of `roles`; 403 `insufficient_scope`
+/// otherwise. Place it after a ``JWTRequiredMiddleware``.
+public struct RoleRequiredMiddleware<Context: JWTRequestContext>: RouterMiddleware {
+    public let roles: [String]
+    /// The claim that lists roles. Defaults to `roles`.
+    public let claim: String
+
+    public init(_ roles: String..., claim: String = "roles", context: Context.Type = Context.self) {
+        self.roles = roles
+        self.claim = claim
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let identity = context.identity else { return JWTAuthError.missingToken().response(realm: "jwt-auth") }
+        let held = Set(identity.claims.strings(claim))
+        if let role = roles.first(where: { !held.contains($0) }) {
+            return JWTAuthError.insufficientScope(role: role).response(realm: "jwt-auth")
+        }
+        return try await next(request, context)
+    }
+}
+
+/// Lets through only tokens whose claims satisfy `policy`; 403 `insufficient_scope` with `message`
+/// otherwise. For scopes, audiences or any claim-based rule.
+public struct ClaimsPolicyMiddleware<Context: JWTRequestContext>: RouterMiddleware {
+    public let policy: @Sendable (JWTClaims) -> Bool
+    public let message: String
+
+    public init(message: String, context: Context.Type = Context.self, _ policy: @escaping @Sendable (JWTClaims) -> Bool) {
+        self.policy = policy
+        self.message = message
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let identity = context.identity else { return JWTAuthError.missingToken().response(realm: "jwt-auth") }
+        guard policy(identity.claims) else { return JWTAuthError.insufficientScope(message).response(realm: "jwt-auth") }
+        return try await next(request, context)
+    }
+}
