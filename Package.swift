@@ -15,11 +15,14 @@ let package = Package(
     products: [
         .library(name: "JWTAuth", targets: ["JWTAuth"]),
         .library(name: "JWTAuthTesting", targets: ["JWTAuthTesting"]),
+        .library(name: "JWTAuthSQLite", targets: ["JWTAuthSQLite"]),
         .executable(name: "jwt-auth", targets: ["jwt-auth"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", "4.1.0"..<"6.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
     ],
     targets: [
         .target(
@@ -35,6 +38,15 @@ let package = Package(
             dependencies: ["JWTAuth"],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "JWTAuthSQLite",
+            dependencies: [
+                "JWTAuth",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "jwt-auth",
             dependencies: [
@@ -47,6 +59,15 @@ let package = Package(
             name: "JWTAuthTests",
             dependencies: ["JWTAuth", "JWTAuthTesting"],
             resources: [.copy("Vectors")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "JWTAuthSQLiteTests",
+            dependencies: [
+                "JWTAuthSQLite",
+                "JWTAuthTesting",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]
