@@ -112,6 +112,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "AuthServerTests",
+            dependencies: [
+                "AuthServer",
+                "JWTAuth",
+                "JWTAuthTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "JWTAuthSQLiteTests",
             dependencies: [
                 "JWTAuthSQLite",
