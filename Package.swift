@@ -49,5 +49,15 @@ let package = Package(
             resources: [.copy("Vectors")],
             swiftSettings: swiftSettings
         ),
+        // Runs the built `jwt-auth` executable as a subprocess; `swift build --build-tests` builds it.
+        .testTarget(
+            name: "JWTAuthCLITests",
+            dependencies: [
+                "JWTAuth",
+                "JWTAuthTesting",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ]
 )
