@@ -130,5 +130,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Runs the built `jwt-auth` executable as a subprocess; `swift build --build-tests` builds it.
+        .testTarget(
+            name: "JWTAuthCLITests",
+            dependencies: [
+                "JWTAuth",
+                "JWTAuthTesting",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ]
 )
