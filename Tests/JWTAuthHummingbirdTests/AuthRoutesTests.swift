@@ -182,6 +182,8 @@ import Testing
         (#"{"username":"x""#, "application/json", .badRequest),
         (#"username=x&password=long+enough"#, "application/x-www-form-urlencoded", .unsupportedMediaType),
         (#"{"username":"\#(String(repeating: "n", count: 65))","password":"long enough"}"#, "application/json", .badRequest),
+        // A letter with 65 combining accents is one grapheme but 65 code points after NFC.
+        (#"{"username":"a\#(String(repeating: "\u{301}", count: 65))","password":"long enough"}"#, "application/json", .badRequest),
     ])
     func badRegistrationsAreRefused(body: String, contentType: String, status: HTTPResponse.Status) async throws {
         let harness = try Harness()
