@@ -1,0 +1,133 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import JWTAuth
+import Synchronization
+import Testing
+
+/// `kill -9` in the middle of writes, SIGTERM, and restarts on the same data directory.
+@Suite struct CrashRecoveryTests {
+    /// What the clients were told happened: only acknowledged writes are checked after the crash.
+    final class Ledger: Sendable {
+        struct State {
+            var registered: [String] = []
+            /// Sessions refreshed and never logged out: their last pair must still work.
+            var live: [TokenPair] = []
+            /// The refresh token each live session spent.
+            var spent: [String] = []
+            /// Pairs whose logout (with the refresh token in the body) was acknowledged.
+            var loggedOut: [TokenPair] = []
+            var unexpected: [String] = []
+        }
+        let state = Mutex(State())
+        var registrations: Int { state.withLock { $0.registered.count } }
+        var logouts: Int { state.withLock { $0.loggedOut.count } }
+    }
+
+    /// One client: register, log in, refresh and (two times in three) log out, until the server dies.
+    static func churn(_ server: LiveServer, client: Int, ledger: Ledger, stop: Atomic<Bool>) async {
+        var iteration = 0
+        func check(_ response: HTTPResult, _ expected: HTTPResponse.Status, _ step: String) -> Bool {
+            if response.status == expected { return true }
+            ledger.state.withLock { $0.unexpected.append("\(step): \(response)") }
+            return false
+        }
+        while !stop.load(ordering: .relaxed), iteration < 500 {
+            iteration += 1
+            let name = "churn-\(client)-\(iteration)"
+            do {
+                guard check(try await server.post("/auth/register", json: LiveServer.credentials(name)), .created, "register") else { return }
+                ledger.state.withLock { $0.registered.append(name) }
+                let login = try await server.post("/auth/login", json: LiveServer.credentials(name))
+                guard check(login, .ok, "login"), let refreshToken = login.json["refresh_token"]?.stringValue else { return }
+                let refreshed = try await server.post("/auth/refresh", token: refreshToken)
+                guard check(refreshed, .ok, "refresh"), let access = refreshed.json["access_token"]?.stringValue,
+                    let refresh = refreshed.json["refresh_token"]?.stringValue
+                else { return }
+                let pair = TokenPair(access: access, refresh: refresh)
+                if iteration % 3 == 0 {
+                    ledger.state.withLock {
+                        $0.live.append(pair)
+                        $0.spent.append(refreshToken)
+                    }
+                    continue
+                }
+                let logout = try await server.post("/auth/logout", json: ["refresh_token": .string(refresh)], token: access)
+                guard check(logout, .noContent, "logout") else { return }
+                ledger.state.withLock { $0.loggedOut.append(pair) }
+            } catch {
+                return  // The server was killed: whatever was in flight is unknown.
+            }
+        }
+    }
+
+    @Test func killDashNineLosesNoAcknowledgedWrite() async throws {
+        try await LiveServer.with { server in
+            let jwks = try await server.get("/.well-known/jwks.json").text
+            try await server.register("steady")
+            let steady = try await server.login("steady")
+            let ledger = Ledger()
+            let stop = Atomic(false)
+
+            await withTaskGroup(of: Void.self) { group in
+                for client in 0..<6 {
+                    group.addTask { await Self.churn(server, client: client, ledger: ledger, stop: stop) }
+                }
+                // Kill once enough writes were acknowledged, while the clients are still writing.
+                let deadline = ContinuousClock.now + .seconds(60)
+                while ledger.registrations < 60 || ledger.logouts < 20, ContinuousClock.now < deadline {
+                    try? await Task.sleep(for: .milliseconds(20))
+                }
+                await server.kill9()
+                stop.store(true, ordering: .relaxed)
+            }
+            let state = ledger.state.withLock { $0 }
+            #expect(state.unexpected.isEmpty, "\(state.unexpected)")
+            #expect(state.registered.count >= 60 && state.loggedOut.count >= 20, "too few writes before the kill")
+
+            try await server.restart()
+            #expect(try await server.get("/.well-known/jwks.json").text == jwks, "the signing key changed")
+            #expect(try await server.get("/api/protected", token: steady.access).status == .ok)
+            for name in state.registered {
+                let response = try await server.post("/auth/login", json: LiveServer.credentials(name))
+                #expect(response.status == .ok, "\(name) was acknowledged but cannot log in: \(response)")
+            }
+            for pair in state.loggedOut {
+                #expect(try await server.get("/api/protected", token: pair.access).error == "token_revoked")
+                #expect(try await server.post("/auth/refresh", token: pair.refresh).error == "token_revoked")
+            }
+            for pair in state.live {
+                #expect(try await server.get("/api/protected", token: pair.access).status == .ok)
+            }
+            // A spent refresh token stays spent: presenting it again ends its session.
+            if let pair = state.live.first, let spent = state.spent.first {
+                #expect(try await server.post("/auth/refresh", token: spent).error == "token_revoked")
+                #expect(try await server.post("/auth/refresh", token: pair.refresh).error == "token_revoked")
+            }
+            for pair in state.live.dropFirst() {
+                #expect(try await server.post("/auth/refresh", token: pair.refresh).status == .ok)
+            }
+        }
+    }
+
+    @Test func sigtermStopsWithinTenSecondsWithStatusZero() async throws {
+        try await LiveServer.with { server in
+            try await server.register("trent")
+            let tokens = try await server.login("trent")
+            // An idle keep-alive connection must not hold the shutdown up.
+            let idle = TestClient(host: "127.0.0.1", port: server.port)
+            idle.connect()
+            #expect(try await idle.get("/health").status == .ok)
+
+            let (exit, elapsed) = await server.terminate(timeout: .seconds(10))
+            try? await idle.shutdown()
+            #expect(exit == LiveServer.Exit(status: 0, isSignal: false), "\(server.log())")
+            #expect(elapsed < .seconds(10))
+            print("jwt-auth serve stopped \(elapsed) after SIGTERM")
+
+            try await server.restart()
+            #expect(try await server.get("/api/protected", token: tokens.access).status == .ok)
+            #expect(try await server.post("/auth/refresh", token: tokens.refresh).status == .ok)
+        }
+    }
+}
