@@ -110,9 +110,9 @@ extension JWTManager {
 }
 
 /// Reads `application/x-www-form-urlencoded` text.
-enum FormDecoding {
+public enum FormDecoding {
     /// The first value of `name`, percent-decoded, or nil.
-    static func field(_ name: String, in body: String) -> String? {
+    public static func field(_ name: String, in body: String) -> String? {
         for pair in body.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard let key = decode(parts[0]), key == name else { continue }
@@ -122,7 +122,7 @@ enum FormDecoding {
     }
 
     /// Percent-decodes, with `+` as space; nil for malformed escapes or invalid UTF-8.
-    static func decode(_ text: Substring) -> String? {
+    public static func decode(_ text: Substring) -> String? {
         var bytes: [UInt8] = []
         var iterator = text.utf8.makeIterator()
         while let byte = iterator.next() {
