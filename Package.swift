@@ -46,6 +46,7 @@ let package = Package(
         .testTarget(
             name: "JWTAuthTests",
             dependencies: ["JWTAuth", "JWTAuthTesting"],
+            exclude: ["Interop"],
             resources: [.copy("Vectors")],
             swiftSettings: swiftSettings
         ),
