@@ -30,11 +30,11 @@ enum PyJWT {
 
     /// Sends `request` to the script and returns its answer.
     static func run(_ request: JSONValue) async throws -> JSONValue {
-        let python = try interpreter.get()
         let input = Data(JSONWriter.encode(request))
+        // Off the cooperative pool: finding the interpreter may run scripts/python-env, and the script takes a while.
         let output = try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
-                continuation.resume(with: Result { try execute(python, [script], input: input) })
+                continuation.resume(with: Result { try execute(interpreter.get(), [script], input: input) })
             }
         }
         guard output.status == 0 else {
