@@ -97,6 +97,7 @@ let package = Package(
         .testTarget(
             name: "JWTAuthTests",
             dependencies: ["JWTAuth", "JWTAuthTesting"],
+            exclude: ["Interop"],
             resources: [.copy("Vectors")],
             swiftSettings: swiftSettings
         ),

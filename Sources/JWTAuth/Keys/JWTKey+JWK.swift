@@ -76,6 +76,7 @@ extension JWTKey {
             guard let key = try? _RSA.Signing.PublicKey(n: n, e: e), key.keySizeInBits >= 2048 else {
                 throw .invalidKey("Invalid RSA public key (2048 bits or more required)")
             }
+            try rejectROCA(key)
             return .rsaPublic(key)
         }
         guard present.count == privateNames.count else { throw .invalidKey("Incomplete RSA private key") }
@@ -85,6 +86,7 @@ extension JWTKey {
         guard let key = try? _RSA.Signing.PrivateKey(n: n, e: e, d: d, p: p, q: q), key.keySizeInBits >= 2048 else {
             throw .invalidKey("Invalid RSA private key (2048 bits or more required)")
         }
+        try rejectROCA(key.publicKey)
         return .rsaPrivate(key)
     }
 

@@ -67,15 +67,22 @@ extension JWTKeySet {
     /// A key set from a JWK Set document (`{"keys": [...]}`).
     ///
     /// Keys of a type JWTAuth does not implement, or whose `use` is not `sig`, are skipped, as RFC 7517 §5
-    /// advises. - Throws: `invalid_key` when the document is malformed or no key is usable.
+    /// advises. - Throws: `invalid_key` when the document is malformed, two entries share a `kid`, no key is
+    ///   usable, or HMAC secrets sit beside asymmetric keys (a set meant for publishing that holds a secret).
     public init(jwks members: [String: JSONValue], allowWeakSecret: Bool = false) throws(JWTAuthError) {
         guard let entries = members["keys"]?.arrayValue else { throw .invalidKey("The JWK Set has no keys array") }
         var keys: [JWTKey] = []
+        var keyIDs: Set<String> = []
         for entry in entries {
             guard let object = entry.objectValue else { throw .invalidKey("A JWK Set entry is not an object") }
+            // A kid names one key, even when the other entry with it is unusable: the set is ambiguous.
+            if let keyID = object["kid"]?.stringValue, !keyIDs.insert(keyID).inserted { throw .invalidKey("Two keys share one kid") }
             if let key = try? JWTKey(jwk: object, allowWeakSecret: allowWeakSecret) { keys.append(key) }
         }
         guard !keys.isEmpty else { throw .invalidKey("The JWK Set has no usable key") }
+        guard keys.allSatisfy(\.algorithm.isAsymmetric) || !keys.contains(where: \.algorithm.isAsymmetric) else {
+            throw .invalidKey("The JWK Set mixes HMAC secrets with asymmetric keys")
+        }
         try self.init(keys)
     }
 

@@ -35,12 +35,24 @@ public struct JWTDecoder: Sendable {
 
     /// Checks `alg` and the signature of a parsed token and reads its claims; no claim is checked.
     public func verifySignature(_ token: UnverifiedToken) throws(JWTAuthError) -> VerifiedToken {
+        try checkSignature(token)
+        return VerifiedToken(header: token.header, claims: try token.claims())
+    }
+
+    /// Checks `alg` and the signature of a parsed JWS whose payload need not be a claims set (RFC 7515);
+    /// returns the payload bytes.
+    public func verifyPayload(_ token: UnverifiedToken) throws(JWTAuthError) -> [UInt8] {
+        try checkSignature(token)
+        guard let payload = token.payload else { throw .invalidToken("Invalid payload padding") }
+        return payload
+    }
+
+    private func checkSignature(_ token: UnverifiedToken) throws(JWTAuthError) {
         guard let name = token.header.algorithm, let algorithm = SigningAlgorithm(name: name), allowedAlgorithms.contains(algorithm) else {
             throw .invalidToken("The specified alg value is not allowed")
         }
         let key = try keys.key(for: token.header)
         guard key.algorithm == algorithm else { throw .invalidToken("The specified alg value does not match the key") }
         guard key.verify(token.signature, for: token.signingInput) else { throw .invalidToken("Signature verification failed") }
-        return VerifiedToken(header: token.header, claims: try token.claims())
     }
 }
