@@ -45,8 +45,12 @@ let package = Package(
         ),
         .testTarget(
             name: "JWTAuthTests",
-            dependencies: ["JWTAuth", "JWTAuthTesting"],
-            resources: [.copy("Vectors")],
+            dependencies: [
+                "JWTAuth",
+                "JWTAuthTesting",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Vectors"), .copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
     ]
