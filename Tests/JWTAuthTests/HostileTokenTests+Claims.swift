@@ -187,16 +187,17 @@ extension HostileTokenTests {
         let other = try factory.issuer.tokenPair(for: "42")
         let stranger = try factory.issuer.tokenPair(for: "7")
 
-        try await store.revoke(tokenID: pair.access.id, until: pair.access.expiresAt)
+        await store.revoke(tokenID: pair.access.id, until: pair.access.expiresAt)
         await #expect(throws: JWTAuthError.tokenRevoked) { try await verifier.verify(pair.access.token) }
         _ = try await verifier.verify(pair.refresh.token, as: .refresh)
 
-        try await store.revoke(sessionID: try #require(pair.refresh.sessionID), until: pair.refresh.expiresAt)
+        let sessionID = try #require(pair.refresh.sessionID)
+        await store.revoke(sessionID: sessionID, until: pair.refresh.expiresAt)
         await #expect(throws: JWTAuthError.tokenRevoked) { try await verifier.verify(pair.refresh.token, as: .refresh) }
         _ = try await verifier.verify(other.access.token)
 
         // logout-all: every token of the user issued before the cutoff, including this second's, dies.
-        try await store.revokeAll(subject: "42", issuedBefore: factory.clock.now + 1)
+        await store.revokeAll(subject: "42", issuedBefore: factory.clock.now + 1)
         await #expect(throws: JWTAuthError.tokenRevoked) { try await verifier.verify(other.access.token) }
         await #expect(throws: JWTAuthError.tokenRevoked) { try await verifier.verify(other.refresh.token, as: .refresh) }
         _ = try await verifier.verify(stranger.access.token)

@@ -189,7 +189,10 @@ import Testing
 
     @Test(
         "An unknown or path-like kid selects no key and is not echoed",
-        arguments: ["nope", "../../etc/passwd", "/dev/null", "kid' OR 1=1", "kid' OR 1=1 --", "", String(repeating: "k", count: 2000), "hmac\u{0}", "HMAC", "hmac "]
+        arguments: [
+            "nope", "../../etc/passwd", "/dev/null", "kid' OR 1=1", "kid' OR 1=1 --", "", String(repeating: "k", count: 2000), "hmac\u{0}", "HMAC",
+            "hmac ",
+        ]
     )
     func unknownKidIsRefused(kid: String) throws {
         let signer = Self.hmac.withKeyID(kid)
@@ -397,7 +400,11 @@ import Testing
 
     @Test(arguments: [["exp"], [], "exp", ["b64"], 1] as [JSONValue])
     func critIsRefused(crit: JSONValue) throws {
-        let token = try TokenForge.token(header: TokenForge.header(for: Self.hmac, ["crit": crit, "exp": 1]), claims: Self.validClaims, key: Self.hmac)
+        let token = try TokenForge.token(
+            header: TokenForge.header(for: Self.hmac, ["crit": crit, "exp": 1]),
+            claims: Self.validClaims,
+            key: Self.hmac
+        )
         #expect(Self.expectRejected(token, by: Self.decoder(Self.hmac))?.message == "Unsupported critical header parameters")
     }
 
@@ -436,7 +443,10 @@ import Testing
             #expect(error?.message == "Token is larger than 8192 bytes")
         }
         let small = Self.decoder(Self.hmac, maximumTokenSize: 100)
-        #expect(Self.expectRejected(try TokenForge.token(claims: Self.validClaims, key: Self.hmac), by: small)?.message == "Token is larger than 100 bytes")
+        #expect(
+            Self.expectRejected(try TokenForge.token(claims: Self.validClaims, key: Self.hmac), by: small)?.message
+                == "Token is larger than 100 bytes"
+        )
     }
 
     @Test(arguments: [("[", "]"), ("{\"a\":", "}"), ("[{\"a\":", "}]")])

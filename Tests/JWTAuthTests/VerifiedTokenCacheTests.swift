@@ -101,7 +101,7 @@ import Testing
         factory.clock.advance(by: .seconds(60))
         await #expect(throws: JWTAuthError.freshTokenRequired) { try await verifier.verify(issued.token, requireFresh: true) }
         _ = try await verifier.verify(issued.token)
-        try await store.revoke(tokenID: issued.id, until: issued.expiresAt)
+        await store.revoke(tokenID: issued.id, until: issued.expiresAt)
         await #expect(throws: JWTAuthError.tokenRevoked) { try await verifier.verify(issued.token) }
         #expect(cache.count == 1)
     }
