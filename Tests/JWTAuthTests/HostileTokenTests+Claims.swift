@@ -268,4 +268,20 @@ extension HostileTokenTests {
             #expect(error.map { !$0.message.contains(fragment) && !$0.message.contains("LEAK") } == true, "\(error?.message ?? "")")
         }
     }
+
+    @Test(arguments: SigningAlgorithm.all)
+    func keysDoNotPrintTheirSecrets(algorithm: SigningAlgorithm) throws {
+        let key = try JWTKey.generate(algorithm, keyID: "k")
+        let secrets = ["d", "p", "q", "dp", "dq", "qi", "k"].compactMap { key.privateJWK[$0]?.stringValue }
+        #expect(!secrets.isEmpty)
+        for text in [String(describing: key), String(reflecting: key), "\(key)"] {
+            for secret in secrets {
+                #expect(!text.contains(secret) && !text.contains(String(secret.prefix(16))), "\(algorithm) prints a secret")
+            }
+            if let bytes = key.secretBytes {
+                let hex = bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+                #expect(!text.contains(hex.prefix(16)) && !text.contains(bytes.prefix(8).map(String.init).joined(separator: ", ")))
+            }
+        }
+    }
 }
