@@ -42,14 +42,6 @@ public struct ClaimsValidation: Sendable {
         }
     }
 
-    /// The times that change with the clock: `exp`, `nbf`, `iat`. Used again on a verified-token cache hit.
-    func validateTimes(_ claims: JWTClaims, now: Double) throws(JWTAuthError) {
-        let leeway = self.leeway.seconds
-        if let exp = claims.expiresAt, exp <= now - leeway { throw .tokenExpired }
-        if let nbf = claims.notBefore, nbf > now + leeway { throw .invalidToken("The token is not yet valid (nbf)") }
-        if let iat = claims.issuedAt, iat > now + leeway { throw .invalidToken("The token is not yet valid (iat)") }
-    }
-
     private func validateIssuerAndAudience(_ claims: JWTClaims) throws(JWTAuthError) {
         if let issuer {
             guard claims.members["iss"] != nil else { throw .invalidToken("Token is missing the \"iss\" claim") }

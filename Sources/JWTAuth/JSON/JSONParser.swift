@@ -265,21 +265,13 @@ extension JSONParser {
                 while index < bytes.count, isDigit(bytes[index]) { index += 1 }
             }
             let text = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
-            if isIntegral, text.count <= 19 {
-                var value: Int64 = 0
-                var negative = false
-                var overflow = false
-                for byte in text {
-                    if byte == UInt8(ascii: "-") {
-                        negative = true
-                        continue
-                    }
-                    let (multiplied, o1) = value.multipliedReportingOverflow(by: 10)
-                    let (added, o2) = multiplied.addingReportingOverflow(Int64(byte - UInt8(ascii: "0")))
-                    overflow = overflow || o1 || o2
-                    value = added
-                }
-                if !overflow { return .int(negative ? -value : value) }
+            let negative = text[0] == UInt8(ascii: "-")
+            // Up to 19 digits, the magnitude fits in a UInt64; Int64 takes -2^63 ... 2^63 - 1.
+            if isIntegral, text.count - (negative ? 1 : 0) <= 19 {
+                var magnitude: UInt64 = 0
+                for byte in text.dropFirst(negative ? 1 : 0) { magnitude = magnitude * 10 + UInt64(byte - UInt8(ascii: "0")) }
+                if negative, magnitude <= UInt64(Int64.max) + 1 { return .int(Int64(truncatingIfNeeded: 0 &- magnitude)) }
+                if !negative, magnitude <= UInt64(Int64.max) { return .int(Int64(magnitude)) }
             }
             guard let double = Double(String(decoding: text, as: UTF8.self)), double.isFinite else {
                 throw fail("JSON number out of range")
