@@ -3,7 +3,7 @@ import HummingbirdAuth
 public import JWTAuth
 
 /// Lets through only tokens whose `roles` claim holds every one of `roles`; 403 `insufficient_scope`
-/// otherwise. Place it after a ``JWTRequiredMiddleware``.
+/// otherwise. Place it after a ``JWTRequiredMiddleware``. OPTIONS requests pass unchecked.
 public struct RoleRequiredMiddleware<Context: JWTRequestContext>: RouterMiddleware {
     public let roles: [String]
     /// The claim that lists roles. Defaults to `roles`.
@@ -15,6 +15,8 @@ public struct RoleRequiredMiddleware<Context: JWTRequestContext>: RouterMiddlewa
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // OPTIONS never needs a token, so it has no roles to check either.
+        if request.method == .options { return try await next(request, context) }
         guard let identity = context.identity else { return JWTAuthError.missingToken().response(realm: "jwt-auth") }
         let held = Set(identity.claims.strings(claim))
         if let role = roles.first(where: { !held.contains($0) }) {
@@ -25,7 +27,7 @@ public struct RoleRequiredMiddleware<Context: JWTRequestContext>: RouterMiddlewa
 }
 
 /// Lets through only tokens whose claims satisfy `policy`; 403 `insufficient_scope` with `message`
-/// otherwise. For scopes, audiences or any claim-based rule.
+/// otherwise. For scopes, audiences or any claim-based rule. OPTIONS requests pass unchecked.
 public struct ClaimsPolicyMiddleware<Context: JWTRequestContext>: RouterMiddleware {
     public let policy: @Sendable (JWTClaims) -> Bool
     public let message: String
@@ -36,6 +38,7 @@ public struct ClaimsPolicyMiddleware<Context: JWTRequestContext>: RouterMiddlewa
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if request.method == .options { return try await next(request, context) }
         guard let identity = context.identity else { return JWTAuthError.missingToken().response(realm: "jwt-auth") }
         guard policy(identity.claims) else { return JWTAuthError.insufficientScope(message).response(realm: "jwt-auth") }
         return try await next(request, context)
