@@ -1,6 +1,6 @@
 public import HTTPTypes
 public import Hummingbird
-public import JWTAuth
+import JWTAuth
 import Logging
 
 /// Gives every error the JSON shape `{"error": code, "msg": message}`: `JWTAuthError`s (through the

@@ -1,6 +1,6 @@
 import HTTPTypes
-public import Hummingbird
-public import JWTAuth
+import Hummingbird
+import JWTAuth
 import NIOCore
 
 extension JWTManager {
