@@ -87,7 +87,10 @@ import Testing
             let csrf = try #require(claims["csrf"]?.stringValue)
             #expect(UUID(uuidString: csrf) != nil && csrf != claims["jti"]?.stringValue)
         }
-        #expect(pair.access.claims.csrf != pair.refresh.claims.csrf)
+        // One CSRF value per session, so that re-issued access tokens keep the double-submit cookie valid.
+        #expect(pair.access.claims.csrf == pair.refresh.claims.csrf)
+        let other = try factory.issuer.tokenPair(for: "42")
+        #expect(other.access.claims.csrf != pair.access.claims.csrf)
         let (_, plain) = try Self.read(try TokenFactory().token())
         #expect(plain["iss"] == nil && plain["aud"] == nil && plain["csrf"] == nil)
     }
