@@ -158,15 +158,17 @@ extension JSONParser {
             index += 1  // opening quote
             let start = index
             // Fast path: no escapes.
+            var allBits: UInt8 = 0
             while index < bytes.count {
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "\"") {
                     let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
                     index += 1
-                    return try makeString(slice)
+                    return try makeString(slice, isASCII: allBits < 0x80)
                 }
                 if byte == UInt8(ascii: "\\") { break }
                 if byte < 0x20 { throw fail("Control character in a JSON string") }
+                allBits |= byte
                 index += 1
             }
             guard index < bytes.count else { throw fail("Unterminated JSON string") }
@@ -233,7 +235,9 @@ extension JSONParser {
             return value
         }
 
-        func makeString(_ buffer: UnsafeRawBufferPointer) throws(Failure) -> String {
+        func makeString(_ buffer: UnsafeRawBufferPointer, isASCII: Bool) throws(Failure) -> String {
+            // ASCII is valid UTF-8, and String(validating:as:) is slow on short strings.
+            if isASCII { return String(decoding: buffer.assumingMemoryBound(to: UInt8.self), as: UTF8.self) }
             guard let string = String(validating: buffer, as: UTF8.self) else { throw fail("Invalid UTF-8 in a JSON string") }
             return string
         }
