@@ -102,7 +102,8 @@ extension JSONParser {
         mutating func readObject(depth: Int) throws(Failure) -> JSONValue {
             guard depth <= maximumDepth else { throw fail("JSON nested too deeply") }
             index += 1
-            var members: [String: JSONValue] = [:]
+            // Room for a typical claims set up front: growing one member at a time rehashes every name.
+            var members = [String: JSONValue](minimumCapacity: 12)
             skipWhitespace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
                 index += 1
