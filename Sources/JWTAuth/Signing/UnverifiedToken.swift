@@ -61,9 +61,8 @@ public struct UnverifiedToken: Sendable {
             // RFC 7515 §4.1.11: extensions listed in crit must be understood; JWTAuth understands none.
             throw .invalidToken("Unsupported critical header parameters")
         }
-        for name in ["kid", "typ"] where members[name] != nil && members[name]?.stringValue == nil {
-            throw .invalidToken("The header's \(name) is not a string")
-        }
+        if header.keyID == nil, members["kid"] != nil { throw .invalidToken("The header's kid is not a string") }
+        if header.type == nil, members["typ"] != nil { throw .invalidToken("The header's typ is not a string") }
         guard let signature = Base64URL.decode(UnsafeRawBufferPointer(rebasing: bytes[(secondDot + 1)...])) else {
             throw .invalidToken("Invalid crypto padding")
         }
