@@ -1,5 +1,13 @@
 import FoundationEssentials
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A JWS compact serialization split and decoded, its signature not yet checked.
 ///
 /// Parsing applies the structural rules in order: size limit, three unpadded canonical base64url
@@ -55,18 +63,10 @@ public struct UnverifiedToken: Sendable {
     init(_ bytes: UnsafeRawBufferPointer, maximumSize: Int, knownHeaders: [KnownHeader]) throws(JWTAuthError) {
         guard bytes.count <= maximumSize else { throw .invalidToken("Token is larger than \(maximumSize) bytes") }
         guard !bytes.isEmpty else { throw .invalidToken("Not enough segments") }
-        var firstDot = -1
-        var secondDot = -1
-        for index in 0..<bytes.count where bytes[index] == UInt8(ascii: ".") {
-            if firstDot < 0 {
-                firstDot = index
-            } else if secondDot < 0 {
-                secondDot = index
-            } else {
-                throw .invalidToken("Too many segments")
-            }
+        guard let firstDot = Self.dot(in: bytes, from: 0), let secondDot = Self.dot(in: bytes, from: firstDot + 1) else {
+            throw .invalidToken("Not enough segments")
         }
-        guard secondDot >= 0 else { throw .invalidToken("Not enough segments") }
+        guard Self.dot(in: bytes, from: secondDot + 1) == nil else { throw .invalidToken("Too many segments") }
         let headerSegment = UnsafeRawBufferPointer(rebasing: bytes[0..<firstDot])
         let header: JWSHeader
         if let known = knownHeaders.first(where: { $0.matches(headerSegment) }) {
@@ -82,6 +82,14 @@ public struct UnverifiedToken: Sendable {
         self.signingInput = signingInput
         self.signature = signature
         self.payloadSegment = signingInput[(firstDot + 1)...]
+    }
+
+    /// The offset of the first `.` at or after `start`, found by memchr rather than byte by byte.
+    private static func dot(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        guard start < bytes.count, let base = bytes.baseAddress,
+            let found = memchr(base + start, Int32(UInt8(ascii: ".")), bytes.count - start)
+        else { return nil }
+        return base.distance(to: UnsafeRawPointer(found))
     }
 
     /// Decodes and checks a header segment: canonical base64url, a JSON object with a string `alg`,
