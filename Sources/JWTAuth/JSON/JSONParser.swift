@@ -244,6 +244,7 @@ extension JSONParser {
         }
 
         mutating func readNumber() throws(Failure) -> JSONValue {
+            if let integer = readShortInteger() { return integer }
             let start = index
             var isIntegral = true
             if bytes[index] == UInt8(ascii: "-") { index += 1 }
@@ -290,6 +291,32 @@ extension JSONParser {
                 throw fail("JSON number out of range")
             }
             return .double(double)
+        }
+
+        /// The common case in one pass: an integer of 1 to 18 digits (no leading zero, no fraction or
+        /// exponent), which cannot overflow. Anything else leaves `index` alone and returns nil.
+        mutating func readShortInteger() -> JSONValue? {
+            var cursor = index
+            let negative = bytes[cursor] == UInt8(ascii: "-")
+            if negative { cursor += 1 }
+            let firstDigit = cursor
+            var value: Int64 = 0
+            while cursor < bytes.count, cursor - firstDigit < 19 {
+                let digit = bytes[cursor] &- UInt8(ascii: "0")
+                guard digit < 10 else { break }
+                value = value &* 10 &+ Int64(digit)
+                cursor += 1
+            }
+            let digits = cursor - firstDigit
+            guard digits >= 1, digits <= 18, digits == 1 || bytes[firstDigit] != UInt8(ascii: "0") else { return nil }
+            if cursor < bytes.count {
+                switch bytes[cursor] {
+                case UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "0")...UInt8(ascii: "9"): return nil
+                default: break
+                }
+            }
+            index = cursor
+            return .int(negative ? -value : value)
         }
 
         func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
