@@ -140,6 +140,8 @@ extension JSONParser {
                 index += 1
                 return .array(elements)
             }
+            // One allocation for a short array (roles, scopes, audiences) instead of growing from one element.
+            elements.reserveCapacity(4)
             while true {
                 skipWhitespace()
                 elements.append(try readValue(depth: depth))
