@@ -2,13 +2,15 @@
 
 Real tokens: each test case of a protected operation gets a new user's tokens (a refresh token for
 /auth/refresh, an access token elsewhere), so that a logout, a logout-all or a password change in one
-case never spoils the token of the next.
+case never spoils the token of the next. /auth/introspect gets the introspection client that
+scripts/schemathesis configures (JWT_AUTH_INTROSPECTION_CLIENT, `id:secret`) as HTTP Basic.
 
 Passwords: the service counts a password's UTF-8 bytes (8 to 72, bcrypt's limit), which JSON Schema
 cannot say; the document's `format: password` strings are drawn from printable ASCII, where a
 character is a byte, so that the document's minLength and maxLength are exact for them.
 """
 
+import base64
 import json
 import os
 import urllib.request
@@ -32,7 +34,7 @@ def _post(path, body):
         return json.load(response)
 
 
-@schemathesis.auth(refresh_interval=None).apply_to(path_regex=r"^/(auth/(refresh|logout|logout-all|password|me)|api/.*)$")
+@schemathesis.auth(refresh_interval=None).apply_to(path_regex=r"^/(auth/(refresh|logout|logout-all|password|me|verify)|api/.*)$")
 class NewSession:
     def get(self, case, context):
         username = "st-" + uuid.uuid4().hex[:20]
@@ -43,6 +45,16 @@ class NewSession:
     def set(self, case, data, context):
         case.headers = case.headers or {}
         case.headers["Authorization"] = f"Bearer {data}"
+
+
+@schemathesis.auth(refresh_interval=None).apply_to(path="/auth/introspect")
+class IntrospectionClient:
+    def get(self, case, context):
+        return base64.b64encode(os.environ["JWT_AUTH_INTROSPECTION_CLIENT"].encode()).decode()
+
+    def set(self, case, data, context):
+        case.headers = case.headers or {}
+        case.headers["Authorization"] = f"Basic {data}"
 
 
 schemathesis.openapi.format("password", st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=80))

@@ -13,8 +13,10 @@ enum OpenAPIRoute {
         // without it): look for the bundle first, so that the service still starts.
         let directories = [Bundle.main.bundleURL, Bundle.main.executableURL?.deletingLastPathComponent()].compactMap { $0 }
         let names = ["swift-jwt-auth_AuthServer.resources", "swift-jwt-auth_AuthServer.bundle"]
-        guard directories.contains(where: { directory in names.contains { FileManager.default.fileExists(atPath: directory.appending(path: $0).path) } })
-        else { return nil }
+        let installed = directories.contains { directory in
+            names.contains { FileManager.default.fileExists(atPath: directory.appending(path: $0).path) }
+        }
+        guard installed else { return nil }
         guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json", subdirectory: "Resources"),
             let data = try? Data(contentsOf: url)
         else { return nil }

@@ -1,24 +1,27 @@
 import Foundation
+import HTTPTypes
 import JWTAuth
 import Testing
 
 /// `jwt-auth serve` start-up failures and the `users` commands beside a running server.
 @Suite struct CommandLineTests {
-    @Test(arguments: [
-        (["--port", "70000"], [:], "JWT_AUTH_PORT"),
-        ([], ["JWT_AUTH_ACCESS_TTL": "soon"], "JWT_AUTH_ACCESS_TTL"),
-        (["--bcrypt-cost", "3"], [:], "JWT_AUTH_BCRYPT_COST"),
-        ([], ["JWT_AUTH_SECRET": "sh0rt-s3cret"], "JWT_AUTH_SECRET"),
-        (["--login-attempts", "many"], [:], "JWT_AUTH_LOGIN_ATTEMPTS"),
-        (["--token-location", "headers,pigeon"], [:], "JWT_AUTH_TOKEN_LOCATION"),
-        (["--registration", "maybe"], [:], "JWT_AUTH_REGISTRATION"),
-        (["--log-level", "loud"], [:], "JWT_AUTH_LOG_LEVEL"),
-        (["--database-url", "mysql://localhost/auth"], [:], "JWT_AUTH_DATABASE_URL"),
-        (["--algorithm", "none"], [:], "JWT_AUTH_ALGORITHM"),
-        (["--key-file", "missing.pem"], [:], "JWT_AUTH_KEY_FILE"),
-        // The flag wins over the environment.
-        (["--refresh-ttl", "0"], ["JWT_AUTH_REFRESH_TTL": "7d"], "JWT_AUTH_REFRESH_TTL"),
-    ] as [([String], [String: String], String)])
+    @Test(
+        arguments: [
+            (["--port", "70000"], [:], "JWT_AUTH_PORT"),
+            ([], ["JWT_AUTH_ACCESS_TTL": "soon"], "JWT_AUTH_ACCESS_TTL"),
+            (["--bcrypt-cost", "3"], [:], "JWT_AUTH_BCRYPT_COST"),
+            ([], ["JWT_AUTH_SECRET": "sh0rt-s3cret"], "JWT_AUTH_SECRET"),
+            (["--login-attempts", "many"], [:], "JWT_AUTH_LOGIN_ATTEMPTS"),
+            (["--token-location", "headers,pigeon"], [:], "JWT_AUTH_TOKEN_LOCATION"),
+            (["--registration", "maybe"], [:], "JWT_AUTH_REGISTRATION"),
+            (["--log-level", "loud"], [:], "JWT_AUTH_LOG_LEVEL"),
+            (["--database-url", "mysql://localhost/auth"], [:], "JWT_AUTH_DATABASE_URL"),
+            (["--algorithm", "none"], [:], "JWT_AUTH_ALGORITHM"),
+            (["--key-file", "missing.pem"], [:], "JWT_AUTH_KEY_FILE"),
+            // The flag wins over the environment.
+            (["--refresh-ttl", "0"], ["JWT_AUTH_REFRESH_TTL": "7d"], "JWT_AUTH_REFRESH_TTL"),
+        ] as [([String], [String: String], String)]
+    )
     func aBadSettingExitsWith2AndOneLineNamingIt(arguments: [String], environment: [String: String], setting: String) async throws {
         let directory = FileManager.default.temporaryDirectory.appending(path: "jwt-auth-e2e-setting-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

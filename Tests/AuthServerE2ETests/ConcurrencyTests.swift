@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import JWTAuth
 import Testing
@@ -32,7 +33,10 @@ import Testing
             }
             let created = responses.filter { $0.status == .created }
             #expect(created.count == 1)
-            #expect(responses.filter { $0.status == .conflict }.count == 29, "\(responses.filter { $0.status != .created && $0.status != .conflict })")
+            #expect(
+                responses.filter { $0.status == .conflict }.count == 29,
+                "\(responses.filter { $0.status != .created && $0.status != .conflict })"
+            )
             #expect(responses.filter { $0.status == .conflict }.allSatisfy { $0.error == "conflict" })
             #expect(created.first?.json["username"] == "rupert")
             // Exactly one of the thirty passwords logs in.

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import JWTAuth
@@ -18,21 +19,24 @@ import Testing
             /// Pairs whose logout (with the refresh token in the body) was acknowledged.
             var loggedOut: [TokenPair] = []
             var unexpected: [String] = []
+            /// Set once the server was killed: the clients stop.
+            var stopped = false
         }
         let state = Mutex(State())
         var registrations: Int { state.withLock { $0.registered.count } }
         var logouts: Int { state.withLock { $0.loggedOut.count } }
+        var stopped: Bool { state.withLock { $0.stopped } }
     }
 
     /// One client: register, log in, refresh and (two times in three) log out, until the server dies.
-    static func churn(_ server: LiveServer, client: Int, ledger: Ledger, stop: Atomic<Bool>) async {
+    static func churn(_ server: LiveServer, client: Int, ledger: Ledger) async {
         var iteration = 0
         func check(_ response: HTTPResult, _ expected: HTTPResponse.Status, _ step: String) -> Bool {
             if response.status == expected { return true }
             ledger.state.withLock { $0.unexpected.append("\(step): \(response)") }
             return false
         }
-        while !stop.load(ordering: .relaxed), iteration < 500 {
+        while !ledger.stopped, iteration < 500 {
             iteration += 1
             let name = "churn-\(client)-\(iteration)"
             do {
@@ -67,11 +71,10 @@ import Testing
             try await server.register("steady")
             let steady = try await server.login("steady")
             let ledger = Ledger()
-            let stop = Atomic(false)
 
             await withTaskGroup(of: Void.self) { group in
                 for client in 0..<6 {
-                    group.addTask { await Self.churn(server, client: client, ledger: ledger, stop: stop) }
+                    group.addTask { await Self.churn(server, client: client, ledger: ledger) }
                 }
                 // Kill once enough writes were acknowledged, while the clients are still writing.
                 let deadline = ContinuousClock.now + .seconds(60)
@@ -79,7 +82,7 @@ import Testing
                     try? await Task.sleep(for: .milliseconds(20))
                 }
                 await server.kill9()
-                stop.store(true, ordering: .relaxed)
+                ledger.state.withLock { $0.stopped = true }
             }
             let state = ledger.state.withLock { $0 }
             #expect(state.unexpected.isEmpty, "\(state.unexpected)")
@@ -107,6 +110,58 @@ import Testing
             for pair in state.live.dropFirst() {
                 #expect(try await server.post("/auth/refresh", token: pair.refresh).status == .ok)
             }
+        }
+    }
+
+    /// Users, spent refresh tokens, logouts, logout-all cutoffs and password changes are all in the
+    /// data directory: a new process on it (after a clean SIGTERM) knows every one of them.
+    @Test func usersAndRevocationsSurviveARestart() async throws {
+        try await LiveServer.with(["--login-attempts", "0"]) { server in
+            let jwks = try await server.get("/.well-known/jwks.json").text
+            let aliceID = try await server.register("alice")
+            try await server.register("bob")
+            try await server.register("carol")
+            let kept = try await server.login("alice")
+            let loggedOut = try await server.login("alice")
+            #expect(try await server.post("/auth/logout", token: loggedOut.access).status == .noContent)
+            let spent = try await server.login("alice")
+            let rotated = try await server.refresh(spent.refresh)
+            let bobSessions = [try await server.login("bob"), try await server.login("bob")]
+            #expect(try await server.post("/auth/logout-all", token: bobSessions[0].access).status == .noContent)
+            let carol = try await server.login("carol")
+            let fresh = try #require(
+                try await server.post("/auth/fresh-login", json: LiveServer.credentials("carol")).json["access_token"]?.stringValue
+            )
+            #expect(try await server.send(.put, "/auth/password", json: ["new_password": "carol's new password"], token: fresh).status == .noContent)
+
+            let (exit, _) = await server.terminate()
+            #expect(exit == LiveServer.Exit(status: 0, isSignal: false), "\(server.log())")
+            try await server.restart()
+
+            #expect(try await server.get("/.well-known/jwks.json").text == jwks, "the signing key changed")
+            // Users: still there, with their ids and passwords.
+            #expect(try await server.post("/auth/register", json: LiveServer.credentials("alice")).status == .conflict)
+            #expect(try await server.get("/auth/me", token: kept.access).json["id"] == .string(aliceID))
+            // A logout.
+            #expect(try await server.get("/api/protected", token: loggedOut.access).error == "token_revoked")
+            #expect(try await server.post("/auth/refresh", token: loggedOut.refresh).error == "token_revoked")
+            // A spent refresh token: presenting it again still ends its session.
+            #expect(try await server.get("/api/protected", token: rotated.access).status == .ok)
+            #expect(try await server.post("/auth/refresh", token: spent.refresh).error == "token_revoked")
+            #expect(try await server.get("/api/protected", token: rotated.access).error == "token_revoked")
+            // A logout-all.
+            for pair in bobSessions {
+                #expect(try await server.get("/api/protected", token: pair.access).error == "token_revoked")
+                #expect(try await server.post("/auth/refresh", token: pair.refresh).error == "token_revoked")
+            }
+            // A password change.
+            #expect(try await server.get("/api/protected", token: carol.access).error == "token_revoked")
+            #expect(try await server.post("/auth/login", json: LiveServer.credentials("carol")).error == "invalid_credentials")
+            _ = try await server.login("carol", password: "carol's new password")
+            // The untouched session works on, and so do new logins.
+            #expect(try await server.get("/api/protected", token: kept.access).status == .ok)
+            #expect(try await server.post("/auth/refresh", token: kept.refresh).status == .ok)
+            #expect(try await server.get("/api/protected", token: try await server.login("bob").access).status == .ok)
         }
     }
 

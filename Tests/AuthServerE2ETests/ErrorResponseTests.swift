@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import JWTAuth
 import JWTAuthTesting
@@ -74,6 +75,54 @@ import Testing
         }
     }
 
+    /// The routes that take a token and a body (logout, password) and the form route (introspect)
+    /// refuse bad bodies the same way, and the token is left alone.
+    @Test func hostileBodiesOnAuthenticatedRoutes() async throws {
+        try await LiveServer.with(["--introspection-clients", "gateway:an introspection secret"]) { server in
+            try await server.register("ines")
+            let fresh = try await server.login("ines")
+            let huge = Array(#"{"refresh_token":""#.utf8) + [UInt8](repeating: UInt8(ascii: "a"), count: 3 * 1024 * 1024) + Array(#""}"#.utf8)
+            let cases: [(HTTPRequest.Method, String, String, [UInt8], HTTPResponse.Status, String)] = [
+                (.post, "/auth/logout", "application/json", huge, .contentTooLarge, "payload_too_large"),
+                (.post, "/auth/logout", "text/plain", Array("{}".utf8), .unsupportedMediaType, "unsupported_media_type"),
+                (.post, "/auth/logout", "application/json", Array("{".utf8), .badRequest, "bad_request"),
+                (.post, "/auth/logout", "application/json", Array(#"{"refresh_token":5}"#.utf8), .badRequest, "bad_request"),
+                (.put, "/auth/password", "application/json", huge, .contentTooLarge, "payload_too_large"),
+                (
+                    .put, "/auth/password", "application/x-www-form-urlencoded", Array("new_password=abcdefghij".utf8), .unsupportedMediaType,
+                    "unsupported_media_type"
+                ),
+                (.put, "/auth/password", "application/json", Array(#"{"new_password":["x"]}"#.utf8), .badRequest, "bad_request"),
+                (.put, "/auth/password", "application/json", Array("\u{0}".utf8), .badRequest, "bad_request"),
+            ]
+            for (method, path, type, body, status, code) in cases {
+                let headers: HTTPFields = [.authorization: "Bearer \(fresh.access)", .contentType: type]
+                let response = try await server.request(method, path, headers: headers, body: body)
+                #expect(response.status == status, "\(method) \(path) \(type) \(body.count) bytes: \(response)")
+                #expect(response.error == code)
+            }
+            // None of them logged out or changed the password.
+            #expect(try await server.get("/api/protected", token: fresh.access).status == .ok)
+            _ = try await server.login("ines")
+
+            let basic = "Basic " + Data("gateway:an introspection secret".utf8).base64EncodedString()
+            let form: [(String?, [UInt8], HTTPResponse.Status, String)] = [
+                ("application/json", Array(#"{"token":"x"}"#.utf8), .unsupportedMediaType, "unsupported_media_type"),
+                (nil, Array("token=x".utf8), .unsupportedMediaType, "unsupported_media_type"),
+                ("application/x-www-form-urlencoded", Array("token=".utf8) + huge, .contentTooLarge, "payload_too_large"),
+                ("application/x-www-form-urlencoded", Array("other=1".utf8), .badRequest, "bad_request"),
+            ]
+            for (type, body, status, code) in form {
+                var headers: HTTPFields = [.authorization: basic]
+                if let type { headers[.contentType] = type }
+                let response = try await server.request(.post, "/auth/introspect", headers: headers, body: body)
+                #expect(response.status == status, "introspect \(type ?? "no type") \(body.count) bytes: \(response)")
+                #expect(response.error == code)
+            }
+            #expect(try await server.get("/health").status == .ok)
+        }
+    }
+
     @Test func passwordsWithNULOrOver72BytesAreRefused() async throws {
         try await LiveServer.with { server in
             let refused = [
@@ -91,7 +140,12 @@ import Testing
             _ = try await server.login("grace", password: longest)
             let prefix = try await server.post("/auth/login", json: LiveServer.credentials("grace", String(repeating: "é", count: 35) + "e"))
             #expect(prefix.status == .unauthorized)
-            let changed = try await server.send(.put, "/auth/password", json: ["new_password": "nul\u{0}password"], token: try await server.login("grace", password: longest).access)
+            let changed = try await server.send(
+                .put,
+                "/auth/password",
+                json: ["new_password": "nul\u{0}password"],
+                token: try await server.login("grace", password: longest).access
+            )
             #expect(changed.status == .badRequest)
         }
     }
@@ -133,11 +187,15 @@ import Testing
             ]
             for index in 0..<(200 - bad.count) {
                 switch index % 4 {
-                case 0: bad.append(try foreign.token(claims: ["sub": .string(id), "exp": .int(now + 900), "jti": .string("j\(index)"), "type": "access"]))
+                case 0:
+                    bad.append(
+                        try foreign.token(claims: ["sub": .string(id), "exp": .int(now + 900), "jti": .string("j\(index)"), "type": "access"])
+                    )
                 case 1: bad.append(String(good.access.prefix(index + 1)))
                 case 2:
                     var signature = Array(parts[2].utf8)
-                    signature[index % signature.count] = signature[index % signature.count] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+                    signature[index % signature.count] =
+                        signature[index % signature.count] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
                     bad.append(parts[0] + "." + parts[1] + "." + String(decoding: signature, as: UTF8.self))
                 default: bad.append(UUID().uuidString)
                 }

@@ -1,4 +1,5 @@
 import Foundation
+import JWTAuthTesting
 import Synchronization
 import Testing
 
@@ -36,12 +37,14 @@ final class LiveServer: Sendable {
         var process: RunningProcess?
         var port = 0
         var generation = 0
+        /// The standard output and error files of each generation of the process.
+        var logs: [Int: (output: String, errors: String)] = [:]
     }
 
     /// The port of the running process.
     var port: Int { state.withLock { $0.port } }
     /// The process id of the running process.
-    var pid: Int32? { state.withLock { $0.process?.process.processIdentifier } }
+    var pid: Int32? { state.withLock { $0.process?.pid } }
 
     private init(arguments: [String], environment: [String: String]) throws {
         root = FileManager.default.temporaryDirectory.appending(path: "jwt-auth-e2e-\(UUID().uuidString)")
@@ -54,7 +57,7 @@ final class LiveServer: Sendable {
 
     deinit {
         // A backstop for a test that did not stop its server: never leave a process behind.
-        if let process = state.withLock({ $0.process }), process.exit == nil { kill(process.process.processIdentifier, SIGKILL) }
+        state.withLock { $0.process }?.send(SIGKILL)
         try? FileManager.default.removeItem(at: root)
     }
 
@@ -86,28 +89,28 @@ final class LiveServer: Sendable {
             state.generation += 1
             return state.generation
         }
-        let output = root.appending(path: "logs/stdout-\(generation).log")
-        let errors = root.appending(path: "logs/stderr-\(generation).log")
         let running = try RunningProcess.launch(
             ["serve"] + arguments,
             directory: directory,
             environment: environment,
-            standardOutput: output,
-            standardError: errors
+            captureDirectory: root.appending(path: "logs")
         )
-        state.withLock { $0.process = running }
+        state.withLock {
+            $0.process = running
+            $0.logs[generation] = (running.standardOutputPath, running.standardErrorPath)
+        }
         let deadline = ContinuousClock.now + timeout
         while true {
-            let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+            let text = String(decoding: running.child.standardOutput(), as: UTF8.self)
             if let port = Self.listeningPort(in: text) {
                 state.withLock { $0.port = port }
                 return
             }
-            if let exit = running.exit {
+            if let exit = await running.exit() {
                 throw LiveServerError("jwt-auth serve ended (\(exit)) before listening: \(log(generation))")
             }
             guard ContinuousClock.now < deadline else {
-                kill(running.process.processIdentifier, SIGKILL)
+                running.send(SIGKILL)
                 _ = await running.waitForExit(timeout: .seconds(10))
                 throw LiveServerError("jwt-auth serve did not listen within \(timeout): \(log(generation))")
             }
@@ -131,11 +134,11 @@ final class LiveServer: Sendable {
     func terminate(timeout: Duration = .seconds(10)) async -> (exit: Exit?, elapsed: Duration) {
         guard let running = state.withLock({ $0.process }) else { return (nil, .zero) }
         let start = ContinuousClock.now
-        kill(running.process.processIdentifier, SIGTERM)
+        running.send(SIGTERM)
         let exit = await running.waitForExit(timeout: timeout)
         let elapsed = ContinuousClock.now - start
         if exit == nil {
-            kill(running.process.processIdentifier, SIGKILL)
+            running.send(SIGKILL)
             _ = await running.waitForExit(timeout: .seconds(10))
         }
         state.withLock { $0.process = nil }
@@ -145,7 +148,7 @@ final class LiveServer: Sendable {
     /// Kills the process with SIGKILL (`kill -9`) and waits for it to end.
     func kill9() async {
         guard let running = state.withLock({ $0.process }) else { return }
-        kill(running.process.processIdentifier, SIGKILL)
+        running.send(SIGKILL)
         _ = await running.waitForExit(timeout: .seconds(10))
         state.withLock { $0.process = nil }
     }
@@ -158,7 +161,7 @@ final class LiveServer: Sendable {
 
     /// Stops the process if it runs and removes the directory.
     func shutdown() async throws {
-        if let running = state.withLock({ $0.process }), running.exit == nil {
+        if let running = state.withLock({ $0.process }), await running.exit() == nil {
             let (exit, _) = await terminate()
             if exit == nil { throw LiveServerError("jwt-auth serve ignored SIGTERM for 10 s") }
         }
@@ -168,9 +171,10 @@ final class LiveServer: Sendable {
 
     /// What the server printed on standard error, for failure messages.
     func log(_ generation: Int? = nil) -> String {
-        let generation = generation ?? state.withLock { $0.generation }
-        let text = (try? String(contentsOf: root.appending(path: "logs/stderr-\(generation).log"), encoding: .utf8)) ?? ""
-        let output = (try? String(contentsOf: root.appending(path: "logs/stdout-\(generation).log"), encoding: .utf8)) ?? ""
+        let files = state.withLock { $0.logs[generation ?? $0.generation] }
+        guard let files else { return "" }
+        let output = (try? String(contentsOf: URL(filePath: files.output), encoding: .utf8)) ?? ""
+        let text = (try? String(contentsOf: URL(filePath: files.errors), encoding: .utf8)) ?? ""
         return String((output + text).suffix(2000))
     }
 

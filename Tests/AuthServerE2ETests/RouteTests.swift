@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import JWTAuth
 import Testing
@@ -99,6 +100,48 @@ import Testing
         }
     }
 
+    @Test func gatewaysVerifyAndIntrospectTokens() async throws {
+        try await LiveServer.with(["--introspection-clients", "gateway:an introspection secret"]) { server in
+            let id = try await server.register("erin")
+            let tokens = try await server.login("erin")
+            let verified = try await server.get("/auth/verify", token: tokens.access)
+            #expect(verified.status == .ok)
+            #expect(verified.headers[HTTPField.Name("X-Auth-Subject")!] == id)
+            #expect(verified.headers[HTTPField.Name("X-Auth-Roles")!] == "")
+            #expect(verified.headers[HTTPField.Name("X-Auth-Session")!] == (try claims(of: tokens.access)).sessionID)
+            let missingRole = try await server.get("/auth/verify?role=admin", token: tokens.access)
+            #expect(missingRole.status == .forbidden)
+            #expect(missingRole.error == "insufficient_scope")
+            #expect(try await server.get("/auth/verify").error == "missing_token")
+
+            func introspect(_ token: String, client: String = "gateway:an introspection secret") async throws -> HTTPResult {
+                let credentials = Data(client.utf8).base64EncodedString()
+                let body = "token=" + (token.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+                return try await server.request(
+                    .post,
+                    "/auth/introspect",
+                    headers: [.authorization: "Basic \(credentials)", .contentType: "application/x-www-form-urlencoded"],
+                    body: Array(body.utf8)
+                )
+            }
+            let active = try await introspect(tokens.access)
+            #expect(active.status == .ok)
+            #expect(active.json["active"] == true)
+            #expect(active.json["sub"] == .string(id))
+            #expect(active.json["token_type"] == "access_token")
+            #expect(try await introspect(tokens.refresh).json["token_type"] == "refresh_token")
+            #expect(try await introspect("not.a.token").json == ["active": false])
+            let stranger = try await introspect(tokens.access, client: "gateway:not the secret of it")
+            #expect(stranger.status == .unauthorized)
+            #expect(stranger.error == "invalid_credentials")
+            #expect(stranger.headers[.wwwAuthenticate] == #"Basic realm="jwt-auth""#)
+
+            #expect(try await server.post("/auth/logout", token: tokens.access).status == .noContent)
+            #expect(try await server.get("/auth/verify", token: tokens.access).error == "token_revoked")
+            #expect(try await introspect(tokens.access).json == ["active": false])
+        }
+    }
+
     @Test func healthMetricsAndTheOpenAPIDocument() async throws {
         try await LiveServer.with { server in
             let health = try await server.get("/health")
@@ -128,7 +171,7 @@ import Testing
         (.post, "/auth/register"), (.post, "/auth/login"), (.post, "/auth/refresh"), (.post, "/auth/fresh-login"),
         (.post, "/auth/logout"), (.post, "/auth/logout-all"), (.put, "/auth/password"), (.get, "/auth/me"),
         (.get, "/api/protected"), (.get, "/api/optional"), (.get, "/api/admin"), (.get, "/.well-known/jwks.json"),
-        (.get, "/health"), (.get, "/metrics"), (.get, "/openapi.json"),
+        (.get, "/health"), (.get, "/metrics"), (.get, "/openapi.json"), (.get, "/auth/verify"), (.post, "/auth/introspect"),
     ]
 
     @Test func everyDocumentedOperationIsAnsweredWithADocumentedStatus() async throws {

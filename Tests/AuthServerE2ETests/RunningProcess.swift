@@ -1,68 +1,74 @@
 import Foundation
+import JWTAuthTesting
 import Synchronization
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A subprocess of the built `jwt-auth` executable whose end can be awaited with a timeout.
+///
+/// Started through ``ChildProcess`` (`posix_spawn` and `waitpid`), never Foundation's `Process`, whose
+/// run-loop based waiting crashes when many tests spawn programs concurrently on Linux.
 final class RunningProcess: Sendable {
-    // Process is not Sendable; it is only read (its pid) after launch, and its termination handler
-    // runs once on Foundation's thread.
-    nonisolated(unsafe) let process: Process
+    let child: ChildProcess.Running
+    /// How the process ended, once it has been reaped (it can be reaped only once).
     private let ended = Mutex<LiveServer.Exit?>(nil)
 
-    private init(_ process: Process) {
-        self.process = process
+    private init(_ child: ChildProcess.Running) {
+        self.child = child
     }
 
-    /// How the process ended, or nil while it runs.
-    var exit: LiveServer.Exit? { ended.withLock { $0 } }
+    var pid: Int32 { child.pid }
+    var standardOutputPath: String { child.standardOutputPath }
+    var standardErrorPath: String { child.standardErrorPath }
+
+    /// Sends `signal` unless the process is known to have ended (so that a reused pid is never hit).
+    func send(_ signal: Int32) {
+        guard ended.withLock({ $0 == nil }) else { return }
+        child.send(signal)
+    }
 
     /// Starts `jwt-auth arguments…` in `directory` with `environment` added to this process's, less
-    /// every `JWT_AUTH_*` variable; output goes to the given files.
+    /// every `JWT_AUTH_*` variable; standard output and error go to files in `captureDirectory`.
     static func launch(
         _ arguments: [String],
         directory: URL,
         environment: [String: String],
-        standardInput: URL? = nil,
-        standardOutput: URL,
-        standardError: URL
+        input: [UInt8] = [],
+        captureDirectory: URL
     ) throws -> RunningProcess {
         let executable = try #require(Self.executable, "jwt-auth is not built: run `swift build --build-tests` first")
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
         var inherited = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("JWT_AUTH_") }
         inherited.merge(environment) { _, new in new }
-        process.environment = inherited
-        try Data().write(to: standardOutput)
-        try Data().write(to: standardError)
-        let output = try FileHandle(forWritingTo: standardOutput)
-        let errors = try FileHandle(forWritingTo: standardError)
-        let input = try standardInput.map { try FileHandle(forReadingFrom: $0) } ?? FileHandle(forReadingAtPath: "/dev/null")
-        defer {
-            try? output.close()
-            try? errors.close()
-            try? input?.close()
-        }
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = input
-        let running = RunningProcess(process)
-        process.terminationHandler = { process in
-            let exit = LiveServer.Exit(status: process.terminationStatus, isSignal: process.terminationReason == .uncaughtSignal)
-            running.ended.withLock { $0 = exit }
-        }
-        try process.run()
-        return running
+        let child = try ChildProcess.start(
+            executable.path,
+            arguments,
+            input: input,
+            environment: inherited,
+            directory: directory.path,
+            captureDirectory: captureDirectory.path
+        )
+        return RunningProcess(child)
     }
 
     /// Waits until the process ends, at most `timeout`; nil if it still runs.
     func waitForExit(timeout: Duration) async -> LiveServer.Exit? {
-        let deadline = ContinuousClock.now + timeout
-        while exit == nil, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(10))
-        }
+        if let exit = ended.withLock({ $0 }) { return exit }
+        guard let status = await child.wait(timeout: timeout) else { return nil }
+        let exit = status > 128 ? LiveServer.Exit(status: status - 128, isSignal: true) : LiveServer.Exit(status: status, isSignal: false)
+        ended.withLock { $0 = exit }
         return exit
+    }
+
+    /// How the process ended, or nil while it runs (waits a few milliseconds at most).
+    func exit() async -> LiveServer.Exit? {
+        await waitForExit(timeout: .milliseconds(1))
     }
 
     /// The built executable: `JWT_AUTH_EXECUTABLE`, else next to the test bundle in the products
@@ -92,25 +98,22 @@ struct CommandResult: Sendable {
         let captures = FileManager.default.temporaryDirectory.appending(path: "jwt-auth-e2e-command-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: captures, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: captures) }
-        let stdin = captures.appending(path: "in")
-        try Data(input.utf8).write(to: stdin)
         let process = try RunningProcess.launch(
             arguments,
             directory: directory,
             environment: environment,
-            standardInput: stdin,
-            standardOutput: captures.appending(path: "out"),
-            standardError: captures.appending(path: "err")
+            input: Array(input.utf8),
+            captureDirectory: captures
         )
         guard let exit = await process.waitForExit(timeout: .seconds(60)) else {
-            process.process.terminate()
+            process.send(SIGKILL)
             _ = await process.waitForExit(timeout: .seconds(10))
             throw LiveServerError("jwt-auth \(arguments.first ?? "") did not finish within a minute")
         }
         return CommandResult(
             exit: exit,
-            stdout: String(decoding: try Data(contentsOf: captures.appending(path: "out")), as: UTF8.self),
-            stderr: String(decoding: try Data(contentsOf: captures.appending(path: "err")), as: UTF8.self)
+            stdout: String(decoding: process.child.standardOutput(), as: UTF8.self),
+            stderr: String(decoding: process.child.standardError(), as: UTF8.self)
         )
     }
 }

@@ -1,8 +1,35 @@
+import HTTPTypes
 import JWTAuth
 import Testing
 
 /// Refresh, logout, logout-all, fresh-login and password changes across requests to the live server.
 @Suite struct SessionTests {
+    /// The README's walk-through: register, log in, call, refresh, present the spent refresh token
+    /// again (the session dies), log in again, log out (the tokens die).
+    @Test func fromRegistrationToLogout() async throws {
+        try await LiveServer.with { server in
+            let id = try await server.register("alice")
+            let login = try await server.login("alice")
+            #expect(try await server.get("/api/protected", token: login.access).json == ["user": .string(id)])
+
+            let refreshed = try await server.refresh(login.refresh)
+            #expect(try await server.get("/api/protected", token: refreshed.access).status == .ok)
+            let reuse = try await server.post("/auth/refresh", token: login.refresh)
+            #expect(reuse.status == .unauthorized)
+            #expect(reuse.json == ["error": "token_revoked", "msg": "Token has been revoked"])
+            #expect(try await server.get("/api/protected", token: refreshed.access).error == "token_revoked")
+            #expect(try await server.post("/auth/refresh", token: refreshed.refresh).error == "token_revoked")
+
+            let again = try await server.login("alice")
+            #expect(try await server.post("/auth/logout", token: again.access).status == .noContent)
+            let after = try await server.get("/api/protected", token: again.access)
+            #expect(after.status == .unauthorized)
+            #expect(after.json == ["error": "token_revoked", "msg": "Token has been revoked"])
+            #expect(after.headers[.wwwAuthenticate]?.hasPrefix(#"Bearer realm="jwt-auth", error="invalid_token""#) == true)
+            #expect(try await server.post("/auth/refresh", token: again.refresh).error == "token_revoked")
+        }
+    }
+
     @Test func refreshRotatesAndASpentTokenRevokesTheSession() async throws {
         try await LiveServer.with { server in
             let id = try await server.register("ivan")
@@ -79,13 +106,16 @@ import Testing
             #expect(try await server.post("/auth/refresh", token: first.refresh).error == "token_revoked")
             #expect(try await server.post("/auth/refresh", token: second.refresh).error == "token_revoked")
 
+            let fourth = try await server.login("ken")
             let badBody = try await server.request(
                 .post,
                 "/auth/logout",
-                headers: [.authorization: "Bearer \(try await server.login("ken").access)", .contentType: "application/json"],
+                headers: [.authorization: "Bearer \(fourth.access)", .contentType: "application/json"],
                 body: Array("{".utf8)
             )
             #expect(badBody.status == .badRequest)
+            // A refused logout logged nothing out.
+            #expect(try await server.get("/api/protected", token: fourth.access).status == .ok)
         }
     }
 
