@@ -19,6 +19,13 @@ import Testing
             #expect(statuses.count(where: { $0 == .ok }) == 1)
             #expect(statuses.count(where: { $0 == .unauthorized }) == 49, "\(responses.filter { $0.status != .ok && $0.status != .unauthorized })")
             #expect(responses.filter { $0.status == .unauthorized }.allSatisfy { $0.error == "token_revoked" })
+            // The 49 reuses revoked the family: the winner's new pair is dead too, the login's access token also.
+            let winner = try #require(responses.first { $0.status == .ok })
+            let access = try #require(winner.json["access_token"]?.stringValue)
+            let refresh = try #require(winner.json["refresh_token"]?.stringValue)
+            #expect(try await server.get("/api/protected", token: access).error == "token_revoked")
+            #expect(try await server.post("/auth/refresh", token: refresh).error == "token_revoked")
+            #expect(try await server.get("/api/protected", token: login.access).error == "token_revoked")
         }
     }
 
