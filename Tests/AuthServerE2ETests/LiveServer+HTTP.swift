@@ -16,7 +16,12 @@ struct HTTPResult: Sendable, CustomStringConvertible {
     var json: [String: JSONValue] { (try? JSONParser().parseObject(body)) ?? [:] }
     /// The `error` member of a JSON error body.
     var error: String? { json["error"]?.stringValue }
-    var description: String { "\(status.code) \(text.prefix(300))" }
+    /// The status and the body, less any token: a failure message must never hold one.
+    var description: String {
+        let members = json
+        guard members["access_token"] != nil || members["refresh_token"] != nil else { return "\(status.code) \(text.prefix(300))" }
+        return "\(status.code) a token response with \(members.keys.sorted())"
+    }
 }
 
 /// An access and a refresh token from a login.
