@@ -113,6 +113,30 @@ import Testing
         }
     }
 
+    /// A login whose bcrypt check is running when SIGTERM comes still gets its answer, then the process
+    /// exits with status 0. bcrypt cost 13 keeps the check running long enough to be seen in /metrics.
+    @Test func sigtermLetsAnInFlightLoginFinish() async throws {
+        try await LiveServer.with(bcryptCost: 13) { server in
+            try await server.register("uma")
+            let login = Task { try await server.post("/auth/login", json: LiveServer.credentials("uma")) }
+            // Wait until the server is inside the bcrypt check (its queue gauge is up), not for a time.
+            var inFlight = false
+            for _ in 0..<2000 where !inFlight {
+                let metrics = try await server.get("/metrics").text
+                inFlight = metrics.split(separator: "\n").contains { line in
+                    line.hasPrefix("jwt_auth_bcrypt_queue_depth ") && (Double(line.split(separator: " ").last ?? "") ?? 0) >= 1
+                }
+            }
+            try #require(inFlight, "the login never reached bcrypt")
+            let (exit, elapsed) = await server.terminate(timeout: .seconds(10))
+            let response = try await login.value
+            #expect(response.status == .ok, "\(response)")
+            #expect(response.json["access_token"]?.stringValue != nil)
+            #expect(exit == LiveServer.Exit(status: 0, isSignal: false), "\(server.log())")
+            print("jwt-auth serve stopped \(elapsed) after SIGTERM with a login in flight")
+        }
+    }
+
     /// Users, spent refresh tokens, logouts, logout-all cutoffs and password changes are all in the
     /// data directory: a new process on it (after a clean SIGTERM) knows every one of them.
     @Test func usersAndRevocationsSurviveARestart() async throws {
