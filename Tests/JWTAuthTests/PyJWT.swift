@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import JWTAuth
+import JWTAuthTesting
 
 /// Runs `Interop/pyjwt_interop.py` in the Python environment that `scripts/test` provides, one JSON request in,
 /// one JSON answer out.
@@ -71,40 +72,10 @@ enum PyJWT {
         }
     }
 
-    /// Runs a program to completion. Standard input, output and error are files, so no pipe can fill up.
+    /// Runs a program to completion (through ``ChildProcess``, not Foundation's `Process`).
     private static func execute(_ executable: String, _ arguments: [String], input: Data) throws -> Output {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("jwtauth-pyjwt-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let inputURL = directory.appendingPathComponent("stdin.json")
-        let outputURL = directory.appendingPathComponent("stdout.json")
-        let errorURL = directory.appendingPathComponent("stderr.txt")
-        try input.write(to: inputURL)
-        try Data().write(to: outputURL)
-        try Data().write(to: errorURL)
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = packageRoot
-        let standardInput = try FileHandle(forReadingFrom: inputURL)
-        let standardOutput = try FileHandle(forWritingTo: outputURL)
-        let standardError = try FileHandle(forWritingTo: errorURL)
-        defer {
-            try? standardInput.close()
-            try? standardOutput.close()
-            try? standardError.close()
-        }
-        process.standardInput = standardInput
-        process.standardOutput = standardOutput
-        process.standardError = standardError
-        try process.run()
-        process.waitUntilExit()
-        return Output(
-            status: process.terminationStatus,
-            standardOutput: try Data(contentsOf: outputURL),
-            standardError: try Data(contentsOf: errorURL)
-        )
+        let output = try ChildProcess.run(executable, arguments, input: Array(input), directory: packageRoot.path)
+        return Output(status: output.status, standardOutput: Data(output.standardOutput), standardError: Data(output.standardError))
     }
 
     /// The end of a program's error output, where Python puts the exception.

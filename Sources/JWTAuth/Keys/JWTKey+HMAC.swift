@@ -55,9 +55,10 @@ extension JWTKey {
         let text = String(decoding: bytes.prefix(64), as: UTF8.self).drop { $0.isWhitespace }
         let markers = ["-----BEGIN", "ssh-rsa", "ssh-ed25519", "ecdsa-sha2-"]
         if markers.contains(where: { text.hasPrefix($0) }) { return true }
-        // A JSON Web Key of an asymmetric type.
-        if text.hasPrefix("{"), let object = try? JSONParser().parseObject(bytes), let kty = object["kty"]?.stringValue {
-            return kty != "oct"
+        // A JSON Web Key of an asymmetric type, or a JWK Set holding one.
+        if text.hasPrefix("{"), let object = try? JSONParser().parseObject(bytes) {
+            let keys = object["keys"]?.arrayValue ?? [.object(object)]
+            return keys.contains { key in key["kty"]?.stringValue.map { $0 != "oct" } ?? false }
         }
         return false
     }

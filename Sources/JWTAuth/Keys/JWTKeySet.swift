@@ -47,12 +47,17 @@ public struct JWTKeySet: Sendable {
     /// without a `kid`.
     /// - Throws: `invalid_token` when no key fits; the message never repeats the token's `kid`.
     public func key(for header: JWSHeader) throws(JWTAuthError) -> JWTKey {
+        keys[try index(for: header)]
+    }
+
+    /// The position in ``keys`` of the key that verifies a token with this header.
+    func index(for header: JWSHeader) throws(JWTAuthError) -> Int {
         if let keyID = header.keyID {
             guard let index = byID[keyID] else { throw .invalidToken("Unknown key id") }
-            return keys[index]
+            return index
         }
-        if keys.count == 1 { return keys[0] }
-        let unnamed = keys.filter { $0.keyID == nil }
+        if keys.count == 1 { return 0 }
+        let unnamed = keys.indices.filter { keys[$0].keyID == nil }
         guard unnamed.count == 1 else { throw .invalidToken("The token has no kid and the key set has no default key") }
         return unnamed[0]
     }

@@ -1,6 +1,6 @@
 import HTTPTypes
-public import Hummingbird
-public import JWTAuth
+import Hummingbird
+import JWTAuth
 import NIOCore
 
 extension JWTManager {
@@ -88,7 +88,8 @@ extension JWTManager {
     func body(_ request: inout Request) async throws(JWTAuthError) -> ByteBuffer {
         do {
             return try await request.collectBody(upTo: maximumBodySize)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            // `collect(upTo:)` throws NIO's `NIOTooManyBytesError`, which Hummingbird maps to 413.
             throw .payloadTooLarge
         } catch {
             throw .badRequest("The request body could not be read")
