@@ -53,6 +53,7 @@ public enum AuthServer {
 
         let router = Router(context: BasicJWTRequestContext.self)
         router.add(middleware: MetricsMiddleware())
+        if configuration.isWebSiteEnabled { router.add(middleware: WebErrorPages(apiPaths: routes.keys.filter { !WebSite.paths.contains($0) })) }
         router.add(middleware: JWTErrorMiddleware(manager: manager, allowedMethods: { path in
             configuration.isWebSiteEnabled || !WebSite.paths.contains(path) ? routes[path] : nil
         }))
@@ -69,7 +70,11 @@ public enum AuthServer {
         auth.addRoutes(to: router.group("auth"))
         ServiceRoutes(manager: manager, keys: keys, stores: stores, registry: registry).addRoutes(to: router)
         GatewayRoutes(manager: manager, introspectionClients: configuration.introspectionClients).addRoutes(to: router)
-        if configuration.isWebSiteEnabled { WebSite(auth: auth, cookieSecure: configuration.cookieSecure).addRoutes(to: router) }
+        if configuration.isWebSiteEnabled {
+            // Re-issue the access cookie when a minute (or a third of a short lifetime) is left.
+            let refreshAhead = min(.seconds(60), configuration.tokens.accessTokenLifetime / 3)
+            WebSite(auth: auth, cookieSecure: configuration.cookieSecure, implicitRefresh: refreshAhead).addRoutes(to: router)
+        }
 
         var app = Application(
             router: router,

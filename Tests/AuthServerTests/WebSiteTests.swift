@@ -43,11 +43,33 @@ import Testing
         password: String = password,
         next: String? = nil
     ) async throws -> TestResponse {
-        var fields = [("username", username), ("password", password)]
+        var fields = [("username", username), ("password", password), ("csrf_token", try await formToken(client, &jar))]
         if let next { fields.append(("next", next)) }
-        let response = try await client.execute(uri: "/login", method: .post, headers: formHeaders, body: form(fields))
+        return try await post(client, &jar, "/login", fields)
+    }
+
+    /// The form CSRF value of the browser in `jar`: the cookie that `GET path` sets (or keeps).
+    static func formToken(_ client: some TestClientProtocol, _ jar: inout CookieJar, _ path: String = "/login") async throws -> String {
+        let page = try await client.execute(uri: path, method: .get, headers: jar.headers)
+        jar.update(from: page)
+        let token = try #require(jar.cookies["csrf_form_token"])
+        #expect(html(page).contains(#"<input type="hidden" name="csrf_token" value="\#(token)">"#))
+        return token
+    }
+
+    /// Posts a form with the jar's cookies, keeping the cookies the answer sets.
+    static func post(_ client: some TestClientProtocol, _ jar: inout CookieJar, _ path: String, _ fields: [(String, String)]) async throws -> TestResponse {
+        let response = try await client.execute(uri: path, method: .post, headers: jar.headers + formHeaders, body: form(fields))
         jar.update(from: response)
         return response
+    }
+
+    /// Fills in the registration form as a browser would: its CSRF value from `GET /register`.
+    static func registerWithForm(_ client: some TestClientProtocol, _ jar: inout CookieJar, _ username: String, password: String = password)
+        async throws -> TestResponse
+    {
+        let token = try await formToken(client, &jar, "/register")
+        return try await post(client, &jar, "/register", [("username", username), ("password", password), ("csrf_token", token)])
     }
 
     /// `GET /` with the jar's cookies, keeping any it sets.
@@ -120,8 +142,98 @@ import Testing
             let html = Self.html(home)
             #expect(html.contains(#"<strong id="username">alice</strong>"#))
             #expect(html.contains(#"<dd id="roles"><span class="muted">none</span></dd>"#))
-            #expect(html.contains("2026-01-01T00:15:00Z (in 900 s)"), "the access token's expiry, from the settable clock")
+            #expect(html.contains("2026-01-01T00:15:00Z</time> (in 900 s)"), "the access token's expiry, from the settable clock")
             #expect(html.contains(#"<input type="hidden" name="csrf_token" value="\#(jar.cookies["csrf_access_token"] ?? "?")">"#))
+            for name in ["access_token_cookie", "refresh_token_cookie"] {
+                let token = try #require(jar.cookies[name])
+                #expect(!html.contains(token), "the \(name) token is not in the page")
+            }
+            #expect(!html.contains(Self.password))
+        }
+    }
+
+    @Test func theSignInFormCarriesItsOwnCSRFValue() async throws {
+        try await withSite(["COOKIE_SECURE": "true"]) { client in
+            let page = try await client.execute(uri: "/login", method: .get)
+            let cookie = try #require(CookieJar.setCookies(page)["csrf_form_token"])
+            #expect(cookie.value.count == 43, "32 random bytes, base64url")
+            #expect(cookie.attributes["httponly"] != nil)
+            #expect(cookie.attributes["samesite"] == "Strict")
+            #expect(cookie.attributes["path"] == "/")
+            #expect(cookie.attributes["secure"] != nil)
+            #expect(cookie.attributes["max-age"] == nil, "ends with the browser session")
+            #expect(Self.html(page).contains(#"<input type="hidden" name="csrf_token" value="\#(cookie.value)">"#))
+            var jar = CookieJar()
+            jar.update(from: page)
+            let again = try await client.execute(uri: "/login", method: .get, headers: jar.headers)
+            #expect(CookieJar.setCookies(again).isEmpty, "a browser keeps its value")
+            #expect(Self.html(again).contains(cookie.value))
+            let other = try await client.execute(uri: "/login", method: .get)
+            #expect(CookieJar.setCookies(other)["csrf_form_token"]?.value != cookie.value, "each browser gets its own")
+        }
+    }
+
+    @Test(arguments: ["/login", "/register"])
+    func formsBeforeASessionNeedTheirCSRFValue(path: String) async throws {
+        try await withSite { client in
+            try await Self.register(client, "alice")
+            var jar = CookieJar()
+            let token = try await Self.formToken(client, &jar, path)
+            let fields = [("username", path == "/login" ? "alice" : "bob"), ("password", Self.password)]
+
+            var noCookie = CookieJar()
+            let withoutCookie = try await Self.post(client, &noCookie, path, fields + [("csrf_token", token)])
+            let withoutField = try await Self.post(client, &jar, path, fields)
+            let wrongField = try await Self.post(client, &jar, path, fields + [("csrf_token", String(token.reversed()))])
+            for refused in [withoutCookie, withoutField, wrongField] {
+                #expect(refused.status == .forbidden)
+                #expect(Self.html(refused).contains("The form has expired or was not sent from this site."))
+                #expect(Self.tokenCookies.allSatisfy { CookieJar.setCookies(refused)[$0] == nil }, "no session")
+                Self.expectSecurityHeaders(refused)
+            }
+            #expect(CookieJar.setCookies(withoutCookie)["csrf_form_token"] != nil, "the refusal's form can be sent again")
+
+            let right = try await Self.post(client, &jar, path, fields + [("csrf_token", token)])
+            #expect(right.status == .seeOther)
+            #expect(Set(CookieJar.setCookies(right).keys) == Set(Self.tokenCookies))
+        }
+    }
+
+    @Test func aFailedSignInDoesNotEchoThePassword() async throws {
+        try await withSite { client in
+            try await Self.register(client, "alice")
+            var jar = CookieJar()
+            let response = try await Self.signIn(client, &jar, "alice", password: "hunter2-not-it")
+            #expect(response.status == .unauthorized)
+            #expect(!Self.html(response).contains("hunter2"))
+        }
+    }
+
+    // MARK: Errors for browsers
+
+    static let browserAccept: HTTPFields = [.accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"]
+
+    @Test func browsersGetErrorPagesAndAPIClientsJSON() async throws {
+        try await withSite { client in
+            let notFound = try await client.execute(uri: "/no-such-page", method: .get, headers: Self.browserAccept)
+            #expect(notFound.status == .notFound)
+            #expect(notFound.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(Self.html(notFound).contains("<h1>Page not found</h1>"))
+            Self.expectSecurityHeaders(notFound)
+
+            let wrongMethod = try await client.execute(uri: "/logout", method: .get, headers: Self.browserAccept)
+            #expect(wrongMethod.status == .methodNotAllowed)
+            #expect(wrongMethod.headers[.allow] == "POST")
+            #expect(Self.html(wrongMethod).contains("<h1>Method not allowed</h1>"))
+
+            let json = try await client.execute(uri: "/no-such-page", method: .get)
+            #expect(json.status == .notFound)
+            #expect(json.headers[.contentType] == "application/json; charset=utf-8")
+            #expect(String(buffer: json.body).contains(#""error":"not_found""#))
+
+            let api = try await client.execute(uri: "/api/protected", method: .get, headers: Self.browserAccept)
+            #expect(api.status == .unauthorized)
+            #expect(String(buffer: api.body).contains(#""error":"missing_token""#), "the JSON API stays JSON")
         }
     }
 
@@ -275,12 +387,8 @@ import Testing
     @Test func aUsernameWithMarkupIsEscaped() async throws {
         try await withSite { client in
             let name = "<script>alert('x')</script>&\""
-            let registered = try await client.execute(
-                uri: "/register",
-                method: .post,
-                headers: Self.formHeaders,
-                body: Self.form([("username", name), ("password", Self.password)])
-            )
+            var registering = CookieJar()
+            let registered = try await Self.registerWithForm(client, &registering, name)
             #expect(registered.status == .seeOther)
             #expect(registered.headers[.location] == "/")
             var jar = CookieJar()
@@ -290,12 +398,8 @@ import Testing
             #expect(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;"))
             #expect(!html.contains("<script>"))
 
-            let again = try await client.execute(
-                uri: "/register",
-                method: .post,
-                headers: Self.formHeaders,
-                body: Self.form([("username", name), ("password", Self.password)])
-            )
+            var other = CookieJar()
+            let again = try await Self.registerWithForm(client, &other, name)
             #expect(again.status == .conflict)
             #expect(Self.html(again).contains("Username already exists"))
             #expect(!Self.html(again).contains("<script>"))
@@ -307,22 +411,14 @@ import Testing
             let page = try await client.execute(uri: "/register", method: .get)
             #expect(page.status == .ok)
             #expect(Self.html(page).contains(#"<form method="post" action="/register">"#))
-            let short = try await client.execute(
-                uri: "/register",
-                method: .post,
-                headers: Self.formHeaders,
-                body: Self.form([("username", "bob"), ("password", "short")])
-            )
+            Self.expectSecurityHeaders(page)
+            var jar = CookieJar()
+            let short = try await Self.registerWithForm(client, &jar, "bob", password: "short")
             #expect(short.status == .badRequest)
             #expect(Self.html(short).contains("password must be at least 8 bytes"))
-            let created = try await client.execute(
-                uri: "/register",
-                method: .post,
-                headers: Self.formHeaders,
-                body: Self.form([("username", "bob"), ("password", Self.password)])
-            )
-            var jar = CookieJar()
-            jar.update(from: created)
+            #expect(CookieJar.setCookies(short).isEmpty)
+            let created = try await Self.registerWithForm(client, &jar, "bob")
+            #expect(created.status == .seeOther)
             let home = try await Self.home(client, &jar)
             #expect(Self.html(home).contains(#"<strong id="username">bob</strong>"#))
         }
@@ -360,7 +456,7 @@ import Testing
             #expect(throttled.status == .tooManyRequests)
             #expect(throttled.headers[.retryAfter] == "900")
             #expect(Self.html(throttled).contains("Try again in 900 seconds"))
-            #expect(jar.cookies.isEmpty)
+            #expect(Self.tokenCookies.allSatisfy { jar.cookies[$0] == nil })
             Self.expectSecurityHeaders(throttled)
         }
     }
@@ -390,8 +486,10 @@ import Testing
 
     @Test func theSiteCanBeTurnedOff() async throws {
         try await withSite(["WEB": "false"]) { client in
-            #expect(try await client.execute(uri: "/login", method: .get).status == .notFound)
-            #expect(try await client.execute(uri: "/", method: .get).status == .notFound)
+            let login = try await client.execute(uri: "/login", method: .get)
+            #expect(login.status == .notFound)
+            let home = try await client.execute(uri: "/", method: .get)
+            #expect(home.status == .notFound)
         }
     }
 

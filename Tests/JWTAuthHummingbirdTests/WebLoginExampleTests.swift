@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdAuth
 import HummingbirdTesting
 import JWTAuth
 import JWTAuthHummingbird
@@ -29,7 +30,7 @@ struct SignInRequiredMiddleware<Context: JWTRequestContext>: RouterMiddleware {
         context.identity = authentication?.identity
         var response = try await next(request, context)
         if let reissued = authentication?.reissuedAccessToken {
-            manager.setAccessCookies(reissued, on: &response)
+            manager.setReissuedAccessCookies(reissued, on: &response)  // unless the route cleared it
         }
         return response
     }

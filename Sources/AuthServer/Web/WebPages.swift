@@ -14,10 +14,11 @@ enum WebPages {
         var csrfToken: String
     }
 
-    static func login(next: String, username: String = "", error: String? = nil, isRegistrationOpen: Bool) -> String {
+    static func login(next: String, username: String = "", error: String? = nil, isRegistrationOpen: Bool, csrfToken: String) -> String {
         var body = """
             <h1>Sign in</h1>
             \(alert(error))<form method="post" action="/login">
+            <input type="hidden" name="csrf_token" value="\(HTML.escape(csrfToken))">
             <input type="hidden" name="next" value="\(HTML.escape(next))">
             <label for="username">Username</label>
             <input id="username" name="username" value="\(HTML.escape(username))" autocomplete="username" autocapitalize="none" \
@@ -34,12 +35,13 @@ enum WebPages {
         return layout(title: "Sign in", body: body)
     }
 
-    static func register(username: String = "", error: String? = nil) -> String {
+    static func register(username: String = "", error: String? = nil, csrfToken: String) -> String {
         layout(
             title: "Create an account",
             body: """
                 <h1>Create an account</h1>
                 \(alert(error))<form method="post" action="/register">
+                <input type="hidden" name="csrf_token" value="\(HTML.escape(csrfToken))">
                 <label for="username">Username</label>
                 <input id="username" name="username" value="\(HTML.escape(username))" autocomplete="username" autocapitalize="none" \
                 spellcheck="false" maxlength="64" required autofocus>

@@ -16,6 +16,11 @@ extension WebSite {
         }
         let next = LocalPath.validated(FormDecoding.field("next", in: form))
         let username = FormDecoding.field("username", in: form) ?? ""
+        guard Self.formTokenMatches(request, form: form) else {
+            return formPage(.forbidden, request) {
+                WebPages.login(next: next, username: username, error: Self.expiredForm, isRegistrationOpen: auth.isRegistrationOpen, csrfToken: $0)
+            }
+        }
         let password = FormDecoding.field("password", in: form) ?? ""
         do {
             let address = context.remoteAddress?.ipAddress ?? "unknown"
@@ -31,8 +36,9 @@ extension WebSite {
                 return response
             }
         } catch let error as JWTAuthError where error.code != .unavailable {
-            let page = WebPages.login(next: next, username: username, error: error.message, isRegistrationOpen: auth.isRegistrationOpen)
-            return Self.page(error.code.status, page)
+            return formPage(error.code.status, request) {
+                WebPages.login(next: next, username: username, error: error.message, isRegistrationOpen: auth.isRegistrationOpen, csrfToken: $0)
+            }
         } catch {
             context.logger.error("A store failed", metadata: ["error.type": "\(type(of: error))"])
             return Self.unavailable()
@@ -48,6 +54,9 @@ extension WebSite {
         case .failure(let refusal): return refusal.response
         }
         let rawUsername = FormDecoding.field("username", in: form) ?? ""
+        guard Self.formTokenMatches(request, form: form) else {
+            return formPage(.forbidden, request) { WebPages.register(username: rawUsername, error: Self.expiredForm, csrfToken: $0) }
+        }
         do {
             let username = try Credentials.username(rawUsername)
             let password = try Credentials.password(FormDecoding.field("password", in: form) ?? "")
@@ -55,7 +64,7 @@ extension WebSite {
             let user = try await auth.users.createUser(username: username, passwordHash: hash, roles: auth.defaultRoles)
             return try await signIn(user, next: "/")
         } catch let error as JWTAuthError where error.code != .unavailable {
-            return Self.page(error.code.status, WebPages.register(username: rawUsername, error: error.message))
+            return formPage(error.code.status, request) { WebPages.register(username: rawUsername, error: error.message, csrfToken: $0) }
         } catch {
             context.logger.error("A store failed", metadata: ["error.type": "\(type(of: error))"])
             return Self.unavailable()
@@ -70,6 +79,9 @@ extension WebSite {
         manager.setRefreshCookies(pair.refresh, on: &response)
         return response
     }
+
+    /// The error shown when a form comes back without the browser's form CSRF value.
+    static let expiredForm = "The form has expired or was not sent from this site. Please try again."
 
     struct Refusal: Error {
         let response: Response

@@ -30,13 +30,13 @@ struct WebSite: Sendable {
         router.get("/") { request, context in await home(request, context) }
         router.get("login") { request, _ in
             let next = LocalPath.validated(request.uri.queryParameters["next"].map(String.init))
-            return Self.page(.ok, WebPages.login(next: next, isRegistrationOpen: auth.isRegistrationOpen))
+            return formPage(.ok, request) { WebPages.login(next: next, isRegistrationOpen: auth.isRegistrationOpen, csrfToken: $0) }
         }
         router.post("login") { request, context in await login(request, context) }
         router.post("logout") { request, context in await logout(request, context) }
-        router.get("register") { _, _ in
+        router.get("register") { request, _ in
             guard auth.isRegistrationOpen else { return Self.registrationClosed() }
-            return Self.page(.ok, WebPages.register())
+            return formPage(.ok, request) { WebPages.register(csrfToken: $0) }
         }
         router.post("register") { request, context in await register(request, context) }
         router.get("static/style.css") { _, _ in Self.stylesheet() }
