@@ -54,9 +54,14 @@ public enum AuthServer {
         let router = Router(context: BasicJWTRequestContext.self)
         router.add(middleware: MetricsMiddleware())
         if configuration.isWebSiteEnabled { router.add(middleware: WebErrorPages(apiPaths: routes.keys.filter { !WebSite.paths.contains($0) })) }
-        router.add(middleware: JWTErrorMiddleware(manager: manager, allowedMethods: { path in
-            configuration.isWebSiteEnabled || !WebSite.paths.contains(path) ? routes[path] : nil
-        }))
+        router.add(
+            middleware: JWTErrorMiddleware(
+                manager: manager,
+                allowedMethods: { path in
+                    configuration.isWebSiteEnabled || !WebSite.paths.contains(path) ? routes[path] : nil
+                }
+            )
+        )
         let auth = JWTAuthRoutes<BasicJWTRequestContext>(
             manager: manager,
             issuer: issuer,

@@ -31,7 +31,12 @@ import Testing
 
     static func register(_ client: some TestClientProtocol, _ username: String) async throws {
         let body = JSONWriter.encode(.object(["username": .string(username), "password": .string(password)]))
-        let response = try await client.execute(uri: "/auth/register", method: .post, headers: InProcessServiceTests.json, body: ByteBuffer(bytes: body))
+        let response = try await client.execute(
+            uri: "/auth/register",
+            method: .post,
+            headers: InProcessServiceTests.json,
+            body: ByteBuffer(bytes: body)
+        )
         #expect(response.status == .created)
     }
 
@@ -58,14 +63,24 @@ import Testing
     }
 
     /// Posts a form with the jar's cookies, keeping the cookies the answer sets.
-    static func post(_ client: some TestClientProtocol, _ jar: inout CookieJar, _ path: String, _ fields: [(String, String)]) async throws -> TestResponse {
+    static func post(
+        _ client: some TestClientProtocol,
+        _ jar: inout CookieJar,
+        _ path: String,
+        _ fields: [(String, String)]
+    ) async throws -> TestResponse {
         let response = try await client.execute(uri: path, method: .post, headers: jar.headers + formHeaders, body: form(fields))
         jar.update(from: response)
         return response
     }
 
     /// Fills in the registration form as a browser would: its CSRF value from `GET /register`.
-    static func registerWithForm(_ client: some TestClientProtocol, _ jar: inout CookieJar, _ username: String, password: String = password)
+    static func registerWithForm(
+        _ client: some TestClientProtocol,
+        _ jar: inout CookieJar,
+        _ username: String,
+        password: String = password
+    )
         async throws -> TestResponse
     {
         let token = try await formToken(client, &jar, "/register")
@@ -280,7 +295,10 @@ import Testing
             let response = try await Self.signIn(client, &jar, "alice", next: next)
             #expect(response.status == .seeOther)
             #expect(response.headers[.location] == location)
-            let form = try await client.execute(uri: "/login?next=" + next.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!, method: .get)
+            let form = try await client.execute(
+                uri: "/login?next=" + next.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!,
+                method: .get
+            )
             #expect(Self.html(form).contains(#"name="next" value="\#(HTML.escape(location))""#))
         }
     }

@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
-"""The web site of `jwt-auth serve` in headless Chromium, driven by Selenium. Run by scripts/browser-test.
+"""The web site of `jwt-auth serve` in headless Chromium, driven by Selenium.
 
-Reads JWT_AUTH_URL (the running server, loopback), JWT_AUTH_ACCESS_TTL (its access token lifetime in
-seconds) and JWT_AUTH_ARTIFACTS (where the screenshots go). Prints one line per step, then
-"N passed, N failed"; exits 1 when a step failed (the steps after it are not run: each builds on the last).
+Run by Tests/JWTAuthCLITests/BrowserTests.swift, which starts the server. Reads JWT_AUTH_URL (the running
+server, loopback), JWT_AUTH_ACCESS_TTL (its access token lifetime in seconds), JWT_AUTH_CHROMEDRIVER
+(Debian's chromedriver) and JWT_AUTH_ARTIFACTS (where the screenshots go). Prints one line per step, then
+"browser: N passed, N failed"; exits 1 when a step failed (the steps after it are not run: each builds on
+the last).
 """
 
 import json
 import os
+import shutil
+import signal
 import sys
 import time
 import traceback
@@ -27,6 +31,8 @@ ARTIFACTS = os.environ.get("JWT_AUTH_ARTIFACTS", "artifacts/browser")
 USERNAME = "alice"
 PASSWORD = "correct horse battery"
 PHONE = (412, 915)
+CHROMEDRIVER = os.environ.get("JWT_AUTH_CHROMEDRIVER") or shutil.which("chromedriver") or "/usr/bin/chromedriver"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 def api(method, path, body=None, token=None):
@@ -56,7 +62,7 @@ def expect(condition, message):
 class Browser:
     def __init__(self):
         options = webdriver.ChromeOptions()
-        options.binary_location = "/usr/bin/chromium"
+        options.binary_location = CHROMIUM
         for argument in (
             "--headless=new",
             "--no-sandbox",
@@ -66,7 +72,7 @@ class Browser:
             f"--window-size={PHONE[0]},{PHONE[1]}",
         ):
             options.add_argument(argument)
-        self.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+        self.driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
         self.driver.set_page_load_timeout(15)
         self.shots = []
 
@@ -112,9 +118,20 @@ class Browser:
     def expect_signed_in(self):
         expect(self.location() == "/", f"expected /, at {self.location()}")
         expect(f"Signed in as {USERNAME}" in self.text(), "the page does not show the username")
+        self.expect_no_secrets()
+
+    def expect_no_secrets(self):
+        """No token and no password in the page's HTML."""
+        source = self.driver.page_source
+        expect(PASSWORD not in source, "the password is in the page")
+        for name in ("access_token_cookie", "refresh_token_cookie"):
+            value = self.cookie(name)
+            expect(not value or value not in source, f"the {name} token is in the page")
 
 
 def main():
+    # Stopped by the test (SIGTERM): unwind, so that the browser is quit.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     os.makedirs(ARTIFACTS, exist_ok=True)
     status, _ = api("POST", "/auth/register", {"username": USERNAME, "password": PASSWORD})
     expect(status == 201, f"registering {USERNAME} gave {status}")
@@ -138,6 +155,7 @@ def main():
     def a_wrong_password_shows_an_error():
         browser.submit({"username": USERNAME, "password": "not the password"})
         expect("Bad username or password" in browser.text(), "no error message after a wrong password")
+        expect("not the password" not in browser.driver.page_source, "the wrong password is in the page")
         expect(browser.cookie("access_token_cookie") is None, "a wrong password set a cookie")
         browser.screenshot("02-wrong-password")
 
@@ -163,8 +181,13 @@ def main():
     @step
     def implicit_refresh_outlives_the_access_token():
         old = browser.cookie("access_token_cookie")
-        time.sleep(ACCESS_TTL + 1.5)
-        status, body = api("GET", "/api/protected", token=old)
+        # Real time must pass for a live server's token to expire: wait until the server says it has.
+        deadline = time.monotonic() + ACCESS_TTL + 10
+        while True:
+            status, body = api("GET", "/api/protected", token=old)
+            if status == 401 or time.monotonic() > deadline:
+                break
+            time.sleep(0.25)
         expect(status == 401 and body["error"] == "token_expired", f"the old access token should have expired: {status} {body}")
         browser.reload()
         browser.expect_signed_in()
@@ -202,11 +225,23 @@ def main():
         browser.expect_login_form("/login?next=/")
 
     @step
-    def the_register_page_is_linked_from_the_login_page():
+    def registering_from_the_login_page_signs_in():
         browser.driver.find_element(By.LINK_TEXT, "Create one").click()
         WebDriverWait(browser.driver, 10).until(lambda driver: urlsplit(driver.current_url).path == "/register")
         expect("Create an account" in browser.text(), "the registration page has no heading")
         browser.screenshot("09-register")
+        browser.submit({"username": "<b>bob</b>", "password": PASSWORD})
+        expect(browser.location() == "/", f"expected / after registering, at {browser.location()}")
+        expect("Signed in as <b>bob</b>" in browser.text(), "the new account's page does not show its name as text")
+        expect(not browser.driver.find_elements(By.CSS_SELECTOR, "strong b"), "the username became markup")
+        browser.screenshot("09-registered")
+
+    @step
+    def errors_are_pages_not_json():
+        browser.open("/no-such-page")
+        expect("Page not found" in browser.driver.find_element(By.TAG_NAME, "h1").text, "no HTML page for a 404")
+        expect('{"error"' not in browser.driver.page_source, "the 404 is JSON")
+        browser.screenshot("10-not-found")
 
     try:
         for function in steps:

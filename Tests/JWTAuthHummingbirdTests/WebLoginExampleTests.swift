@@ -19,7 +19,7 @@ struct SignInRequiredMiddleware<Context: JWTRequestContext>: RouterMiddleware {
         let authentication: JWTAuthentication?
         do {
             authentication = try await manager.authenticate(&request, context: context)
-        } catch where error.code == .csrfFailed || error.code == .unavailable {
+        } catch  where error.code == .csrfFailed || error.code == .unavailable {
             return manager.response(for: error, request: request)  // a forged form, or a store down: no sign-out
         } catch {
             var response = Response(status: .seeOther, headers: [.location: "/login"])
