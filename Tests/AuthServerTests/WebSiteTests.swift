@@ -214,6 +214,16 @@ import Testing
         }
     }
 
+    @Test func aUsernameWithAQuoteAndACombiningMarkStaysInsideItsAttribute() async throws {
+        try await withSite { client in
+            var jar = CookieJar()
+            let name = "x\"\u{338} autofocus data-x=\""
+            let response = try await Self.signIn(client, &jar, name, password: "not the password")
+            #expect(response.status == .unauthorized)
+            #expect(Self.html(response).contains(#"value="x&quot;\#u{338} autofocus data-x=&quot;""#))
+        }
+    }
+
     @Test func aFailedSignInDoesNotEchoThePassword() async throws {
         try await withSite { client in
             try await Self.register(client, "alice")
@@ -575,6 +585,10 @@ import Testing
         ("it's", "it&#39;s"),
         ("&amp;", "&amp;amp;"),
         ("한국어 ✓", "한국어 ✓"),
+        // A quote or bracket followed by a combining mark is one Swift Character ("\u{338}" turns `"` into
+        // a cluster that is not `"`); escaping by scalar still catches it, so it cannot close an attribute.
+        ("x\"\u{338} autofocus", "x&quot;\u{338} autofocus"),
+        ("<\u{338}b>", "&lt;\u{338}b&gt;"),
     ])
     func htmlEscape(text: String, escaped: String) {
         #expect(HTML.escape(text) == escaped)

@@ -2,6 +2,11 @@ import Foundation
 
 /// The site's HTML, built as strings; every value that came from a request or a user goes through
 /// ``HTML/escape(_:)``.
+///
+/// Not swift-mustache templates: its `{{value}}` escaping looks at Swift `Character`s, and a quote
+/// followed by a combining mark (`"\u{338}`, a username that passes our rules) is one `Character`
+/// that is not `"`, so it would be written unescaped and close an attribute. Five small pages do not
+/// need a template engine; ``HTML/escape(_:)`` works on Unicode scalars.
 enum WebPages {
     /// What the signed-in page shows.
     struct Account {
