@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "JWTAuthHummingbird", targets: ["JWTAuthHummingbird"]),
         .library(name: "JWTAuthTesting", targets: ["JWTAuthTesting"]),
         .executable(name: "jwt-auth", targets: ["jwt-auth"]),
+        .executable(name: "jwt-auth-example", targets: ["jwt-auth-example"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", "4.1.0"..<"6.0.0"),
@@ -57,6 +58,17 @@ let package = Package(
                 "JWTAuth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "jwt-auth-example",
+            dependencies: [
+                "JWTAuth",
+                "JWTAuthHummingbird",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Examples/MinimalServer",
             swiftSettings: swiftSettings
         ),
         .testTarget(
