@@ -15,7 +15,9 @@ let package = Package(
     products: [
         .library(name: "JWTAuth", targets: ["JWTAuth"]),
         .library(name: "JWTAuthHummingbird", targets: ["JWTAuthHummingbird"]),
+        .library(name: "JWTAuthSQLite", targets: ["JWTAuthSQLite"]),
         .library(name: "JWTAuthTesting", targets: ["JWTAuthTesting"]),
+        .library(name: "AuthServer", targets: ["AuthServer"]),
         .executable(name: "jwt-auth", targets: ["jwt-auth"]),
         .executable(name: "jwt-auth-example", targets: ["jwt-auth-example"]),
     ],
@@ -24,8 +26,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0", traits: []),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
     ],
     targets: [
         .target(
@@ -42,8 +48,19 @@ let package = Package(
                 "JWTAuth",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "JWTAuthSQLite",
+            dependencies: [
+                "JWTAuth",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -52,11 +69,29 @@ let package = Package(
             dependencies: ["JWTAuth"],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "AuthServer",
+            dependencies: [
+                "JWTAuth",
+                "JWTAuthHummingbird",
+                "JWTAuthSQLite",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "jwt-auth",
             dependencies: [
                 "JWTAuth",
+                "JWTAuthHummingbird",
+                "AuthServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -73,8 +108,13 @@ let package = Package(
         ),
         .testTarget(
             name: "JWTAuthTests",
-            dependencies: ["JWTAuth", "JWTAuthTesting"],
-            resources: [.copy("Vectors")],
+            dependencies: [
+                "JWTAuth",
+                "JWTAuthTesting",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            exclude: ["Interop"],
+            resources: [.copy("Vectors"), .copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -85,6 +125,36 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdAuthTesting", package: "hummingbird-auth"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AuthServerTests",
+            dependencies: [
+                "AuthServer",
+                "JWTAuth",
+                "JWTAuthTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "JWTAuthSQLiteTests",
+            dependencies: [
+                "JWTAuthSQLite",
+                "JWTAuthTesting",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Runs the built `jwt-auth` executable as a subprocess; `swift build --build-tests` builds it.
+        .testTarget(
+            name: "JWTAuthCLITests",
+            dependencies: [
+                "JWTAuth",
+                "JWTAuthTesting",
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,6 +1,7 @@
 public import Hummingbird
 public import HummingbirdAuth
 public import JWTAuth
+public import NIOCore
 
 /// A request context that carries the verified token as its identity.
 public protocol JWTRequestContext: AuthRequestContext<JWTIdentity> {}
@@ -16,13 +17,15 @@ extension JWTRequestContext {
     public var jwtClaims: JWTClaims? { identity?.claims }
 }
 
-/// The ready-made ``JWTRequestContext``.
-public struct BasicJWTRequestContext: JWTRequestContext, RequestContext {
+/// The ready-made ``JWTRequestContext``; it knows the client's address for login throttling.
+public struct BasicJWTRequestContext: JWTRequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public var identity: JWTIdentity?
+    public let remoteAddress: SocketAddress?
 
-    public init(source: Source) {
+    public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.identity = nil
+        self.remoteAddress = source.channel.remoteAddress
     }
 }

@@ -1,0 +1,87 @@
+import Foundation
+public import Hummingbird
+import HummingbirdAuth
+public import JWTAuth
+public import JWTAuthHummingbird
+import JWTAuthSQLite
+import Logging
+import Metrics
+import NIOCore
+import Prometheus
+import ServiceLifecycle
+
+/// Builds the auth service (`jwt-auth serve`) from a configuration: the function tests call to run it
+/// in-process.
+public enum AuthServer {
+    /// The routes the service answers, with their methods (for 405 answers).
+    static let routes: [String: [HTTPRequest.Method]] = [
+        "/auth/register": [.post], "/auth/login": [.post], "/auth/refresh": [.post], "/auth/fresh-login": [.post],
+        "/auth/logout": [.post], "/auth/logout-all": [.post], "/auth/password": [.put], "/auth/me": [.get],
+        "/api/protected": [.get], "/api/optional": [.get], "/api/admin": [.get], "/.well-known/jwks.json": [.get],
+        "/health": [.get], "/metrics": [.get], "/auth/verify": [.get], "/auth/introspect": [.post],
+    ]
+
+    /// The application for `configuration`, with its stores opened (and migrated) and its keys loaded
+    /// or generated.
+    /// - Throws: ``ConfigurationError`` for a setting that cannot be used, or the store's error.
+    public static func buildApplication(
+        _ configuration: AuthServerConfiguration,
+        clock: JWTClock = .system,
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) async throws -> some ApplicationProtocol {
+        var logger = Logger(label: "jwt-auth")
+        logger.logLevel = configuration.logLevel
+        let registry = MetricsBootstrap.registry
+        let keys = try SigningKeys.load(configuration)
+        let stores = try await ServiceStores.open(configuration, clock: clock, logger: logger)
+
+        let issuer = try TokenIssuer(key: keys.signingKey, configuration: configuration.tokens, clock: clock, claimsProvider: nil)
+        let verifier = try TokenVerifier(
+            keys: keys.verificationKeys,
+            configuration: configuration.tokens,
+            revocationStore: stores.revocations,
+            cache: keys.signingKey.algorithm.isAsymmetric ? VerifiedTokenCache() : nil,
+            clock: clock
+        )
+        let manager = JWTManager(
+            verifier: verifier,
+            issuer: issuer,
+            locations: configuration.tokenLocations,
+            cookies: JWTCookieConfiguration(secure: configuration.cookieSecure)
+        )
+
+        let router = Router(context: BasicJWTRequestContext.self)
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: JWTErrorMiddleware(manager: manager, allowedMethods: { routes[$0] }))
+        JWTAuthRoutes<BasicJWTRequestContext>(
+            manager: manager,
+            issuer: issuer,
+            users: stores.users,
+            sessions: stores.sessions,
+            revocations: stores.revocations,
+            passwords: PasswordHasher(cost: configuration.bcryptCost),
+            throttler: LoginThrottler(limit: configuration.loginAttempts, window: configuration.loginWindow, clock: { clock.now }),
+            isRegistrationOpen: configuration.isRegistrationOpen
+        ).addRoutes(to: router.group("auth"))
+        ServiceRoutes(manager: manager, keys: keys, stores: stores, registry: registry).addRoutes(to: router)
+        GatewayRoutes(manager: manager, introspectionClients: configuration.introspectionClients).addRoutes(to: router)
+
+        var app = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "jwt-auth"),
+            onServerRunning: onServerRunning,
+            logger: logger
+        )
+        app.addServices(stores.service)
+        return app
+    }
+}
+
+/// The Prometheus registry behind `/metrics`, bootstrapped once per process.
+enum MetricsBootstrap {
+    static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }()
+}

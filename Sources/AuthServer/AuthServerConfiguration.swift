@@ -1,0 +1,98 @@
+public import JWTAuth
+public import JWTAuthHummingbird
+public import Logging
+
+/// Every setting of `jwt-auth serve`, with its default. Each is the environment variable
+/// `JWT_AUTH_<NAME>` and the flag `--<name>`; see ``init(settings:)``.
+public struct AuthServerConfiguration: Sendable {
+    /// Where the stores keep users, revocations and sessions.
+    public enum Database: Sendable, Equatable {
+        /// An SQLite file (the embedded default: `<data dir>/auth.sqlite`).
+        case sqlite(path: String)
+    }
+
+    /// Where revocations are checked on each request.
+    public enum Blocklist: Sendable, Equatable {
+        /// The database, through its in-memory index (the default).
+        case database
+        /// This process's memory only: revocations are lost on restart.
+        case memory
+    }
+
+    /// The HMAC secret (`SECRET`); set, it selects HS256 unless `algorithm` says otherwise.
+    public var secret: String?
+    /// A PEM or JWK private key file (`KEY_FILE`).
+    public var keyFile: String?
+    /// The signing algorithm (`ALGORITHM`). Defaults to ES256 with a key generated into the data directory.
+    public var algorithm: SigningAlgorithm?
+    /// Whether an HMAC secret under 32 bytes is accepted (`ALLOW_WEAK_SECRET`). Defaults to false.
+    public var allowWeakSecret: Bool
+    /// Lifetimes and checks of tokens (`ACCESS_TTL` 15m, `REFRESH_TTL` 7d, `LEEWAY` 0, `ISSUER`, `AUDIENCE`).
+    public var tokens: TokenConfiguration
+    /// Where the JSON API looks for tokens (`TOKEN_LOCATION`). Defaults to `headers`.
+    public var tokenLocations: [TokenLocation]
+    /// Whether cookies are `Secure` (`COOKIE_SECURE`). Defaults to false.
+    public var cookieSecure: Bool
+    /// The data directory (`DATA_DIR`). Defaults to `./data`.
+    public var dataDirectory: String
+    /// The database (`DATABASE_URL`). Defaults to `sqlite:<data dir>/auth.sqlite`.
+    public var database: Database
+    /// The blocklist (`BLOCKLIST_URL`). Defaults to the database.
+    public var blocklist: Blocklist
+    /// The bcrypt cost (`BCRYPT_COST`). Defaults to 12.
+    public var bcryptCost: UInt8
+    /// Whether `POST /auth/register` creates users (`REGISTRATION`: `open` or `closed`). Defaults to open.
+    public var isRegistrationOpen: Bool
+    /// Failed logins that trigger throttling (`LOGIN_ATTEMPTS`; 0 turns it off). Defaults to 5.
+    public var loginAttempts: Int
+    /// How long a failed login counts (`LOGIN_WINDOW`). Defaults to 15 minutes.
+    public var loginWindow: Duration
+    /// The address to listen on (`HOST`, `PORT`). Defaults to 127.0.0.1:8080.
+    public var host: String
+    public var port: Int
+    /// The log level (`LOG_LEVEL`). Defaults to info.
+    public var logLevel: Logger.Level
+    /// Clients allowed to call `POST /auth/introspect`, id → secret (`INTROSPECTION_CLIENTS`:
+    /// `id:secret,id2:secret2`). Defaults to none.
+    public var introspectionClients: [String: String]
+
+    public init(
+        secret: String? = nil,
+        keyFile: String? = nil,
+        algorithm: SigningAlgorithm? = nil,
+        allowWeakSecret: Bool = false,
+        tokens: TokenConfiguration = TokenConfiguration(includesCSRFClaim: true),
+        tokenLocations: [TokenLocation] = [.headers],
+        cookieSecure: Bool = false,
+        dataDirectory: String = "./data",
+        database: Database? = nil,
+        blocklist: Blocklist = .database,
+        bcryptCost: UInt8 = 12,
+        isRegistrationOpen: Bool = true,
+        loginAttempts: Int = 5,
+        loginWindow: Duration = .seconds(15 * 60),
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        logLevel: Logger.Level = .info,
+        introspectionClients: [String: String] = [:]
+    ) {
+        self.secret = secret
+        self.keyFile = keyFile
+        self.algorithm = algorithm
+        self.allowWeakSecret = allowWeakSecret
+        self.tokens = tokens
+        self.tokenLocations = tokenLocations
+        self.cookieSecure = cookieSecure
+        self.dataDirectory = dataDirectory
+        self.database = database ?? .sqlite(path: dataDirectory + "/auth.sqlite")
+        self.blocklist = blocklist
+        self.bcryptCost = bcryptCost
+        self.isRegistrationOpen = isRegistrationOpen
+        self.loginAttempts = loginAttempts
+        self.loginWindow = loginWindow
+        self.host = host
+        self.port = port
+        self.logLevel = logLevel
+        self.introspectionClients = introspectionClients
+    }
+}

@@ -1,0 +1,63 @@
+import Hummingbird
+import HummingbirdAuth
+import JWTAuth
+import JWTAuthHummingbird
+import NIOCore
+import Prometheus
+
+/// The service's own routes: the protected examples, the JWKS, health and metrics.
+struct ServiceRoutes: Sendable {
+    let manager: JWTManager
+    let keys: SigningKeys
+    let stores: ServiceStores
+    let registry: PrometheusCollectorRegistry
+
+    func addRoutes(to router: Router<BasicJWTRequestContext>) {
+        router.group("api/protected").add(middleware: manager.middleware(.required))
+            .get { _, context in Self.json(.ok, ["user": .string(try context.requireJWT().subject)]) }
+        router.group("api/optional").add(middleware: manager.middleware(.optional))
+            .get { _, context in Self.json(.ok, ["user": context.identity.map { .string($0.subject) } ?? .null]) }
+        router.group("api/admin").add(middleware: manager.middleware(.required))
+            .add(middleware: RoleRequiredMiddleware("admin"))
+            .get { _, context in Self.json(.ok, ["user": .string(try context.requireJWT().subject)]) }
+
+        let jwks = JSONWriter.encode(keys.verificationKeys.publicJWKS, sortedKeys: true)
+        router.get(".well-known/jwks.json") { _, _ in
+            Response(
+                status: .ok,
+                headers: [.contentType: "application/json", .cacheControl: "public, max-age=300"],
+                body: .init(byteBuffer: ByteBuffer(bytes: jwks))
+            )
+        }
+        router.get("health") { _, _ in await health() }
+        router.get("metrics") { _, _ in
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer()))
+            )
+        }
+    }
+
+    /// 200 with each store's state, or 503 when one is down.
+    func health() async -> Response {
+        var states: [String: JSONValue] = [:]
+        var healthy = true
+        for (name, check) in stores.checks {
+            do {
+                try await check()
+                states[name] = "ok"
+            } catch {
+                states[name] = "down"
+                healthy = false
+            }
+        }
+        return Self.json(healthy ? .ok : .serviceUnavailable, ["status": healthy ? "ok" : "unavailable", "stores": .object(states)])
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ members: [String: JSONValue]) -> Response {
+        var body: [UInt8] = []
+        JSONWriter.write(.object(members), into: &body, sortedKeys: true)
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}

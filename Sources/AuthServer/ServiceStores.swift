@@ -1,0 +1,72 @@
+import Foundation
+public import JWTAuth
+import JWTAuthSQLite
+import Logging
+import ServiceLifecycle
+
+/// The stores of the service, opened from the configuration, and the service that purges and closes them.
+struct ServiceStores: Sendable {
+    let users: any UserStore
+    let sessions: any SessionStore
+    let revocations: any RevocationStore
+    /// Each store's name and a check that throws when it is down.
+    let checks: [(name: String, check: @Sendable () async throws -> Void)]
+    let service: any Service
+    let close: @Sendable () async throws -> Void
+
+    static func open(_ configuration: AuthServerConfiguration, clock: JWTClock, logger: Logger) async throws -> ServiceStores {
+        switch configuration.database {
+        case .sqlite(let path):
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty {
+                try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            }
+            let store: SQLiteStore
+            do {
+                store = try await SQLiteStore(path: path, clock: clock, logger: logger)
+            } catch {
+                throw ConfigurationError(setting: "JWT_AUTH_DATABASE_URL", message: "cannot open the SQLite database at \(path)")
+            }
+            let databaseCheck: @Sendable () async throws -> Void = { _ = try await store.user(id: "0") }
+            var checks = [(name: "database", check: databaseCheck)]
+            let revocations: any RevocationStore
+            switch configuration.blocklist {
+            case .database:
+                revocations = store
+            case .memory:
+                revocations = MemoryRevocationStore(clock: clock)
+                checks.append((name: "blocklist", check: {}))
+            }
+            return ServiceStores(
+                users: store,
+                sessions: store,
+                revocations: revocations,
+                checks: checks,
+                service: SQLiteStoreService(store: store),
+                close: { try await store.close() }
+            )
+        }
+    }
+}
+
+/// Purges expired rows in the background and closes the database on shutdown.
+struct SQLiteStoreService: Service {
+    let store: SQLiteStore
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await store.run(purgeEvery: .seconds(600))
+        }
+        try await store.close()
+    }
+}
+
+extension AuthServer {
+    /// The user store of `configuration`, for the `users` commands; call `close` when done.
+    public static func openUserStore(
+        _ configuration: AuthServerConfiguration
+    ) async throws -> (users: any UserStore, close: @Sendable () async throws -> Void) {
+        let stores = try await ServiceStores.open(configuration, clock: .system, logger: Logger(label: "jwt-auth"))
+        return (stores.users, { try await stores.close() })
+    }
+}

@@ -1,0 +1,43 @@
+public import Hummingbird
+public import JWTAuth
+import NIOCore
+
+/// A request's JSON object body, read strictly: `application/json` only (415), at most `limit` bytes
+/// (413), a well-formed object (400), members of the right type (400).
+public struct JSONBody: Sendable {
+    public let members: [String: JSONValue]
+
+    /// Reads the body of `request`.
+    public init(_ request: inout Request, limit: Int = 64 * 1024) async throws(JWTAuthError) {
+        guard let type = request.headers[.contentType]?.lowercased(), type.hasPrefix("application/json") else {
+            throw .unsupportedMediaType
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: limit)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw .payloadTooLarge
+        } catch {
+            throw .badRequest("The request body could not be read")
+        }
+        do {
+            members = try JSONParser().parseObject(buffer.readableBytesView)
+        } catch {
+            throw .badRequest("Malformed JSON body: \(error.description)")
+        }
+    }
+
+    /// A required string member.
+    public func string(_ name: String) throws(JWTAuthError) -> String {
+        guard let value = members[name] else { throw .badRequest("Missing \(name)") }
+        guard let string = value.stringValue else { throw .badRequest("\(name) must be a string") }
+        return string
+    }
+
+    /// An optional string member.
+    public func optionalString(_ name: String) throws(JWTAuthError) -> String? {
+        guard let value = members[name], value != .null else { return nil }
+        guard let string = value.stringValue else { throw .badRequest("\(name) must be a string") }
+        return string
+    }
+}

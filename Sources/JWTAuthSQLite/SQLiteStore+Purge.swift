@@ -1,0 +1,40 @@
+import JWTAuth
+import Logging
+import SQLiteNIO
+import Synchronization
+
+extension SQLiteStore {
+    /// Deletes the revocations, spent refresh tokens and sessions whose time has passed, from the file and
+    /// the index, and returns how many rows went. Cutoffs stay: one per user at most.
+    @discardableResult
+    public func purgeExpired() async throws -> Int {
+        let now = clock.now
+        let removed = try await write { db in
+            var removed = 0
+            for table in ["revoked_tokens", "revoked_sessions", "spent_refresh_tokens", "sessions"] {
+                _ = try await db.query("DELETE FROM \(table) WHERE expires_at <= ?1", [.float(now)])
+                removed += try await Self.changes(db)
+            }
+            return removed
+        }
+        state.withLock { $0.index.purge(now: now) }
+        return removed
+    }
+
+    /// Purges expired entries now and then every `interval` (default 10 minutes), until the task is
+    /// cancelled or the store closed. A failed purge is logged and tried again next time.
+    public func run(purgeEvery interval: Duration = .seconds(600)) async {
+        while !Task.isCancelled {
+            do {
+                try await purgeExpired()
+            } catch is CancellationError {
+                return
+            } catch let error as SQLiteStoreError where error == .closed {
+                return
+            } catch {
+                logger.warning("Purging expired entries failed", metadata: ["error": "\(error)"])
+            }
+            do { try await Task.sleep(for: interval) } catch { return }
+        }
+    }
+}

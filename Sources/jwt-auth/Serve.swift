@@ -1,0 +1,35 @@
+import ArgumentParser
+import AuthServer
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// `jwt-auth serve`: the auth service.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the auth service.",
+        discussion: """
+            With no settings it listens on 127.0.0.1:8080, keeps users, revocations and sessions in \
+            ./data/auth.sqlite, and generates an ES256 signing key into ./data/keys on first start. \
+            Every setting is also an environment variable JWT_AUTH_<NAME>; flags win. SIGTERM or SIGINT \
+            stops it gracefully.
+            """
+    )
+
+    @OptionGroup var options: ServiceOptions
+
+    func run() async throws {
+        let configuration = try options.configuration()
+        let app: any ApplicationProtocol
+        do {
+            app = try await AuthServer.buildApplication(configuration) { channel in
+                let address = channel.localAddress.map { "\($0.ipAddress ?? configuration.host):\($0.port ?? configuration.port)" } ?? ""
+                FileHandle.standardOutput.write(Data("jwt-auth listening on http://\(address)\n".utf8))
+            }
+        } catch let error as ConfigurationError {
+            FileHandle.standardError.write(Data("\(error.description)\n".utf8))
+            throw ExitCode(2)
+        }
+        try await app.runService()
+    }
+}
