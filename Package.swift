@@ -102,8 +102,22 @@ let package = Package(
                 "JWTAuthHummingbird",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Examples/MinimalServer",
+            swiftSettings: swiftSettings
+        ),
+        // Runs the example's application through HummingbirdTesting, and the built executable live.
+        .testTarget(
+            name: "ExampleTests",
+            dependencies: [
+                "jwt-auth-example",
+                "JWTAuth",
+                "JWTAuthTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
