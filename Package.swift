@@ -107,12 +107,13 @@ let package = Package(
             path: "Examples/MinimalServer",
             swiftSettings: swiftSettings
         ),
-        // Runs the example's application through HummingbirdTesting, and the built executable live.
+        // Runs the example's application through HummingbirdTesting, the built executable live, and the code of the DocC pages.
         .testTarget(
             name: "ExampleTests",
             dependencies: [
                 "jwt-auth-example",
                 "JWTAuth",
+                "JWTAuthHummingbird",
                 "JWTAuthTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
