@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "JWTAuthTesting", targets: ["JWTAuthTesting"]),
         .library(name: "AuthServer", targets: ["AuthServer"]),
         .executable(name: "jwt-auth", targets: ["jwt-auth"]),
+        .executable(name: "jwt-auth-example", targets: ["jwt-auth-example"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", "4.1.0"..<"6.0.0"),
@@ -92,6 +93,32 @@ let package = Package(
                 "AuthServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "jwt-auth-example",
+            dependencies: [
+                "JWTAuth",
+                "JWTAuthHummingbird",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Examples/MinimalServer",
+            swiftSettings: swiftSettings
+        ),
+        // Runs the example's application through HummingbirdTesting, the built executable live, and the code of the DocC pages.
+        .testTarget(
+            name: "ExampleTests",
+            dependencies: [
+                "jwt-auth-example",
+                "JWTAuth",
+                "JWTAuthHummingbird",
+                "JWTAuthTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
