@@ -1,0 +1,88 @@
+import NIOCore
+import NIOPosix
+
+/// One TCP connection to Redis, authenticated and on its database; commands sent on it are pipelined.
+final class RedisConnection: Sendable {
+    let channel: any Channel
+
+    private init(channel: any Channel) {
+        self.channel = channel
+    }
+
+    /// Whether commands can still be sent.
+    var isActive: Bool { channel.isActive }
+
+    /// Connects, then sends `AUTH` and `SELECT` as configured.
+    /// - Throws: ``RedisError/Code/connectionFailed`` when no connection could be made; the error reply of
+    ///   `AUTH` or `SELECT` as ``RedisError/Code/serverError``.
+    static func connect(_ configuration: RedisConfiguration, on eventLoop: any EventLoop) async throws -> RedisConnection {
+        let bootstrap = ClientBootstrap(group: eventLoop)
+            .connectTimeout(TimeAmount(configuration.connectTimeout))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(RedisCommandHandler())
+                }
+            }
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.connect(host: configuration.host, port: configuration.port).get()
+        } catch {
+            throw RedisError(
+                code: .connectionFailed,
+                message: "Cannot connect to Redis at \(configuration.host):\(configuration.port): \(error)"
+            )
+        }
+        let connection = RedisConnection(channel: channel)
+        var setup: [[String]] = []
+        if let password = configuration.password {
+            setup.append(configuration.username.map { ["AUTH", $0, password] } ?? ["AUTH", password])
+        }
+        if configuration.database != 0 { setup.append(["SELECT", String(configuration.database)]) }
+        do {
+            for reply in try await connection.send(setup, timeout: configuration.commandTimeout) {
+                if case .error(let message) = reply { throw RedisError(code: .serverError, message: message) }
+            }
+        } catch {
+            await connection.close()
+            throw error
+        }
+        return connection
+    }
+
+    /// Sends one command and waits for its reply (an error reply is returned, not thrown).
+    func send(_ command: [String], timeout: Duration) async throws -> RESPValue {
+        try await send([command], timeout: timeout)[0]
+    }
+
+    /// Sends `commands` in one write and waits for their replies, in order.
+    /// - Throws: ``RedisError/Code/timeout`` when the replies take longer than `timeout` (the connection is
+    ///   then closed, since a late reply would be taken for the next command's);
+    ///   ``RedisError/Code/connectionClosed`` when the connection closes first.
+    func send(_ commands: [[String]], timeout: Duration) async throws -> [RESPValue] {
+        guard !commands.isEmpty else { return [] }
+        let eventLoop = channel.eventLoop
+        let promises = commands.map { _ in eventLoop.makePromise(of: RESPValue.self) }
+        for (command, promise) in zip(commands, promises) {
+            let written = eventLoop.makePromise(of: Void.self)
+            written.futureResult.whenFailure { error in
+                promise.fail(RedisError(code: .connectionClosed, message: "Cannot write to Redis: \(error)"))
+            }
+            channel.write(RedisRequest(command: command, promise: promise), promise: written)
+        }
+        channel.flush()
+        let timer = eventLoop.scheduleTask(in: TimeAmount(timeout)) { [channel] in
+            for promise in promises { promise.fail(RedisError.timeout) }
+            channel.close(promise: nil)
+        }
+        defer { timer.cancel() }
+        var replies: [RESPValue] = []
+        replies.reserveCapacity(promises.count)
+        for promise in promises { replies.append(try await promise.futureResult.get()) }
+        return replies
+    }
+
+    /// Closes the connection; pending commands fail with ``RedisError/Code/connectionClosed``.
+    func close() async {
+        try? await channel.close()
+    }
+}
