@@ -107,8 +107,13 @@ let package = Package(
         ),
         .testTarget(
             name: "JWTAuthTests",
-            dependencies: ["JWTAuth", "JWTAuthTesting"],
-            resources: [.copy("Vectors")],
+            dependencies: [
+                "JWTAuth",
+                "JWTAuthTesting",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            exclude: ["Interop"],
+            resources: [.copy("Vectors"), .copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -119,6 +124,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdAuthTesting", package: "hummingbird-auth"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -138,6 +144,16 @@ let package = Package(
                 "JWTAuthSQLite",
                 "JWTAuthTesting",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Runs the built `jwt-auth` executable as a subprocess; `swift build --build-tests` builds it.
+        .testTarget(
+            name: "JWTAuthCLITests",
+            dependencies: [
+                "JWTAuth",
+                "JWTAuthTesting",
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -3,7 +3,7 @@ public import JWTAuth
 
 /// The service's keys: the one it signs with, and every key whose tokens it still accepts.
 ///
-/// With no secret and no key file, keys live in `<data dir>/keys/` as `<kid>.pem` (mode 0600, the
+/// With no secret and no key file, keys live in `<data dir>/keys/` as `key-<kid>.pem` (mode 0600, the
 /// directory 0700), `kid` being the RFC 7638 thumbprint; `keys/current` names the signing key. The
 /// first start generates one, every later start reuses it.
 public struct SigningKeys: Sendable {
@@ -86,7 +86,7 @@ public struct SigningKeys: Sendable {
                 var key = try JWTKey.generate(algorithm)
                 key = key.withKeyID(key.thumbprint)
                 guard let pem = key.pemRepresentation, let kid = key.keyID else { throw fail("\(algorithm) keys cannot be generated") }
-                try write(pem, to: directory + "/\(kid).pem")
+                try write(pem, to: directory + "/key-\(kid).pem")
                 try write(kid + "\n", to: currentPath, replace: true)
                 keys.append(key)
                 signing = key

@@ -21,31 +21,24 @@ struct UsersAdd: AsyncParsableCommand {
         var input = FileHandle.standardInput.readDataToEndOfFile()
         if input.last == UInt8(ascii: "\n") { input.removeLast() }
         if input.last == UInt8(ascii: "\r") { input.removeLast() }
-        guard let text = String(data: input, encoding: .utf8) else { throw UsersCommandError("the password is not UTF-8") }
+        guard let text = String(data: input, encoding: .utf8) else { throw CommandFailure(code: "bad_request", message: "The password is not UTF-8") }
         let username: String
         let password: String
         do {
             username = try Credentials.username(name)
             password = try Credentials.password(text)
         } catch {
-            throw UsersCommandError(error.message)
+            throw CommandFailure(code: error.code.description, message: error.message)
         }
         let hash = try await PasswordHasher(cost: configuration.bcryptCost).hash(password)
         let (users, close) = try await AuthServer.openUserStore(configuration)
-        defer { Task { try? await close() } }
         do {
             let user = try await users.createUser(username: username, passwordHash: hash, roles: roles)
+            try await close()
             print(UsersList.describe(user))
         } catch let error as JWTAuthError {
             try? await close()
-            throw UsersCommandError(error.message)
+            throw CommandFailure(code: error.code.description, message: error.message)
         }
-        try await close()
     }
-}
-
-/// A `users` command failure: printed as one line, exit code 1.
-struct UsersCommandError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

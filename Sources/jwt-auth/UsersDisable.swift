@@ -24,7 +24,7 @@ private func setDisabled(_ disabled: Bool, name: String, options: ServiceOptions
     let (users, close) = try await AuthServer.openUserStore(try options.configuration())
     guard let user = try await users.user(named: name) else {
         try await close()
-        throw UsersCommandError("no user named \(name)")
+        throw CommandFailure(code: "not_found", message: "No user named \(name)")
     }
     try await users.setDisabled(disabled, forUser: user.id)
     try await close()
