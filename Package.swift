@@ -68,6 +68,7 @@ let package = Package(
             name: "JWTAuthRedis",
             dependencies: [
                 "JWTAuth",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -80,6 +80,22 @@ public final class RedisClient: Sendable {
         try await connection().send(commands, timeout: configuration.commandTimeout)
     }
 
+    /// Sends `commands` on one connection, `batchSize` at a time, and returns their replies in order; error
+    /// replies are returned, not thrown. If that connection closes midway (a server restart), the rest fail
+    /// rather than go to another connection, so that all of `commands` reach the same server's data.
+    public func pipeline(_ commands: [[String]], batchSize: Int) async throws -> [RESPValue] {
+        let connection = try await connection()
+        var replies: [RESPValue] = []
+        replies.reserveCapacity(commands.count)
+        var start = commands.startIndex
+        while start < commands.endIndex {
+            let end = min(start + max(1, batchSize), commands.endIndex)
+            replies += try await connection.send(Array(commands[start..<end]), timeout: configuration.commandTimeout)
+            start = end
+        }
+        return replies
+    }
+
     /// Closes every connection once those being opened are open. Later commands throw `clientClosed`.
     public func close() async {
         let slots = state.withLock { state in
