@@ -85,6 +85,7 @@ let package = Package(
             dependencies: [
                 "JWTAuth",
                 "JWTAuthHummingbird",
+                "JWTAuthRedis",
                 "JWTAuthSQLite",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
@@ -134,6 +135,7 @@ let package = Package(
             dependencies: [
                 "AuthServer",
                 "JWTAuth",
+                "JWTAuthRedis",
                 "JWTAuthTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
