@@ -64,7 +64,7 @@ public final class RedisClient: Sendable {
     /// - Throws: ``RedisError``: `serverError` for an error reply; `timeout`, `connectionFailed`,
     ///   `connectionClosed`, `protocolError` or `clientClosed` when there is no reply.
     public func send(_ command: [String]) async throws -> RESPValue {
-        let reply = try await connection().send(command, timeout: configuration.commandTimeout)
+        let reply = try await onConnection { try await $0.send(command, timeout: configuration.commandTimeout) }
         if case .error(let message) = reply { throw RedisError(code: .serverError, message: message) }
         return reply
     }
@@ -77,7 +77,7 @@ public final class RedisClient: Sendable {
     /// Sends `commands` in one write on one connection and returns their replies in order; error replies are
     /// returned, not thrown.
     public func pipeline(_ commands: [[String]]) async throws -> [RESPValue] {
-        try await connection().send(commands, timeout: configuration.commandTimeout)
+        try await onConnection { try await $0.send(commands, timeout: configuration.commandTimeout) }
     }
 
     /// Sends `commands` on one connection, `batchSize` at a time, and returns their replies in order; error
@@ -108,6 +108,16 @@ public final class RedisClient: Sendable {
             case .connecting(let future, _): _ = try? await future.get()
             case .idle: break
             }
+        }
+    }
+
+    /// Runs `body` on a connection; once more on another if the first failed before the command went out
+    /// (it broke or closed just as it was picked), which cannot run a command twice.
+    private func onConnection<T>(_ body: (RedisConnection) async throws -> T) async throws -> T {
+        do {
+            return try await body(connection())
+        } catch let error as RedisError where error.isUnsent {
+            return try await body(connection())
         }
     }
 

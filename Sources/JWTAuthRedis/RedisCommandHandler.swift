@@ -1,4 +1,13 @@
 import NIOCore
+import Synchronization
+
+/// Set once a connection must take no more commands: it failed, timed out or closed. Read by the pool
+/// before it picks the connection, so that no command goes to one that is about to close.
+final class BrokenFlag: Sendable {
+    private let value = Atomic(false)
+    var isSet: Bool { value.load(ordering: .acquiring) }
+    func set() { value.store(true, ordering: .releasing) }
+}
 
 /// A command on its way out, with the promise its reply completes.
 struct RedisRequest: Sendable {
@@ -17,16 +26,18 @@ final class RedisCommandHandler: ChannelDuplexHandler {
     private var parser: RESPParser
     private var pending = CircularBuffer<EventLoopPromise<RESPValue>>(initialCapacity: 16)
     private var closedError: RedisError?
+    private let broken: BrokenFlag
 
-    init(parser: RESPParser = RESPParser()) {
+    init(parser: RESPParser = RESPParser(), broken: BrokenFlag = BrokenFlag()) {
         self.parser = parser
+        self.broken = broken
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let request = unwrapOutboundIn(data)
         if let closedError {
-            request.promise.fail(closedError)
-            promise?.fail(closedError)
+            request.promise.fail(closedError.unsent)
+            promise?.fail(closedError.unsent)
             return
         }
         pending.append(request.promise)
@@ -66,6 +77,7 @@ final class RedisCommandHandler: ChannelDuplexHandler {
     }
 
     private func failAll(_ error: RedisError) {
+        broken.set()
         if closedError == nil { closedError = error }
         while let promise = pending.popFirst() { promise.fail(error) }
     }

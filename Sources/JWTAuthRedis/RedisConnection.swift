@@ -4,23 +4,26 @@ import NIOPosix
 /// One TCP connection to Redis, authenticated and on its database; commands sent on it are pipelined.
 final class RedisConnection: Sendable {
     let channel: any Channel
+    private let broken: BrokenFlag
 
-    private init(channel: any Channel) {
+    private init(channel: any Channel, broken: BrokenFlag) {
         self.channel = channel
+        self.broken = broken
     }
 
     /// Whether commands can still be sent.
-    var isActive: Bool { channel.isActive }
+    var isActive: Bool { !broken.isSet && channel.isActive }
 
     /// Connects, then sends `AUTH` and `SELECT` as configured.
     /// - Throws: ``RedisError/Code/connectionFailed`` when no connection could be made; the error reply of
     ///   `AUTH` or `SELECT` as ``RedisError/Code/serverError``.
     static func connect(_ configuration: RedisConfiguration, on eventLoop: any EventLoop) async throws -> RedisConnection {
+        let broken = BrokenFlag()
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(TimeAmount(configuration.connectTimeout))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(RedisCommandHandler())
+                    try channel.pipeline.syncOperations.addHandler(RedisCommandHandler(broken: broken))
                 }
             }
         let channel: any Channel
@@ -32,7 +35,7 @@ final class RedisConnection: Sendable {
                 message: "Cannot connect to Redis at \(configuration.host):\(configuration.port): \(error)"
             )
         }
-        let connection = RedisConnection(channel: channel)
+        let connection = RedisConnection(channel: channel, broken: broken)
         var setup: [[String]] = []
         if let password = configuration.password {
             setup.append(configuration.username.map { ["AUTH", $0, password] } ?? ["AUTH", password])
@@ -44,7 +47,12 @@ final class RedisConnection: Sendable {
             }
         } catch {
             await connection.close()
-            throw error
+            // An error reply (WRONGPASS, a bad database) would come again. Otherwise the connection broke
+            // before the caller's command was sent: another connection may take it.
+            guard let error = error as? RedisError else {
+                throw RedisError(code: .connectionFailed, message: "\(error)", isUnsent: true)
+            }
+            throw error.code == .serverError ? error : error.unsent
         }
         return connection
     }
@@ -65,12 +73,19 @@ final class RedisConnection: Sendable {
         for (command, promise) in zip(commands, promises) {
             let written = eventLoop.makePromise(of: Void.self)
             written.futureResult.whenFailure { error in
-                promise.fail(RedisError(code: .connectionClosed, message: "Cannot write to Redis: \(error)"))
+                if let error = error as? RedisError {
+                    promise.fail(error)
+                } else {
+                    // Written to a closed channel: nothing went out. Other failures may have sent part of it.
+                    let unsent = error as? ChannelError == .ioOnClosedChannel
+                    promise.fail(RedisError(code: .connectionClosed, message: "Cannot write to Redis: \(error)", isUnsent: unsent))
+                }
             }
             channel.write(RedisRequest(command: command, promise: promise), promise: written)
         }
         channel.flush()
-        let timer = eventLoop.scheduleTask(in: TimeAmount(timeout)) { [channel] in
+        let timer = eventLoop.scheduleTask(in: TimeAmount(timeout)) { [channel, broken] in
+            broken.set()
             for promise in promises { promise.fail(RedisError.timeout) }
             channel.close(promise: nil)
         }

@@ -27,11 +27,22 @@ public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public let code: Code
     public let message: String
+    /// Whether the command surely never reached the server (the connection was closed or broken before it
+    /// was written), so that sending it on another connection cannot run it twice.
+    let isUnsent: Bool
 
     public init(code: Code, message: String) {
+        self.init(code: code, message: message, isUnsent: false)
+    }
+
+    init(code: Code, message: String, isUnsent: Bool) {
         self.code = code
         self.message = message
+        self.isUnsent = isUnsent
     }
+
+    /// This error, marked as one where the command never reached the server.
+    var unsent: Self { Self(code: code, message: message, isUnsent: true) }
 
     public var description: String { "Redis \(code): \(message)" }
 

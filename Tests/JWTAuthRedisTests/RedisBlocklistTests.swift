@@ -78,8 +78,6 @@ import Testing
 @Suite(.enabled(if: RedisTestServers.enabled(RedisTestServers.restartable))) struct RedisRestartTests {
     @Test func aRestartedServerIsReconnectedAndRefilledAndNoCheckPassesMeanwhile() async throws {
         var configuration = try RedisTestServers.configuration(RedisTestServers.restartable)
-        configuration.commandTimeout = .milliseconds(500)
-        configuration.connectTimeout = .milliseconds(500)
         configuration.maximumReconnectDelay = .milliseconds(200)
         let client = RedisClient(configuration: configuration)
         let record = IndexRecord()
