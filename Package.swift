@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "JWTAuth", targets: ["JWTAuth"]),
         .library(name: "JWTAuthHummingbird", targets: ["JWTAuthHummingbird"]),
         .library(name: "JWTAuthSQLite", targets: ["JWTAuthSQLite"]),
+        .library(name: "JWTAuthRedis", targets: ["JWTAuthRedis"]),
         .library(name: "JWTAuthTesting", targets: ["JWTAuthTesting"]),
         .library(name: "AuthServer", targets: ["AuthServer"]),
         .executable(name: "jwt-auth", targets: ["jwt-auth"]),
@@ -65,6 +66,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "JWTAuthRedis",
+            dependencies: [
+                "JWTAuth",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "JWTAuthTesting",
             dependencies: ["JWTAuth"],
             swiftSettings: swiftSettings
@@ -74,6 +86,7 @@ let package = Package(
             dependencies: [
                 "JWTAuth",
                 "JWTAuthHummingbird",
+                "JWTAuthRedis",
                 "JWTAuthSQLite",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
@@ -150,6 +163,7 @@ let package = Package(
             dependencies: [
                 "AuthServer",
                 "JWTAuth",
+                "JWTAuthRedis",
                 "JWTAuthTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
@@ -183,6 +197,16 @@ let package = Package(
                 "JWTAuth",
                 "JWTAuthTesting",
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "JWTAuthRedisTests",
+            dependencies: [
+                "JWTAuthRedis",
+                "JWTAuthTesting",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

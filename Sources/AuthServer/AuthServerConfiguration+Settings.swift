@@ -1,5 +1,6 @@
 public import JWTAuth
 import JWTAuthHummingbird
+import JWTAuthRedis
 import Logging
 
 /// A setting that cannot be used; its description is the one line `jwt-auth serve` prints before
@@ -110,8 +111,9 @@ extension AuthServerConfiguration {
             case "", "database", "sqlite", "db": blocklist = .database
             case "memory:", "memory": blocklist = .memory
             default:
-                if url.hasPrefix("redis://") { throw fail("BLOCKLIST_URL", "Redis is not available in this build yet; use memory: or the database") }
-                throw fail("BLOCKLIST_URL", "expected memory: or database")
+                guard url.lowercased().hasPrefix("redis://") else { throw fail("BLOCKLIST_URL", "expected memory:, database or redis://") }
+                do throws(RedisError) { _ = try RedisConfiguration(url: url) } catch { throw fail("BLOCKLIST_URL", error.message) }
+                blocklist = .redis(url: url)
             }
         }
         if let cost = try integer("BCRYPT_COST", 4...31) { bcryptCost = UInt8(cost) }

@@ -17,6 +17,9 @@ public struct AuthServerConfiguration: Sendable {
         case database
         /// This process's memory only: revocations are lost on restart.
         case memory
+        /// Redis at `redis://[user:password@]host[:port][/db]`, in front of the database: revocations are
+        /// written to both, checks read Redis, and an emptied Redis is refilled from the database.
+        case redis(url: String)
     }
 
     /// The HMAC secret (`SECRET`); set, it selects HS256 unless `algorithm` says otherwise.
