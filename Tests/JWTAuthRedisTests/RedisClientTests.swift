@@ -19,7 +19,14 @@ func closedPort() async throws -> Int {
 @Suite struct RedisClientFailureTests {
     @Test func aServerThatIsDownFailsEveryCallAtOnceAndTheStoreFailsClosed() async throws {
         let port = try await closedPort()
-        let client = RedisClient(configuration: RedisConfiguration(port: port, minimumReconnectDelay: .seconds(30)))
+        let client = RedisClient(
+            configuration: RedisConfiguration(
+                port: port,
+                commandTimeout: .seconds(30),
+                connectTimeout: .seconds(30),
+                minimumReconnectDelay: .seconds(30)
+            )
+        )
         await #expect(throws: RedisError.connectionFailed) { try await client.send("PING") }
         // While waiting before the next attempt, calls fail without trying.
         await #expect(throws: RedisError.connectionFailed) { try await client.send("PING") }

@@ -38,11 +38,12 @@ import Testing
             guard case .integer(let ttl) = try await client.send("TTL", prefix + key) else { return nil }
             return ttl
         }
-        // Redis rounds the TTL it reports to whole seconds; a second may pass between set and read.
-        #expect(try await (899...900).contains(ttl("jti:a") ?? 0))
-        #expect(try await (604_800...604_801).contains(ttl("sid:s") ?? 0))
-        #expect(try await (3599...3600).contains(ttl("spent:r") ?? 0))
-        #expect(try await (604_699...604_700).contains(ttl("cutoff:42") ?? 0))
+        // Redis rounds the TTL it reports to whole seconds, and real seconds pass between set and read
+        // (a busy machine: allow ten).
+        #expect(try await (890...900).contains(ttl("jti:a") ?? 0))
+        #expect(try await (604_791...604_801).contains(ttl("sid:s") ?? 0))
+        #expect(try await (3590...3600).contains(ttl("spent:r") ?? 0))
+        #expect(try await (604_690...604_700).contains(ttl("cutoff:42") ?? 0))
         // The time itself is kept exactly.
         #expect(try await client.send("GET", prefix + "sid:s").string.flatMap(Double.init) == clock.now + 604_800.25)
         await client.close()

@@ -32,6 +32,9 @@ enum RedisTestServers {
     static func configuration(_ variable: String = plain, poolSize: Int = 2) throws -> RedisConfiguration {
         var configuration = try RedisConfiguration(url: url(variable))
         configuration.poolSize = poolSize
+        // The whole suite runs in parallel on two cores: give slow moments room. Tests of timeouts set their own.
+        configuration.commandTimeout = .seconds(15)
+        configuration.connectTimeout = .seconds(15)
         return configuration
     }
 
