@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "JWTAuth", targets: ["JWTAuth"]),
         .library(name: "JWTAuthHummingbird", targets: ["JWTAuthHummingbird"]),
         .library(name: "JWTAuthSQLite", targets: ["JWTAuthSQLite"]),
+        .library(name: "JWTAuthPostgres", targets: ["JWTAuthPostgres"]),
         .library(name: "JWTAuthTesting", targets: ["JWTAuthTesting"]),
         .library(name: "AuthServer", targets: ["AuthServer"]),
         .executable(name: "jwt-auth", targets: ["jwt-auth"]),
@@ -31,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.25.0"),
     ],
     targets: [
         .target(
@@ -64,6 +67,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "JWTAuthPostgres",
+            dependencies: [
+                "JWTAuth",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "JWTAuthTesting",
             dependencies: ["JWTAuth"],
             swiftSettings: swiftSettings
@@ -74,6 +88,7 @@ let package = Package(
                 "JWTAuth",
                 "JWTAuthHummingbird",
                 "JWTAuthSQLite",
+                "JWTAuthPostgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
@@ -133,6 +148,15 @@ let package = Package(
                 "JWTAuthSQLite",
                 "JWTAuthTesting",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "JWTAuthPostgresTests",
+            dependencies: [
+                "JWTAuthPostgres",
+                "JWTAuthTesting",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -45,6 +45,8 @@ struct ServiceStores: Sendable {
                 service: SQLiteStoreService(store: store),
                 close: { try await store.close() }
             )
+        case .postgres(let url):
+            return try await openPostgres(url: url, configuration, clock: clock, logger: logger)
         }
     }
 }
