@@ -104,7 +104,10 @@ extension AuthServerConfiguration {
                 do {
                     _ = try PostgresURL(url)
                 } catch {
-                    throw fail("DATABASE_URL", error.description)
+                    throw fail(
+                        "DATABASE_URL",
+                        (error as? PostgresURL.InvalidURL)?.description ?? "expected postgres://USER:PASSWORD@HOST:PORT/DATABASE"
+                    )
                 }
                 database = .postgres(url: url)
             } else {

@@ -83,11 +83,7 @@ public final class PostgresStore: Sendable {
     /// - Throws: ``PostgresStoreError`` when the database's schema is newer than this code;
     ///   `JWTAuthError.unavailable` when the database cannot be reached.
     public func migrate() async throws {
-        do {
-            try await perform("migrate") { [client, logger] in try await PostgresMigrations.migrate(client, logger: logger) }
-        } catch let error as JWTAuthError {
-            throw error
-        }
+        try await perform("migrate") { [client, logger] in try await PostgresMigrations.migrate(client, logger: logger) }
     }
 
     /// Throws `unavailable` unless the database answers a query within the timeout (for `/health`).

@@ -5,11 +5,15 @@ import HummingbirdTesting
 import JWTAuth
 import Testing
 
+enum PostgresTestServer {
+    static let url: String? = ProcessInfo.processInfo.environment["JWT_AUTH_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+}
+
 /// The service on a real PostgreSQL server (`JWT_AUTH_POSTGRES_URL`, set by scripts/postgres-test-server):
 /// two instances built on one database behave as one.
-@Suite(.enabled(if: PostgresServiceTests.url != nil, "JWT_AUTH_POSTGRES_URL is not set"))
+@Suite(.enabled(if: PostgresTestServer.url != nil, "JWT_AUTH_POSTGRES_URL is not set"))
 struct PostgresServiceTests {
-    static let url: String? = ProcessInfo.processInfo.environment["JWT_AUTH_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    static var url: String? { PostgresTestServer.url }
 
     static func instance(secret: String, directory: String) throws -> AuthServerConfiguration {
         try AuthServerConfiguration(settings: [
@@ -54,11 +58,18 @@ struct PostgresServiceTests {
                 #expect(statuses.filter { $0 == .ok }.count == 1)
                 #expect(statuses.allSatisfy { $0 == .ok || $0 == .unauthorized })
 
-                // Log out on A: B rejects the token at its very next request.
-                let logout = try await a.execute(uri: "/auth/logout", method: .post, headers: [.authorization: "Bearer \(access)"])
-                #expect(logout.status == .noContent)
-                let onB = try await b.execute(uri: "/api/protected", method: .get, headers: [.authorization: "Bearer \(access)"])
-                #expect(object(onB)["error"] == "token_revoked")
+                // The losers presented a spent refresh token: reuse detection revoked the session on both.
+                let reused = try await a.execute(uri: "/api/protected", method: .get, headers: [.authorization: "Bearer \(access)"])
+                #expect(object(reused)["error"] == "token_revoked")
+
+                // A new login on A, logged out on B: A rejects the token at its very next request.
+                let second = try await a.execute(uri: "/auth/login", method: .post, headers: json, body: credentials)
+                let secondAccess = try #require(object(second)["access_token"]?.stringValue)
+                let bearer: HTTPFields = [.authorization: "Bearer \(secondAccess)"]
+                #expect(try await a.execute(uri: "/api/protected", method: .get, headers: bearer).status == .ok)
+                #expect(try await b.execute(uri: "/auth/logout", method: .post, headers: bearer).status == .noContent)
+                let afterLogout = try await a.execute(uri: "/api/protected", method: .get, headers: bearer)
+                #expect(object(afterLogout)["error"] == "token_revoked")
 
                 let health = try await b.execute(uri: "/health", method: .get)
                 #expect(object(health) == ["status": "ok", "stores": ["database": "ok"]])
