@@ -69,6 +69,7 @@ struct SeveralInstancesTests {
 
     @Test func instancesMigratingAtOnceAllStart() async throws {
         let stores = ConnectedStores()
+        try await stores.databaseURL()  // empty: the instances below race to migrate it
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<4 { group.addTask { _ = try await stores.connect() } }
             try await group.waitForAll()
@@ -115,5 +116,6 @@ struct SeveralInstancesTests {
         await store.close()
         await #expect(throws: JWTAuthError.unavailable()) { try await store.isRevoked(RevocationQuery(tokenID: unique("jti"))) }
         await #expect(throws: JWTAuthError.unavailable()) { try await store.user(named: "x") }
+        await stores.closeAll()
     }
 }

@@ -1,6 +1,7 @@
 import JWTAuth
 import JWTAuthPostgres
 import JWTAuthTesting
+import PostgresNIO
 import Synchronization
 import Testing
 
@@ -33,10 +34,13 @@ enum TestDatabase {
     }
 }
 
-/// Connects stores to the test database and closes them all afterwards: each is a separate connection
-/// pool, as another service instance would have.
+/// Connects stores to a database of their own on the test server, and closes them and drops it afterwards:
+/// each store is a separate connection pool, as another service instance would have. A database per test
+/// keeps tests with settable clocks apart from each other's purges (and the service tests' purges by the
+/// system clock).
 final class ConnectedStores: Sendable {
     private let stores = Mutex<[PostgresStore]>([])
+    private let database = Mutex<(name: String, url: String)?>(nil)
     let clock: SettableClock
 
     init(clock: SettableClock = SettableClock()) {
@@ -44,7 +48,7 @@ final class ConnectedStores: Sendable {
     }
 
     func connect() async throws -> PostgresStore {
-        let url = try #require(TestDatabase.url)
+        let url = try await databaseURL()
         let store = try await PostgresStore.connect(url: url, clock: clock.clock, timeout: .seconds(10))
         stores.withLock { $0.append(store) }
         return store
@@ -52,6 +56,41 @@ final class ConnectedStores: Sendable {
 
     func closeAll() async {
         for store in stores.withLock({ $0 }) { await store.close() }
+        guard let name = database.withLock({ $0?.name }), let base = TestDatabase.url else { return }
+        try? await TestDatabase.withBaseStore(base) { store in
+            try await store.client.query("DROP DATABASE IF EXISTS \(unescaped: name) WITH (FORCE)").collect()
+        }
+    }
+
+    /// The URL of this test's database, created on first use (call it once before connecting concurrently).
+    @discardableResult
+    func databaseURL() async throws -> String {
+        if let url = database.withLock({ $0?.url }) { return url }
+        let base = try #require(TestDatabase.url)
+        let name = "jwt_auth_t\(UInt64.random(in: 0...UInt64.max))"
+        try await TestDatabase.withBaseStore(base) { store in
+            _ = try await store.client.query("CREATE DATABASE \(unescaped: name)").collect()
+        }
+        // postgres://user:password@host:port/DATABASE?parameters
+        let (path, query) = base.firstIndex(of: "?").map { (base[..<$0], base[$0...]) } ?? (base[...], "")
+        let slash = try #require(path.lastIndex(of: "/"))
+        let url = String(path[...slash]) + name + String(query)
+        database.withLock { $0 = (name, url) }
+        return url
+    }
+}
+
+extension TestDatabase {
+    /// Runs `body` with a store on the server's given database.
+    static func withBaseStore(_ url: String, _ body: (PostgresStore) async throws -> Void) async throws {
+        let store = try await PostgresStore.connect(url: url, timeout: .seconds(10))
+        do {
+            try await body(store)
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
     }
 }
 
