@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "JWTAuthHummingbird", targets: ["JWTAuthHummingbird"]),
         .library(name: "JWTAuthSQLite", targets: ["JWTAuthSQLite"]),
         .library(name: "JWTAuthRedis", targets: ["JWTAuthRedis"]),
+        .library(name: "JWTAuthPostgres", targets: ["JWTAuthPostgres"]),
         .library(name: "JWTAuthTesting", targets: ["JWTAuthTesting"]),
         .library(name: "AuthServer", targets: ["AuthServer"]),
         .executable(name: "jwt-auth", targets: ["jwt-auth"]),
@@ -33,6 +34,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.25.0"),
     ],
     targets: [
         .target(
@@ -77,6 +80,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "JWTAuthPostgres",
+            dependencies: [
+                "JWTAuth",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "JWTAuthTesting",
             dependencies: ["JWTAuth"],
             swiftSettings: swiftSettings
@@ -88,6 +102,7 @@ let package = Package(
                 "JWTAuthHummingbird",
                 "JWTAuthRedis",
                 "JWTAuthSQLite",
+                "JWTAuthPostgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
@@ -187,6 +202,15 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "JWTAuthPostgresTests",
+            dependencies: [
+                "JWTAuthPostgres",
+                "JWTAuthTesting",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),

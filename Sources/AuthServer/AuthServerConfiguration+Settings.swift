@@ -1,5 +1,6 @@
 public import JWTAuth
 import JWTAuthHummingbird
+import JWTAuthPostgres
 import JWTAuthRedis
 import Logging
 
@@ -101,9 +102,17 @@ extension AuthServerConfiguration {
                 guard !path.isEmpty else { throw fail("DATABASE_URL", "expected sqlite:PATH") }
                 database = .sqlite(path: path)
             } else if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-                throw fail("DATABASE_URL", "PostgreSQL is not available in this build yet; use sqlite:PATH")
+                do {
+                    _ = try PostgresURL(url)
+                } catch {
+                    throw fail(
+                        "DATABASE_URL",
+                        (error as? PostgresURL.InvalidURL)?.description ?? "expected postgres://USER:PASSWORD@HOST:PORT/DATABASE"
+                    )
+                }
+                database = .postgres(url: url)
             } else {
-                throw fail("DATABASE_URL", "expected sqlite:PATH")
+                throw fail("DATABASE_URL", "expected sqlite:PATH or postgres://USER:PASSWORD@HOST:PORT/DATABASE")
             }
         }
         if let url = settings["BLOCKLIST_URL"] {

@@ -9,6 +9,9 @@ public struct AuthServerConfiguration: Sendable {
     public enum Database: Sendable, Equatable {
         /// An SQLite file (the embedded default: `<data dir>/auth.sqlite`).
         case sqlite(path: String)
+        /// A PostgreSQL database (`postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=…`), shared by several
+        /// instances. Its description never shows the password.
+        case postgres(url: String)
     }
 
     /// Where revocations are checked on each request.

@@ -55,6 +55,8 @@ struct ServiceStores: Sendable {
                     try await store.close()
                 }
             )
+        case .postgres(let url):
+            return try await openPostgres(url: url, configuration, clock: clock, logger: logger)
         }
     }
 }

@@ -28,7 +28,10 @@ struct ServiceOptions: ParsableArguments {
     var cookieSecure: String?
     @Option(name: .customLong("data-dir"), help: "Data directory (default ./data).")
     var dataDir: String?
-    @Option(name: .customLong("database-url"), help: "sqlite:PATH (default sqlite:<data dir>/auth.sqlite).")
+    @Option(
+        name: .customLong("database-url"),
+        help: "sqlite:PATH or postgres://USER:PASSWORD@HOST:PORT/DB?sslmode=… (default sqlite:<data dir>/auth.sqlite)."
+    )
     var databaseURL: String?
     @Option(name: .customLong("blocklist-url"), help: "memory: or database (default the database).")
     var blocklistURL: String?
