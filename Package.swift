@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "JWTAuthHummingbird", targets: ["JWTAuthHummingbird"]),
         .library(name: "JWTAuthSQLite", targets: ["JWTAuthSQLite"]),
         .library(name: "JWTAuthTesting", targets: ["JWTAuthTesting"]),
+        .library(name: "JWTAuthJWKS", targets: ["JWTAuthJWKS"]),
         .library(name: "AuthServer", targets: ["AuthServer"]),
         .executable(name: "jwt-auth", targets: ["jwt-auth"]),
     ],
@@ -31,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .target(
@@ -64,6 +66,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "JWTAuthJWKS",
+            dependencies: [
+                "JWTAuth",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "JWTAuthTesting",
             dependencies: ["JWTAuth"],
             swiftSettings: swiftSettings
@@ -91,6 +105,35 @@ let package = Package(
                 "AuthServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // A resource server that verifies `jwt-auth serve`'s tokens through its JWKS URL only.
+        .executableTarget(
+            name: "ResourceService",
+            dependencies: [
+                "JWTAuth",
+                "JWTAuthHummingbird",
+                "JWTAuthJWKS",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Examples/ResourceService",
+            swiftSettings: swiftSettings
+        ),
+        // Also runs the built `jwt-auth` and `ResourceService` executables end to end on loopback.
+        .testTarget(
+            name: "JWTAuthJWKSTests",
+            dependencies: [
+                "JWTAuth",
+                "JWTAuthJWKS",
+                "JWTAuthTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
