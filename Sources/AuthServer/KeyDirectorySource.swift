@@ -31,7 +31,9 @@ public final class KeyDirectorySource: JWTKeySource {
         let contents = try directory.read(now: now)
         let keys = try JWTKeySet(contents.keys.compactMap(\.publicKey))
         guard !keys.keys.isEmpty else { throw JWTAuthError.invalidKey("No key in \(directory.path)") }
-        state = Mutex(State(snapshot: JWTKeySnapshot(keys: keys, generation: 1), checkedAt: now, modified: modified, nextRetirement: contents.nextRetirement))
+        state = Mutex(
+            State(snapshot: JWTKeySnapshot(keys: keys, generation: 1), checkedAt: now, modified: modified, nextRetirement: contents.nextRetirement)
+        )
     }
 
     /// The keys as of the last look at the directory.

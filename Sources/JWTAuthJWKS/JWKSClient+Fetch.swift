@@ -36,7 +36,10 @@ extension JWKSClient {
                 }
                 let body: ByteBuffer
                 do {
-                    body = try await response.body.collect(upTo: configuration.maximumDocumentSize)
+                    // The deadline bounds the headers only: a body trickling in under the read timeout needs its own.
+                    body = try await Self.withDeadline(deadline) { [limit = configuration.maximumDocumentSize] in
+                        try await response.body.collect(upTo: limit)
+                    }
                 } catch is NIOTooManyBytesError {
                     throw .invalidKey("The JWK Set is larger than \(configuration.maximumDocumentSize) bytes")
                 } catch {
@@ -55,6 +58,24 @@ extension JWKSClient {
             }
         }
         throw .unavailable("The JWK Set URL redirects too often")
+    }
+
+    /// `operation`'s result, or `HTTPClientError.deadlineExceeded` once `deadline` passes (`operation` is cancelled).
+    static func withDeadline<Value: Sendable>(
+        _ deadline: NIODeadline,
+        _ operation: @escaping @Sendable () async throws -> Value
+    ) async throws -> Value {
+        try await withThrowingTaskGroup(of: Value?.self) { group in
+            group.addTask { try await operation() }
+            group.addTask {
+                let nanoseconds = max(0, Int64(deadline.uptimeNanoseconds) - Int64(NIODeadline.now().uptimeNanoseconds))
+                try await Task.sleep(for: .nanoseconds(nanoseconds))
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let value = first else { throw HTTPClientError.deadlineExceeded }
+            return value
+        }
     }
 
     static func policy(_ headers: HTTPHeaders) -> HTTPCachePolicy {

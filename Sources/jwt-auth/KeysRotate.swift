@@ -22,7 +22,10 @@ struct KeysRotate: ParsableCommand {
     func run() throws {
         let configuration = try service.configuration()
         guard configuration.secret == nil, configuration.keyFile == nil else {
-            throw CommandFailure(code: "invalid_configuration", message: "keys rotate acts on generated keys: with a key file, replace the file instead")
+            throw CommandFailure(
+                code: "invalid_configuration",
+                message: "keys rotate acts on generated keys: with a key file, replace the file instead"
+            )
         }
         let directory = KeyDirectory(dataDirectory: configuration.dataDirectory)
         let key: JWTKey

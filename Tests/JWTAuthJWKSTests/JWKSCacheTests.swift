@@ -61,24 +61,31 @@ import Testing
 }
 
 @Suite struct HTTPCachePolicyTests {
-    @Test(arguments: [
-        ("public, max-age=600", nil, nil, nil, 600.0),
-        ("max-age=600", "100", nil, nil, 500),
-        ("max-age=60, s-maxage=120", nil, nil, nil, 120),
-        ("no-store", nil, nil, nil, 0),
-        ("no-cache, max-age=600", nil, nil, nil, 0),
-        (nil, nil, "Sun, 06 Nov 1994 09:49:37 GMT", "Sun, 06 Nov 1994 08:49:37 GMT", 3600),
-        (nil, nil, "Sun, 06 Nov 1994 09:49:37 GMT", nil, nil),
-        ("max-age=abc", nil, nil, nil, nil),
-    ] as [(String?, String?, String?, String?, Double?)])
+    @Test(
+        arguments: [
+            ("public, max-age=600", nil, nil, nil, 600.0),
+            ("max-age=600", "100", nil, nil, 500),
+            ("max-age=60, s-maxage=120", nil, nil, nil, 120),
+            ("no-store", nil, nil, nil, 0),
+            ("no-cache, max-age=600", nil, nil, nil, 0),
+            (nil, nil, "Sun, 06 Nov 1994 09:49:37 GMT", "Sun, 06 Nov 1994 08:49:37 GMT", 3600),
+            (nil, nil, "Sun, 06 Nov 1994 09:49:37 GMT", nil, nil),
+            ("max-age=abc", nil, nil, nil, nil),
+        ] as [(String?, String?, String?, String?, Double?)]
+    )
     func lifetime(_ cacheControl: String?, age: String?, expires: String?, date: String?, expected: Double?) {
         #expect(HTTPCachePolicy(cacheControl: cacheControl, age: age, expires: expires, date: date).lifetime == expected)
     }
 
     @Test func lifetimeIsBounded() {
-        #expect(HTTPCachePolicy(cacheControl: "no-store", age: nil, expires: nil, date: nil).lifetime(default: 300, minimum: 30, maximum: 86_400) == 30)
+        #expect(
+            HTTPCachePolicy(cacheControl: "no-store", age: nil, expires: nil, date: nil).lifetime(default: 300, minimum: 30, maximum: 86_400) == 30
+        )
         #expect(HTTPCachePolicy(cacheControl: nil, age: nil, expires: nil, date: nil).lifetime(default: 300, minimum: 30, maximum: 86_400) == 300)
-        #expect(HTTPCachePolicy(cacheControl: "max-age=9999999", age: nil, expires: nil, date: nil).lifetime(default: 300, minimum: 30, maximum: 86_400) == 86_400)
+        #expect(
+            HTTPCachePolicy(cacheControl: "max-age=9999999", age: nil, expires: nil, date: nil).lifetime(default: 300, minimum: 30, maximum: 86_400)
+                == 86_400
+        )
     }
 
     @Test func httpDate() {

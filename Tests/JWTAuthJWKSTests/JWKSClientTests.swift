@@ -22,7 +22,7 @@ import Testing
     static func withClient(
         _ issuer: FakeIssuer,
         clock: SettableClock,
-        _ change: @Sendable (inout JWKSClientConfiguration) -> Void = { _ in },
+        change: @Sendable (inout JWKSClientConfiguration) -> Void = { _ in },
         _ body: @Sendable (JWKSClient) async throws -> Void
     ) async throws {
         try await issuer.run { url in
@@ -157,7 +157,7 @@ import Testing
         let issuer = FakeIssuer(keys: [try Self.key()])
         issuer.set(mode)
         let clock = SettableClock()
-        try await Self.withClient(issuer, clock: clock, { $0.requestTimeout = .seconds(1) }) { client in
+        try await Self.withClient(issuer, clock: clock, change: { $0.requestTimeout = .seconds(1) }) { client in
             let started = ContinuousClock.now
             await #expect(throws: JWTAuthError.unavailable()) { try await client.verificationKeys(for: nil) }
             #expect(ContinuousClock.now - started < .seconds(10))

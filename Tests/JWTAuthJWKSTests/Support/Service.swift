@@ -24,7 +24,10 @@ struct Service {
         let package = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         candidates.append(package.appending(path: ".build/debug/\(name)").path)
-        return try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0) }, "\(name) is not built: run `swift build --build-tests`")
+        return try #require(
+            candidates.first { FileManager.default.isExecutableFile(atPath: $0) },
+            "\(name) is not built: run `swift build --build-tests`"
+        )
     }
 
     /// Starts `name` and waits until its standard output holds `ready` (at most 60 s).
@@ -66,7 +69,9 @@ struct Service {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
+            }
         }
         try #require(bound)
         return Int(UInt16(bigEndian: address.sin_port))
