@@ -22,11 +22,11 @@ import Testing
     static func withClient(
         _ issuer: FakeIssuer,
         clock: SettableClock,
-        change: @Sendable (inout JWKSClientConfiguration) -> Void = { _ in },
+        requestTimeout: Duration = .seconds(2),
         _ body: @Sendable (JWKSClient) async throws -> Void
     ) async throws {
         try await issuer.run { url in
-            let client = try Self.client(url, clock: clock, change)
+            let client = try Self.client(url, clock: clock) { $0.requestTimeout = requestTimeout }
             do {
                 try await body(client)
             } catch {
@@ -157,7 +157,7 @@ import Testing
         let issuer = FakeIssuer(keys: [try Self.key()])
         issuer.set(mode)
         let clock = SettableClock()
-        try await Self.withClient(issuer, clock: clock, change: { $0.requestTimeout = .seconds(1) }) { client in
+        try await Self.withClient(issuer, clock: clock, requestTimeout: .seconds(1)) { client in
             let started = ContinuousClock.now
             await #expect(throws: JWTAuthError.unavailable()) { try await client.verificationKeys(for: nil) }
             #expect(ContinuousClock.now - started < .seconds(10))
