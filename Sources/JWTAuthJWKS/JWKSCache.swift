@@ -51,10 +51,10 @@ struct JWKSCache: Sendable {
     /// Whether the keys are past their lifetime (the issuer could not be reached since).
     func isStale(now: Double) -> Bool { keys != nil && now >= expiresAt }
 
-    /// When a background refresh should run: a tenth of the lifetime (at most 30 s) before expiry, or a
-    /// cooldown after a failure.
+    /// When a background refresh should run: at once when nothing was fetched yet, a tenth of the lifetime
+    /// (at most 30 s) before expiry, or a cooldown after a failure.
     func nextRefresh(now: Double) -> Double {
-        guard keys != nil else { return (lastAttempt ?? now) + cooldown }
+        guard keys != nil else { return lastAttempt.map { $0 + cooldown } ?? now }
         if now >= expiresAt { return max(now, (lastAttempt ?? now) + cooldown) }
         return max(now, expiresAt - min(lifetime / 10, 30))
     }

@@ -89,20 +89,19 @@ public actor JWKSClient: JWTKeySource, Service {
     /// Keeps the set fresh until graceful shutdown, then shuts the HTTP client down.
     public func run() async throws {
         await cancelWhenGracefulShutdown {
+            // Looks once a second rather than sleeping until the refresh is due, so that a clock that jumps
+            // (or a test's settable clock) is followed.
             while !Task.isCancelled {
-                let wait = await self.secondsUntilRefresh()
-                if wait > 0 {
-                    do { try await Task.sleep(for: .milliseconds(Int64(wait * 1000))) } catch { return }
-                }
-                await self.refresh()
+                if await self.isRefreshDue() { await self.refresh() }
+                do { try await Task.sleep(for: .seconds(1)) } catch { return }
             }
         }
         try await shutdown()
     }
 
-    private func secondsUntilRefresh() -> Double {
+    private func isRefreshDue() -> Bool {
         let now = clock.now
-        return cache.nextRefresh(now: now) - now
+        return inFlight == nil && now >= cache.nextRefresh(now: now)
     }
 
     /// Closes the HTTP client; call once when not using ``run()``.

@@ -51,7 +51,10 @@ import Testing
 
     @Test func backgroundRefreshComesBeforeExpiry() {
         var cache = JWKSCache(cooldown: 30, maximumStaleness: 3600)
-        #expect(cache.nextRefresh(now: 0) == 30)
+        #expect(cache.nextRefresh(now: 0) == 0)
+        cache.fetchStarted(now: 0)
+        cache.failed(.unavailable("down"))
+        #expect(cache.nextRefresh(now: 1) == 30)
         cache.fetchStarted(now: 0)
         cache.fetched(Self.keys, lifetime: 300, entityTag: nil, now: 0)
         #expect(cache.nextRefresh(now: 1) == 270)

@@ -166,6 +166,31 @@ import Testing
         }
     }
 
+    @Test func runFetchesAtOnceAndRefreshesBeforeExpiryUntilCancelled() async throws {
+        let first = try Self.key()
+        let issuer = FakeIssuer(keys: [first])
+        let clock = SettableClock()
+        try await issuer.run { url in
+            let client = try Self.client(url, clock: clock)
+            let running = Task { try await client.run() }
+            try await Self.eventually { issuer.requests == 1 }
+            // A tenth of the 300 s lifetime (30 s at most) before expiry, the set is fetched again.
+            clock.advance(by: .seconds(269))
+            try await Task.sleep(for: .seconds(1.5))
+            #expect(issuer.requests == 1)
+            clock.advance(by: .seconds(1))
+            try await Self.eventually { issuer.requests == 2 }
+            running.cancel()
+            try await running.value  // shuts the HTTP client down
+        }
+    }
+
+    /// Waits (polling, at most 10 s) until `condition` holds.
+    static func eventually(_ condition: () -> Bool) async throws {
+        for _ in 0..<100 where !condition() { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(condition())
+    }
+
     @Test func aRedirectWithinTheSameOriginIsFollowed() async throws {
         let first = try Self.key()
         let issuer = FakeIssuer(keys: [first])
