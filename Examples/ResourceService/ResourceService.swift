@@ -12,6 +12,7 @@ import Logging
 /// - `ISSUER`, `AUDIENCE`: required of tokens when set.
 /// - `ALLOW_INSECURE_LOOPBACK=true`: accept an `http://` JWKS URL on a loopback host.
 /// - `JWKS_COOLDOWN`: seconds between fetches caused by an unknown `kid` (default 30).
+/// - `JWKS_TIMEOUT`: seconds one fetch may take (default 5).
 /// - `HOST`, `PORT`: where to listen (default 127.0.0.1:8081; port 0 picks one and prints it).
 @main
 struct ResourceService {
@@ -25,6 +26,7 @@ struct ResourceService {
         logger.logLevel = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         var jwks = JWKSClientConfiguration(allowsInsecureLoopback: environment["ALLOW_INSECURE_LOOPBACK"] == "true")
         if let cooldown = environment["JWKS_COOLDOWN"].flatMap(Int64.init) { jwks.cooldown = .seconds(cooldown) }
+        if let timeout = environment["JWKS_TIMEOUT"].flatMap(Int64.init) { jwks.requestTimeout = .seconds(timeout) }
         let client = try JWKSClient(url: jwksURL, configuration: jwks, logger: logger)
         let tokens = TokenConfiguration(issuer: environment["ISSUER"], audience: environment["AUDIENCE"])
         let app = try ResourceRoutes.application(

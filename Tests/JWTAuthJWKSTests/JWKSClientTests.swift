@@ -13,7 +13,7 @@ import Testing
     }
 
     static func client(_ url: URL, clock: SettableClock, _ change: (inout JWKSClientConfiguration) -> Void = { _ in }) throws -> JWKSClient {
-        var configuration = JWKSClientConfiguration(allowsInsecureLoopback: true, requestTimeout: .seconds(2), cooldown: .seconds(30))
+        var configuration = JWKSClientConfiguration(allowsInsecureLoopback: true, requestTimeout: .seconds(10), cooldown: .seconds(30))
         change(&configuration)
         return try JWKSClient(url: url, configuration: configuration, clock: clock.clock)
     }
@@ -22,7 +22,7 @@ import Testing
     static func withClient(
         _ issuer: FakeIssuer,
         clock: SettableClock,
-        requestTimeout: Duration = .seconds(2),
+        requestTimeout: Duration = .seconds(10),
         _ body: @Sendable (JWKSClient) async throws -> Void
     ) async throws {
         try await issuer.run { url in
@@ -157,10 +157,10 @@ import Testing
         let issuer = FakeIssuer(keys: [try Self.key()])
         issuer.set(mode)
         let clock = SettableClock()
-        try await Self.withClient(issuer, clock: clock, requestTimeout: .seconds(1)) { client in
+        try await Self.withClient(issuer, clock: clock, requestTimeout: .seconds(4)) { client in
             let started = ContinuousClock.now
             await #expect(throws: JWTAuthError.unavailable()) { try await client.verificationKeys(for: nil) }
-            #expect(ContinuousClock.now - started < .seconds(10))
+            #expect(ContinuousClock.now - started < .seconds(20))  // the slow body would take 30 s
             let error = try #require(await client.status.lastError)
             #expect(error.contains(reason), "\(error)")
         }
@@ -185,9 +185,9 @@ import Testing
         }
     }
 
-    /// Waits (polling, at most 10 s) until `condition` holds.
+    /// Waits (polling, at most 30 s) until `condition` holds.
     static func eventually(_ condition: () -> Bool) async throws {
-        for _ in 0..<100 where !condition() { try await Task.sleep(for: .milliseconds(100)) }
+        for _ in 0..<300 where !condition() { try await Task.sleep(for: .milliseconds(100)) }
         #expect(condition())
     }
 

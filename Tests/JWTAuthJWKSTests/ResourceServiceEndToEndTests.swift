@@ -45,7 +45,7 @@ import Testing
             let service = try await Service.start(
                 "ResourceService",
                 environment: [
-                    "JWKS_URL": issuerURL + "/.well-known/jwks.json", "ALLOW_INSECURE_LOOPBACK": "true", "JWKS_COOLDOWN": "0",
+                    "JWKS_URL": issuerURL + "/.well-known/jwks.json", "ALLOW_INSECURE_LOOPBACK": "true", "JWKS_COOLDOWN": "0", "JWKS_TIMEOUT": "30",
                     "AUDIENCE": ResourceServiceEndToEndTests.audience, "PORT": "0", "LOG_LEVEL": "warning",
                 ],
                 ready: "listening on"

@@ -15,7 +15,7 @@ final class FakeIssuer: Sendable {
         case garbage
         /// A body of this many bytes, streamed without Content-Length.
         case huge(Int)
-        /// Headers, then one byte every 100 ms for 5 s.
+        /// Headers, then one byte every 100 ms for 30 s.
         case slow
         /// A redirect to this URL.
         case redirect(String)
@@ -90,7 +90,7 @@ final class FakeIssuer: Sendable {
             return Response(
                 status: .ok,
                 body: ResponseBody { writer in
-                    for _ in 0..<50 {
+                    for _ in 0..<300 {
                         try await writer.write(ByteBuffer(string: " "))
                         try await Task.sleep(for: .milliseconds(100))
                     }
