@@ -166,5 +166,14 @@ import Testing
         let retired = try await world.http.call(.GET, world.resourceURL + "/api/data", token: bob1)
         #expect(retired.status == 401)
         #expect(retired.body["error"] == "invalid_token")
+
+        // The issuer down: the resource service keeps verifying with the keys it has, and stays healthy.
+        await world.issuer?.stop()
+        world.issuer = nil
+        #expect(try await world.resourceStatus("/api/data", bob3) == 200)
+        #expect(try await world.resourceStatus("/api/data", forged) == 401)
+        let health = try await world.http.call(.GET, world.resourceURL + "/health")
+        #expect(health.status == 200)
+        #expect(health.body["jwks"]?["keys"] == 2)
     }
 }
