@@ -173,22 +173,28 @@ import Testing
         try await issuer.run { url in
             let client = try Self.client(url, clock: clock)
             let running = Task { try await client.run() }
-            try await Self.eventually { issuer.requests == 1 }
+            // Until the keys are stored (not only requested): their lifetime counts from then.
+            try await Self.eventually { await client.status.hasKeys }
+            #expect(issuer.requests == 1)
             // A tenth of the 300 s lifetime (30 s at most) before expiry, the set is fetched again.
             clock.advance(by: .seconds(269))
             try await Task.sleep(for: .seconds(1.5))
             #expect(issuer.requests == 1)
             clock.advance(by: .seconds(1))
             try await Self.eventually { issuer.requests == 2 }
+            try await Self.eventually { await client.status.age == 0 }  // revalidated at T + 270
             running.cancel()
             try await running.value  // shuts the HTTP client down
         }
     }
 
     /// Waits (polling, at most 30 s) until `condition` holds.
-    static func eventually(_ condition: () -> Bool) async throws {
-        for _ in 0..<300 where !condition() { try await Task.sleep(for: .milliseconds(100)) }
-        #expect(condition())
+    static func eventually(_ condition: () async -> Bool) async throws {
+        for _ in 0..<300 {
+            if await condition() { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("The condition did not hold within 30 s")
     }
 
     @Test func aRedirectWithinTheSameOriginIsFollowed() async throws {
