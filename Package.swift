@@ -95,6 +95,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -176,6 +177,18 @@ let package = Package(
                 "JWTAuthSQLite",
                 "JWTAuthTesting",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Starts the built `jwt-auth serve` as a live server and talks HTTP to it on loopback.
+        .testTarget(
+            name: "AuthServerE2ETests",
+            dependencies: [
+                "JWTAuth",
+                "JWTAuthTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

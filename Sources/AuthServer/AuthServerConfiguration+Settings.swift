@@ -16,7 +16,7 @@ extension AuthServerConfiguration {
     public static let settingNames: [String] = [
         "SECRET", "KEY_FILE", "ALGORITHM", "ALLOW_WEAK_SECRET", "ACCESS_TTL", "REFRESH_TTL", "LEEWAY", "ISSUER", "AUDIENCE",
         "TOKEN_LOCATION", "COOKIE_SECURE", "DATA_DIR", "DATABASE_URL", "BLOCKLIST_URL", "BCRYPT_COST", "REGISTRATION",
-        "LOGIN_ATTEMPTS", "LOGIN_WINDOW", "HOST", "PORT", "LOG_LEVEL", "INTROSPECTION_CLIENTS",
+        "LOGIN_ATTEMPTS", "LOGIN_WINDOW", "HOST", "PORT", "LOG_LEVEL", "INTROSPECTION_CLIENTS", "WEB",
     ]
 
     /// The settings given in `environment` (`JWT_AUTH_*` variables), overridden by `flags` (keyed by
@@ -144,6 +144,7 @@ extension AuthServerConfiguration {
                 introspectionClients[String(parts[0])] = String(parts[1])
             }
         }
+        isWebSiteEnabled = try bool("WEB") ?? true
         if let algorithm, algorithm.family == .hmac, secret == nil, keyFile == nil {
             throw fail("SECRET", "\(algorithm) needs a secret")
         }

@@ -55,6 +55,8 @@ public struct AuthServerConfiguration: Sendable {
     /// Clients allowed to call `POST /auth/introspect`, id → secret (`INTROSPECTION_CLIENTS`:
     /// `id:secret,id2:secret2`). Defaults to none.
     public var introspectionClients: [String: String]
+    /// Whether the web site (`/login`, `/`, `/logout`, `/register`) is served (`WEB`). Defaults to true.
+    public var isWebSiteEnabled: Bool
 
     public init(
         secret: String? = nil,
@@ -74,7 +76,8 @@ public struct AuthServerConfiguration: Sendable {
         host: String = "127.0.0.1",
         port: Int = 8080,
         logLevel: Logger.Level = .info,
-        introspectionClients: [String: String] = [:]
+        introspectionClients: [String: String] = [:],
+        isWebSiteEnabled: Bool = true
     ) {
         self.secret = secret
         self.keyFile = keyFile
@@ -94,5 +97,6 @@ public struct AuthServerConfiguration: Sendable {
         self.port = port
         self.logLevel = logLevel
         self.introspectionClients = introspectionClients
+        self.isWebSiteEnabled = isWebSiteEnabled
     }
 }
