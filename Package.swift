@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "JWTAuthRedis", targets: ["JWTAuthRedis"]),
         .library(name: "JWTAuthPostgres", targets: ["JWTAuthPostgres"]),
         .library(name: "JWTAuthTesting", targets: ["JWTAuthTesting"]),
+        .library(name: "JWTAuthJWKS", targets: ["JWTAuthJWKS"]),
         .library(name: "AuthServer", targets: ["AuthServer"]),
         .executable(name: "jwt-auth", targets: ["jwt-auth"]),
         .executable(name: "jwt-auth-example", targets: ["jwt-auth-example"]),
@@ -36,6 +37,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.25.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .target(
@@ -86,6 +88,18 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "JWTAuthJWKS",
+            dependencies: [
+                "JWTAuth",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -147,6 +161,35 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // A resource server that verifies `jwt-auth serve`'s tokens through its JWKS URL only.
+        .executableTarget(
+            name: "ResourceService",
+            dependencies: [
+                "JWTAuth",
+                "JWTAuthHummingbird",
+                "JWTAuthJWKS",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Examples/ResourceService",
+            swiftSettings: swiftSettings
+        ),
+        // Also runs the built `jwt-auth` and `ResourceService` executables end to end on loopback.
+        .testTarget(
+            name: "JWTAuthJWKSTests",
+            dependencies: [
+                "JWTAuth",
+                "JWTAuthJWKS",
+                "JWTAuthTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

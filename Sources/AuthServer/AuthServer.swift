@@ -34,7 +34,7 @@ public enum AuthServer {
         var logger = Logger(label: "jwt-auth")
         logger.logLevel = configuration.logLevel
         let registry = MetricsBootstrap.registry
-        let keys = try SigningKeys.load(configuration)
+        let keys = try SigningKeys.load(configuration, clock: clock)
         let stores = try await ServiceStores.open(configuration, clock: clock, logger: logger)
 
         let issuer = try TokenIssuer(key: keys.signingKey, configuration: configuration.tokens, clock: clock, claimsProvider: nil)
@@ -49,7 +49,8 @@ public enum AuthServer {
             verifier: verifier,
             issuer: issuer,
             locations: configuration.tokenLocations,
-            cookies: JWTCookieConfiguration(secure: configuration.cookieSecure)
+            cookies: JWTCookieConfiguration(secure: configuration.cookieSecure),
+            keySource: keys.source
         )
 
         let router = Router(context: BasicJWTRequestContext.self)
