@@ -83,7 +83,11 @@ public final class PostgresStore: Sendable {
     /// - Throws: ``PostgresStoreError`` when the database's schema is newer than this code;
     ///   `JWTAuthError.unavailable` when the database cannot be reached.
     public func migrate() async throws {
-        try await perform("migrate") { [client, logger] in try await PostgresMigrations.migrate(client, logger: logger) }
+        // A migration runs once, at start, possibly behind another instance's advisory lock: it gets a
+        // minute, not the per-request timeout.
+        try await perform("migrate", timeout: max(timeout, .seconds(60))) { [client, logger] in
+            try await PostgresMigrations.migrate(client, logger: logger)
+        }
     }
 
     /// Throws `unavailable` unless the database answers a query within the timeout (for `/health`).
@@ -107,13 +111,17 @@ public final class PostgresStore: Sendable {
 
     /// Runs `body` within the timeout; turns every failure except a `JWTAuthError` or a
     /// ``PostgresStoreError`` from a migration into `unavailable`, and logs it without its data.
-    func perform<T: Sendable>(_ operation: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    func perform<T: Sendable>(
+        _ operation: String,
+        timeout: Duration? = nil,
+        _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
         if state.withLock({ $0.isClosed }) {
             logger.warning("PostgreSQL store used after close", metadata: ["operation": "\(operation)"])
             throw JWTAuthError.unavailable("The PostgreSQL store is unavailable")
         }
         do {
-            return try await withDeadline(timeout, body)
+            return try await withDeadline(timeout ?? self.timeout, body)
         } catch let error as JWTAuthError {
             throw error
         } catch let error as PostgresStoreError {
