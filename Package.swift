@@ -96,8 +96,13 @@ let package = Package(
         ),
         .testTarget(
             name: "JWTAuthTests",
-            dependencies: ["JWTAuth", "JWTAuthTesting"],
-            resources: [.copy("Vectors")],
+            dependencies: [
+                "JWTAuth",
+                "JWTAuthTesting",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            exclude: ["Interop"],
+            resources: [.copy("Vectors"), .copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -108,6 +113,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdAuthTesting", package: "hummingbird-auth"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),

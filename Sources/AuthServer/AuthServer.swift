@@ -18,7 +18,7 @@ public enum AuthServer {
         "/auth/register": [.post], "/auth/login": [.post], "/auth/refresh": [.post], "/auth/fresh-login": [.post],
         "/auth/logout": [.post], "/auth/logout-all": [.post], "/auth/password": [.put], "/auth/me": [.get],
         "/api/protected": [.get], "/api/optional": [.get], "/api/admin": [.get], "/.well-known/jwks.json": [.get],
-        "/health": [.get], "/metrics": [.get],
+        "/health": [.get], "/metrics": [.get], "/auth/verify": [.get], "/auth/introspect": [.post],
     ]
 
     /// The application for `configuration`, with its stores opened (and migrated) and its keys loaded
@@ -64,6 +64,7 @@ public enum AuthServer {
             isRegistrationOpen: configuration.isRegistrationOpen
         ).addRoutes(to: router.group("auth"))
         ServiceRoutes(manager: manager, keys: keys, stores: stores, registry: registry).addRoutes(to: router)
+        GatewayRoutes(manager: manager, introspectionClients: configuration.introspectionClients).addRoutes(to: router)
 
         var app = Application(
             router: router,

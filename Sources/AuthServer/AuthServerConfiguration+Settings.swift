@@ -16,7 +16,7 @@ extension AuthServerConfiguration {
     public static let settingNames: [String] = [
         "SECRET", "KEY_FILE", "ALGORITHM", "ALLOW_WEAK_SECRET", "ACCESS_TTL", "REFRESH_TTL", "LEEWAY", "ISSUER", "AUDIENCE",
         "TOKEN_LOCATION", "COOKIE_SECURE", "DATA_DIR", "DATABASE_URL", "BLOCKLIST_URL", "BCRYPT_COST", "REGISTRATION",
-        "LOGIN_ATTEMPTS", "LOGIN_WINDOW", "HOST", "PORT", "LOG_LEVEL",
+        "LOGIN_ATTEMPTS", "LOGIN_WINDOW", "HOST", "PORT", "LOG_LEVEL", "INTROSPECTION_CLIENTS",
     ]
 
     /// The settings given in `environment` (`JWT_AUTH_*` variables), overridden by `flags` (keyed by
@@ -134,6 +134,15 @@ extension AuthServerConfiguration {
                 throw fail("LOG_LEVEL", "expected trace, debug, info, notice, warning, error or critical")
             }
             logLevel = parsed
+        }
+        if let list = settings["INTROSPECTION_CLIENTS"] {
+            for entry in list.split(separator: ",") {
+                let parts = entry.split(separator: ":", maxSplits: 1)
+                guard parts.count == 2, !parts[0].isEmpty, parts[1].utf8.count >= 16 else {
+                    throw fail("INTROSPECTION_CLIENTS", "expected id:secret pairs separated by commas, each secret at least 16 bytes")
+                }
+                introspectionClients[String(parts[0])] = String(parts[1])
+            }
         }
         if let algorithm, algorithm.family == .hmac, secret == nil, keyFile == nil {
             throw fail("SECRET", "\(algorithm) needs a secret")

@@ -52,6 +52,9 @@ public struct AuthServerConfiguration: Sendable {
     public var port: Int
     /// The log level (`LOG_LEVEL`). Defaults to info.
     public var logLevel: Logger.Level
+    /// Clients allowed to call `POST /auth/introspect`, id → secret (`INTROSPECTION_CLIENTS`:
+    /// `id:secret,id2:secret2`). Defaults to none.
+    public var introspectionClients: [String: String]
 
     public init(
         secret: String? = nil,
@@ -70,7 +73,8 @@ public struct AuthServerConfiguration: Sendable {
         loginWindow: Duration = .seconds(15 * 60),
         host: String = "127.0.0.1",
         port: Int = 8080,
-        logLevel: Logger.Level = .info
+        logLevel: Logger.Level = .info,
+        introspectionClients: [String: String] = [:]
     ) {
         self.secret = secret
         self.keyFile = keyFile
@@ -89,5 +93,6 @@ public struct AuthServerConfiguration: Sendable {
         self.host = host
         self.port = port
         self.logLevel = logLevel
+        self.introspectionClients = introspectionClients
     }
 }

@@ -25,7 +25,7 @@ struct KeysGenerate: ParsableCommand {
     @Option(
         help: ArgumentHelp(
             "The file to write the private key to; it must not exist.",
-            discussion: "Defaults to <kid>.pem, or <kid>.secret for HMAC, in the current directory.",
+            discussion: "Defaults to key-<kid>.pem, or key-<kid>.secret for HMAC, in the current directory (a kid may start with '-').",
             valueName: "file"
         )
     )
@@ -36,12 +36,12 @@ struct KeysGenerate: ParsableCommand {
         let keyID = generated.thumbprint
         let key = generated.withKeyID(keyID)
         if let secret = key.secretBytes {
-            let path = out ?? "\(keyID).secret"
+            let path = out ?? "key-\(keyID).secret"
             try PrivateFile.create(path, contents: Array("base64:\(Data(secret).base64EncodedString())\n".utf8))
             StandardStreams.writeError("Wrote the secret to \(path) (mode 0600).")
             print(PrettyJSON.string(["kid": .string(keyID), "alg": .string(alg.name), "file": .string(path)]))
         } else if let pem = key.pemRepresentation, let jwk = key.publicJWK {
-            let path = out ?? "\(keyID).pem"
+            let path = out ?? "key-\(keyID).pem"
             try PrivateFile.create(path, contents: Array((pem.hasSuffix("\n") ? pem : pem + "\n").utf8))
             StandardStreams.writeError("Wrote the private key to \(path) (mode 0600).")
             print(PrettyJSON.string(.object(jwk)))

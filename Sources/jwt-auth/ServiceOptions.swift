@@ -46,6 +46,8 @@ struct ServiceOptions: ParsableArguments {
     var port: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical (default info).")
     var logLevel: String?
+    @Option(name: .customLong("introspection-clients"), help: "id:secret pairs allowed to call /auth/introspect.")
+    var introspectionClients: String?
 
     /// The configuration from the environment and these flags; a bad setting prints one line and exits 2.
     func configuration() throws -> AuthServerConfiguration {
@@ -55,6 +57,7 @@ struct ServiceOptions: ParsableArguments {
             "TOKEN_LOCATION": tokenLocation, "COOKIE_SECURE": cookieSecure, "DATA_DIR": dataDir, "DATABASE_URL": databaseURL,
             "BLOCKLIST_URL": blocklistURL, "BCRYPT_COST": bcryptCost, "REGISTRATION": registration,
             "LOGIN_ATTEMPTS": loginAttempts, "LOGIN_WINDOW": loginWindow, "HOST": host, "PORT": port, "LOG_LEVEL": logLevel,
+            "INTROSPECTION_CLIENTS": introspectionClients,
         ]
         let settings = AuthServerConfiguration.settings(environment: ProcessInfo.processInfo.environment, flags: flags.compactMapValues { $0 })
         do {

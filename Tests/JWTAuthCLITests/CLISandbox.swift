@@ -1,5 +1,6 @@
 import Foundation
 import JWTAuth
+import JWTAuthTesting
 import Testing
 
 /// What one run of `jwt-auth` did.
@@ -35,37 +36,15 @@ final class CLISandbox {
         try? FileManager.default.removeItem(at: directory.deletingLastPathComponent())
     }
 
-    /// Runs `jwt-auth arguments…` in ``directory`` with `input` on standard input, and waits for it.
+    /// Runs `jwt-auth arguments…` in ``directory`` with `input` on standard input, and waits for it
+    /// (through ``ChildProcess``, not Foundation's `Process`).
     func run(_ arguments: [String], input: String? = nil) throws -> CLIResult {
         let executable = try #require(Self.executable, "jwt-auth is not built: run `swift build --build-tests` first")
-        let id = UUID().uuidString
-        let stdoutURL = captures.appending(path: "\(id).out")
-        let stderrURL = captures.appending(path: "\(id).err")
-        let stdinURL = captures.appending(path: "\(id).in")
-        try Data((input ?? "").utf8).write(to: stdinURL)
-        try Data().write(to: stdoutURL)
-        try Data().write(to: stderrURL)
-        let stdout = try FileHandle(forWritingTo: stdoutURL)
-        let stderr = try FileHandle(forWritingTo: stderrURL)
-        let stdin = try FileHandle(forReadingFrom: stdinURL)
-        defer {
-            try? stdout.close()
-            try? stderr.close()
-            try? stdin.close()
-        }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        process.waitUntilExit()
+        let output = try ChildProcess.run(executable.path, arguments, input: Array((input ?? "").utf8), directory: directory.path)
         return CLIResult(
-            status: process.terminationStatus,
-            stdout: String(decoding: try Data(contentsOf: stdoutURL), as: UTF8.self),
-            stderr: String(decoding: try Data(contentsOf: stderrURL), as: UTF8.self)
+            status: output.status,
+            stdout: String(decoding: output.standardOutput, as: UTF8.self),
+            stderr: String(decoding: output.standardError, as: UTF8.self)
         )
     }
 

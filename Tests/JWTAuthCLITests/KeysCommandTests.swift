@@ -11,7 +11,7 @@ import Testing
         let output = try generated.json()
         let kid = try #require(output["kid"]?.stringValue)
         #expect(output["alg"] == .string(alg))
-        let keyFile = alg == "HS256" ? "\(kid).secret" : "\(kid).pem"
+        let keyFile = alg == "HS256" ? "key-\(kid).secret" : "key-\(kid).pem"
         #expect(try sandbox.files() == [keyFile])
         #expect(try sandbox.permissions(keyFile) == 0o600)
         #expect(generated.stderr.contains(keyFile))
@@ -31,7 +31,7 @@ import Testing
         }
 
         let encoded = try sandbox.run([
-            "token", "encode", "--alg", alg, "--key", keyFile, "--kid", kid, "--sub", "42", "--ttl", "5m", #"{"roles":["admin"]}"#,
+            "token", "encode", "--alg", alg, "--key", keyFile, "--kid=\(kid)", "--sub", "42", "--ttl", "5m", #"{"roles":["admin"]}"#,
         ])
         #expect(encoded.status == 0)
         #expect(encoded.stderr.isEmpty)

@@ -215,7 +215,7 @@ import Testing
         let sandbox = try CLISandbox()
         let refused = try sandbox.run(["token", "encode", "--key", "too-short", #"{"sub":"1"}"#])
         #expect(refused.status == 1)
-        #expect(refused.stderr == "invalid_key: The HMAC secret is shorter than 32 bytes\n")
+        #expect(refused.stderr == "invalid_key: The HMAC secret is shorter than 32 bytes, the size of the HS256 hash\n")
         let token = try sandbox.run(["token", "encode", "--key", "too-short", "--allow-weak-secret", #"{"sub":"1"}"#]).line
         #expect(try sandbox.run(["token", "verify", "--key", "too-short", token]).status == 1)
         let verified = try sandbox.run(["token", "verify", "--key", "too-short", "--allow-weak-secret", token])

@@ -8,13 +8,18 @@ public struct ClaimsValidation: Sendable {
     /// A value the token's `aud` must contain. Defaults to none: then a token that names an audience is refused.
     public var audience: String?
     /// Claims that must be present. Defaults to none.
-    public var requiredClaims: Set<String>
+    public var requiredClaims: Set<String> {
+        didSet { sortedRequiredClaims = requiredClaims.sorted() }
+    }
+    /// `requiredClaims` in the order they are checked, sorted once instead of for every token.
+    private var sortedRequiredClaims: [String]
 
     public init(leeway: Duration = .zero, issuer: String? = nil, audience: String? = nil, requiredClaims: Set<String> = []) {
         self.leeway = leeway
         self.issuer = issuer
         self.audience = audience
         self.requiredClaims = requiredClaims
+        self.sortedRequiredClaims = requiredClaims.sorted()
     }
 
     /// The latest NumericDate accepted: 9999-12-31T23:59:59Z.
@@ -23,58 +28,102 @@ public struct ClaimsValidation: Sendable {
     /// Checks `claims` at time `now`.
     /// - Throws: `token_expired`, or `invalid_token` naming the claim at fault.
     public func validate(_ claims: JWTClaims, now: Double) throws(JWTAuthError) {
+        let registered = RegisteredClaims(claims.members)
         let leeway = self.leeway.seconds
-        if let exp = try Self.numericDate(claims, "exp", "Expiration Time"), exp <= now - leeway {
+        if let exp = try Self.numericDate(registered.exp, "exp", "Expiration Time"), exp <= now - leeway {
             throw .tokenExpired
         }
-        if let nbf = try Self.numericDate(claims, "nbf", "Not Before"), nbf > now + leeway {
+        if let nbf = try Self.numericDate(registered.nbf, "nbf", "Not Before"), nbf > now + leeway {
             throw .invalidToken("The token is not yet valid (nbf)")
         }
-        if let iat = try Self.numericDate(claims, "iat", "Issued At"), iat > now + leeway {
+        if let iat = try Self.numericDate(registered.iat, "iat", "Issued At"), iat > now + leeway {
             throw .invalidToken("The token is not yet valid (iat)")
         }
-        try validateIssuerAndAudience(claims)
-        for name in ["sub", "jti", "type", "sid", "iss"] where claims.members[name] != nil && claims.members[name]?.stringValue == nil {
-            throw .invalidToken("The \(name) claim must be a string")
-        }
-        for name in requiredClaims.sorted() where claims.members[name] == nil {
+        try validateIssuerAndAudience(iss: registered.iss, aud: registered.aud)
+        try Self.requireString(registered.sub, "sub")
+        try Self.requireString(registered.jti, "jti")
+        try Self.requireString(registered.type, "type")
+        try Self.requireString(registered.sid, "sid")
+        try Self.requireString(registered.iss, "iss")
+        for name in sortedRequiredClaims where !(registered.contains(name) ?? (claims.members[name] != nil)) {
             throw .invalidToken("Token is missing the \"\(name)\" claim")
         }
     }
 
-    /// The times that change with the clock: `exp`, `nbf`, `iat`. Used again on a verified-token cache hit.
-    func validateTimes(_ claims: JWTClaims, now: Double) throws(JWTAuthError) {
-        let leeway = self.leeway.seconds
-        if let exp = claims.expiresAt, exp <= now - leeway { throw .tokenExpired }
-        if let nbf = claims.notBefore, nbf > now + leeway { throw .invalidToken("The token is not yet valid (nbf)") }
-        if let iat = claims.issuedAt, iat > now + leeway { throw .invalidToken("The token is not yet valid (iat)") }
-    }
-
-    private func validateIssuerAndAudience(_ claims: JWTClaims) throws(JWTAuthError) {
+    private func validateIssuerAndAudience(iss: JSONValue?, aud: JSONValue?) throws(JWTAuthError) {
         if let issuer {
-            guard claims.members["iss"] != nil else { throw .invalidToken("Token is missing the \"iss\" claim") }
-            guard claims.issuer == issuer else { throw .invalidToken("Invalid issuer") }
+            guard let iss else { throw .invalidToken("Token is missing the \"iss\" claim") }
+            guard iss.stringValue == issuer else { throw .invalidToken("Invalid issuer") }
         }
-        let aud = claims.members["aud"]
         switch aud {
         case nil:
             if audience != nil { throw .invalidToken("Token is missing the \"aud\" claim") }
-        case .string, .array:
-            if case .array(let values) = aud, values.contains(where: { $0.stringValue == nil }) {
-                throw .invalidToken("Invalid claim format in token (aud)")
-            }
-            guard let audience else { throw .invalidToken("Invalid audience") }
-            guard claims.audience.contains(audience) else { throw .invalidToken("Invalid audience") }
+        case .string(let value):
+            guard let audience, value == audience else { throw .invalidToken("Invalid audience") }
+        case .array(let values):
+            if values.contains(where: { $0.stringValue == nil }) { throw .invalidToken("Invalid claim format in token (aud)") }
+            guard let audience, values.contains(where: { $0.stringValue == audience }) else { throw .invalidToken("Invalid audience") }
         default:
             throw .invalidToken("Invalid claim format in token (aud)")
         }
     }
 
-    private static func numericDate(_ claims: JWTClaims, _ name: String, _ title: String) throws(JWTAuthError) -> Double? {
-        guard let value = claims.members[name] else { return nil }
+    private static func requireString(_ value: JSONValue?, _ name: String) throws(JWTAuthError) {
+        if let value, value.stringValue == nil { throw .invalidToken("The \(name) claim must be a string") }
+    }
+
+    private static func numericDate(_ value: JSONValue?, _ name: String, _ title: String) throws(JWTAuthError) -> Double? {
+        guard let value else { return nil }
         guard let number = value.doubleValue, number.isFinite, number >= 0, number <= latestDate else {
             throw .invalidToken("\(title) claim (\(name)) must be a number between 0 and 253402300799")
         }
         return number
+    }
+}
+
+/// The registered claims that validation reads, found in one pass over the members: comparing
+/// short names costs less than hashing each one for a dictionary lookup.
+private struct RegisteredClaims {
+    var exp: JSONValue?
+    var nbf: JSONValue?
+    var iat: JSONValue?
+    var iss: JSONValue?
+    var aud: JSONValue?
+    var sub: JSONValue?
+    var jti: JSONValue?
+    var type: JSONValue?
+    var sid: JSONValue?
+
+    init(_ members: [String: JSONValue]) {
+        for (name, value) in members {
+            switch name {
+            case "exp": exp = value
+            case "nbf": nbf = value
+            case "iat": iat = value
+            case "iss": iss = value
+            case "aud": aud = value
+            case "sub": sub = value
+            case "jti": jti = value
+            case "type": type = value
+            case "sid": sid = value
+            default: break
+            }
+        }
+    }
+
+    /// Whether the claim `name` is present; nil when `name` is not one of these claims.
+    func contains(_ name: String) -> Bool? {
+        switch name {
+        case "exp": exp != nil
+        case "nbf": nbf != nil
+        case "iat": iat != nil
+        case "iss": iss != nil
+        case "aud": aud != nil
+        case "sub": sub != nil
+        case "jti": jti != nil
+        case "type": type != nil
+        case "sid": sid != nil
+        default: nil
+        }
     }
 }

@@ -9,6 +9,17 @@ public enum Base64URL {
         return table
     }()
 
+    /// The decoding of a whole quartet, one table per position: each character's six bits already
+    /// shifted into place, so four lookups OR'ed together give the three bytes. 0xFF00_0000 marks a
+    /// byte outside the alphabet.
+    private static let quartetTable: [UInt32] = {
+        var table = [UInt32](repeating: 0xFF00_0000, count: 4 * 256)
+        for (index, character) in alphabet.enumerated() {
+            for position in 0..<4 { table[position * 256 + Int(character)] = UInt32(index) << (18 - 6 * position) }
+        }
+        return table
+    }()
+
     /// Encodes bytes without padding.
     public static func encode(_ bytes: some Collection<UInt8>) -> String {
         var output = [UInt8]()
@@ -51,48 +62,52 @@ public enum Base64URL {
     public static func decode(_ input: UnsafeRawBufferPointer) -> [UInt8]? {
         let count = input.count
         if count % 4 == 1 { return nil }
+        guard let source = input.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return [] }
         let outputCount = count / 4 * 3 + (count % 4 == 0 ? 0 : count % 4 - 1)
-        return decodeTable.withUnsafeBufferPointer { table -> [UInt8]? in
-            var failed = false
-            let output = [UInt8](unsafeUninitializedCapacity: outputCount) { buffer, initialized in
-                var inputIndex = 0
-                var outputIndex = 0
-                var invalid: UInt8 = 0
+        var failed = false
+        let output = [UInt8](unsafeUninitializedCapacity: outputCount) { buffer, initialized in
+            guard let target = buffer.baseAddress else { return }
+            var inputIndex = 0
+            var outputIndex = 0
+            var invalid: UInt32 = 0
+            quartetTable.withUnsafeBufferPointer { table in
                 while inputIndex + 4 <= count {
-                    let a = table[Int(input[inputIndex])]
-                    let b = table[Int(input[inputIndex + 1])]
-                    let c = table[Int(input[inputIndex + 2])]
-                    let d = table[Int(input[inputIndex + 3])]
-                    invalid |= a | b | c | d
-                    let value = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
-                    buffer[outputIndex] = UInt8(truncatingIfNeeded: value >> 16)
-                    buffer[outputIndex + 1] = UInt8(truncatingIfNeeded: value >> 8)
-                    buffer[outputIndex + 2] = UInt8(truncatingIfNeeded: value)
+                    let value =
+                        table[Int(source[inputIndex])] | table[256 + Int(source[inputIndex + 1])]
+                        | table[512 + Int(source[inputIndex + 2])] | table[768 + Int(source[inputIndex + 3])]
+                    invalid |= value
+                    target[outputIndex] = UInt8(truncatingIfNeeded: value >> 16)
+                    target[outputIndex + 1] = UInt8(truncatingIfNeeded: value >> 8)
+                    target[outputIndex + 2] = UInt8(truncatingIfNeeded: value)
                     inputIndex += 4
                     outputIndex += 3
                 }
-                let remaining = count - inputIndex
-                if remaining >= 2 {
-                    let a = table[Int(input[inputIndex])]
-                    let b = table[Int(input[inputIndex + 1])]
-                    invalid |= a | b
-                    buffer[outputIndex] = (a << 2) | (b >> 4)
+            }
+            // 0xFF00_0000 marks a byte outside the alphabet.
+            if invalid & 0xFF00_0000 != 0 { failed = true }
+            let remaining = count - inputIndex
+            if remaining >= 2 {
+                decodeTable.withUnsafeBufferPointer { table in
+                    let a = table[Int(source[inputIndex])]
+                    let b = table[Int(source[inputIndex + 1])]
+                    var tailInvalid = a | b
+                    target[outputIndex] = (a << 2) | (b >> 4)
                     outputIndex += 1
                     if remaining == 3 {
-                        let c = table[Int(input[inputIndex + 2])]
-                        invalid |= c
-                        buffer[outputIndex] = (b << 4) | (c >> 2)
+                        let c = table[Int(source[inputIndex + 2])]
+                        tailInvalid |= c
+                        target[outputIndex] = (b << 4) | (c >> 2)
                         outputIndex += 1
                         if c & 0x03 != 0 { failed = true }  // non-zero trailing bits
                     } else if b & 0x0F != 0 {
                         failed = true
                     }
+                    // 0xFF marks a byte outside the alphabet; valid values never set bit 6 or 7.
+                    if tailInvalid & 0xC0 != 0 { failed = true }
                 }
-                // 0xFF marks a byte outside the alphabet; valid values never set bit 6 or 7.
-                if invalid & 0xC0 != 0 { failed = true }
-                initialized = outputIndex
             }
-            return failed ? nil : output
+            initialized = outputIndex
         }
+        return failed ? nil : output
     }
 }

@@ -102,7 +102,8 @@ extension JSONParser {
         mutating func readObject(depth: Int) throws(Failure) -> JSONValue {
             guard depth <= maximumDepth else { throw fail("JSON nested too deeply") }
             index += 1
-            var members: [String: JSONValue] = [:]
+            // Room for a typical claims set up front: growing one member at a time rehashes every name.
+            var members = [String: JSONValue](minimumCapacity: 12)
             skipWhitespace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
                 index += 1
@@ -139,6 +140,8 @@ extension JSONParser {
                 index += 1
                 return .array(elements)
             }
+            // One allocation for a short array (roles, scopes, audiences) instead of growing from one element.
+            elements.reserveCapacity(4)
             while true {
                 skipWhitespace()
                 elements.append(try readValue(depth: depth))
@@ -158,15 +161,17 @@ extension JSONParser {
             index += 1  // opening quote
             let start = index
             // Fast path: no escapes.
+            var allBits: UInt8 = 0
             while index < bytes.count {
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "\"") {
                     let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
                     index += 1
-                    return try makeString(slice)
+                    return try makeString(slice, isASCII: allBits < 0x80)
                 }
                 if byte == UInt8(ascii: "\\") { break }
                 if byte < 0x20 { throw fail("Control character in a JSON string") }
+                allBits |= byte
                 index += 1
             }
             guard index < bytes.count else { throw fail("Unterminated JSON string") }
@@ -233,12 +238,15 @@ extension JSONParser {
             return value
         }
 
-        func makeString(_ buffer: UnsafeRawBufferPointer) throws(Failure) -> String {
+        func makeString(_ buffer: UnsafeRawBufferPointer, isASCII: Bool) throws(Failure) -> String {
+            // ASCII is valid UTF-8, and String(validating:as:) is slow on short strings.
+            if isASCII { return String(decoding: buffer.assumingMemoryBound(to: UInt8.self), as: UTF8.self) }
             guard let string = String(validating: buffer, as: UTF8.self) else { throw fail("Invalid UTF-8 in a JSON string") }
             return string
         }
 
         mutating func readNumber() throws(Failure) -> JSONValue {
+            if let integer = readShortInteger() { return integer }
             let start = index
             var isIntegral = true
             if bytes[index] == UInt8(ascii: "-") { index += 1 }
@@ -265,26 +273,44 @@ extension JSONParser {
                 while index < bytes.count, isDigit(bytes[index]) { index += 1 }
             }
             let text = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
-            if isIntegral, text.count <= 19 {
-                var value: Int64 = 0
-                var negative = false
-                var overflow = false
-                for byte in text {
-                    if byte == UInt8(ascii: "-") {
-                        negative = true
-                        continue
-                    }
-                    let (multiplied, o1) = value.multipliedReportingOverflow(by: 10)
-                    let (added, o2) = multiplied.addingReportingOverflow(Int64(byte - UInt8(ascii: "0")))
-                    overflow = overflow || o1 || o2
-                    value = added
-                }
-                if !overflow { return .int(negative ? -value : value) }
+            let negative = text[0] == UInt8(ascii: "-")
+            // Up to 19 digits, the magnitude fits in a UInt64; Int64 takes -2^63 ... 2^63 - 1.
+            if isIntegral, text.count - (negative ? 1 : 0) <= 19 {
+                var magnitude: UInt64 = 0
+                for byte in text.dropFirst(negative ? 1 : 0) { magnitude = magnitude * 10 + UInt64(byte - UInt8(ascii: "0")) }
+                if negative, magnitude <= UInt64(Int64.max) + 1 { return .int(Int64(truncatingIfNeeded: 0 &- magnitude)) }
+                if !negative, magnitude <= UInt64(Int64.max) { return .int(Int64(magnitude)) }
             }
             guard let double = Double(String(decoding: text, as: UTF8.self)), double.isFinite else {
                 throw fail("JSON number out of range")
             }
             return .double(double)
+        }
+
+        /// The common case in one pass: an integer of 1 to 18 digits (no leading zero, no fraction or
+        /// exponent), which cannot overflow. Anything else leaves `index` alone and returns nil.
+        mutating func readShortInteger() -> JSONValue? {
+            var cursor = index
+            let negative = bytes[cursor] == UInt8(ascii: "-")
+            if negative { cursor += 1 }
+            let firstDigit = cursor
+            var value: Int64 = 0
+            while cursor < bytes.count, cursor - firstDigit < 19 {
+                let digit = bytes[cursor] &- UInt8(ascii: "0")
+                guard digit < 10 else { break }
+                value = value &* 10 &+ Int64(digit)
+                cursor += 1
+            }
+            let digits = cursor - firstDigit
+            guard digits >= 1, digits <= 18, digits == 1 || bytes[firstDigit] != UInt8(ascii: "0") else { return nil }
+            if cursor < bytes.count {
+                switch bytes[cursor] {
+                case UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "0")...UInt8(ascii: "9"): return nil
+                default: break
+                }
+            }
+            index = cursor
+            return .int(negative ? -value : value)
         }
 
         func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }

@@ -2,14 +2,20 @@ public import Crypto
 import FoundationEssentials
 
 extension JWTKey {
-    /// The shortest HMAC secret accepted without `allowWeakSecret`, in bytes.
+    /// The shortest HMAC secret accepted without `allowWeakSecret`, in bytes (for HS256).
     public static let minimumHMACSecretLength = 32
+
+    /// The shortest secret `algorithm` accepts without `allowWeakSecret`: its hash size (RFC 7518 §3.2),
+    /// 32, 48 or 64 bytes.
+    public static func minimumSecretLength(for algorithm: SigningAlgorithm) -> Int {
+        max(minimumHMACSecretLength, algorithm.digestBits / 8)
+    }
 
     /// An HMAC key from raw secret bytes.
     ///
-    /// - Throws: `invalid_key` for a secret shorter than 32 bytes unless `allowWeakSecret` is set, for a
-    ///   non-HMAC algorithm, or for a secret that is really an asymmetric key (PEM, JWK, SSH): using a
-    ///   public key as an HMAC secret is the classic algorithm-confusion attack.
+    /// - Throws: `invalid_key` for a secret shorter than the algorithm's hash (32, 48 or 64 bytes) unless
+    ///   `allowWeakSecret` is set, for a non-HMAC algorithm, or for a secret that is really an asymmetric
+    ///   key (PEM, JWK, SSH): using a public key as an HMAC secret is the classic algorithm-confusion attack.
     public static func hmac(
         _ secret: some Collection<UInt8>,
         algorithm: SigningAlgorithm = .hs256,
@@ -19,8 +25,9 @@ extension JWTKey {
         let bytes = Array(secret)
         guard algorithm.family == .hmac else { throw .invalidKey("\(algorithm) is not an HMAC algorithm") }
         guard !bytes.isEmpty else { throw .invalidKey("The HMAC secret is empty") }
-        guard allowWeakSecret || bytes.count >= minimumHMACSecretLength else {
-            throw .invalidKey("The HMAC secret is shorter than \(minimumHMACSecretLength) bytes")
+        let minimum = minimumSecretLength(for: algorithm)
+        guard allowWeakSecret || bytes.count >= minimum else {
+            throw .invalidKey("The HMAC secret is shorter than \(minimum) bytes, the size of the \(algorithm) hash")
         }
         guard !looksAsymmetric(bytes) else {
             throw .invalidKey("The specified key is an asymmetric key and should not be used as an HMAC secret")
@@ -48,9 +55,10 @@ extension JWTKey {
         let text = String(decoding: bytes.prefix(64), as: UTF8.self).drop { $0.isWhitespace }
         let markers = ["-----BEGIN", "ssh-rsa", "ssh-ed25519", "ecdsa-sha2-"]
         if markers.contains(where: { text.hasPrefix($0) }) { return true }
-        // A JSON Web Key of an asymmetric type.
-        if text.hasPrefix("{"), let object = try? JSONParser().parseObject(bytes), let kty = object["kty"]?.stringValue {
-            return kty != "oct"
+        // A JSON Web Key of an asymmetric type, or a JWK Set holding one.
+        if text.hasPrefix("{"), let object = try? JSONParser().parseObject(bytes) {
+            let keys = object["keys"]?.arrayValue ?? [.object(object)]
+            return keys.contains { key in key["kty"]?.stringValue.map { $0 != "oct" } ?? false }
         }
         return false
     }

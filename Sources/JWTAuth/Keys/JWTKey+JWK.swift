@@ -36,7 +36,7 @@ extension JWTKey {
             let material = try Self.rsaMaterial(reader)
             try self.init(material: material, algorithm: chosen ?? .rs256, keyID: keyID)
         case "EC":
-            try self.init(material: try Self.ecMaterial(reader), algorithm: chosen ?? .es256, keyID: keyID, implied: true)
+            try self.init(material: try Self.ecMaterial(reader), algorithm: chosen, keyID: keyID, implied: true)
         case "OKP":
             let crv = try reader.string("crv")
             guard crv == "Ed25519" else { throw .invalidKey("Unsupported OKP curve \(crv)") }
@@ -62,9 +62,13 @@ extension JWTKey {
         try self.init(jwk: members, algorithm: algorithm, allowWeakSecret: allowWeakSecret)
     }
 
-    private init(material: Material, algorithm: SigningAlgorithm, keyID: String?, implied: Bool) throws(JWTAuthError) {
-        try self.init(material: material, algorithm: material.impliedAlgorithm ?? algorithm, keyID: keyID)
-        guard self.algorithm == algorithm else { throw .invalidKey("A \(material.curveName) key cannot be used with \(algorithm)") }
+    /// A key whose curve implies its algorithm; `algorithm`, when given, must be that one.
+    private init(material: Material, algorithm: SigningAlgorithm?, keyID: String?, implied: Bool) throws(JWTAuthError) {
+        let impliedAlgorithm = material.impliedAlgorithm ?? algorithm ?? .es256
+        if let algorithm, algorithm != impliedAlgorithm {
+            throw .invalidKey("A \(material.curveName) key cannot be used with \(algorithm)")
+        }
+        try self.init(material: material, algorithm: impliedAlgorithm, keyID: keyID)
     }
 
     private static func rsaMaterial(_ reader: JWKReader) throws(JWTAuthError) -> Material {
@@ -76,6 +80,7 @@ extension JWTKey {
             guard let key = try? _RSA.Signing.PublicKey(n: n, e: e), key.keySizeInBits >= 2048 else {
                 throw .invalidKey("Invalid RSA public key (2048 bits or more required)")
             }
+            try rejectROCA(key)
             return .rsaPublic(key)
         }
         guard present.count == privateNames.count else { throw .invalidKey("Incomplete RSA private key") }
@@ -85,6 +90,7 @@ extension JWTKey {
         guard let key = try? _RSA.Signing.PrivateKey(n: n, e: e, d: d, p: p, q: q), key.keySizeInBits >= 2048 else {
             throw .invalidKey("Invalid RSA private key (2048 bits or more required)")
         }
+        try rejectROCA(key.publicKey)
         return .rsaPrivate(key)
     }
 

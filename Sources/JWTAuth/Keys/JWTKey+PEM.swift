@@ -6,10 +6,15 @@ extension JWTKey {
     /// A key from PEM: PKCS#8 or SEC1 private keys, SPKI public keys, PKCS#1 RSA keys.
     ///
     /// EC and Ed25519 keys imply their algorithm; RSA keys take `algorithm` (RS256 when nil).
-    /// - Throws: `invalid_key` for anything else, including RSA keys under 2048 bits.
+    /// - Throws: `invalid_key` for anything else, including RSA keys under 2048 bits or with the ROCA flaw.
     public init(pem: String, algorithm: SigningAlgorithm? = nil, keyID: String? = nil) throws(JWTAuthError) {
         guard let material = Self.material(pem: pem) else {
             throw .invalidKey("Not a supported PEM key (PKCS#8, SEC1, SPKI or PKCS#1; RSA of 2048 bits or more)")
+        }
+        switch material {
+        case .rsaPrivate(let key): try Self.rejectROCA(key.publicKey)
+        case .rsaPublic(let key): try Self.rejectROCA(key)
+        default: break
         }
         try self.init(material: material, algorithm: algorithm ?? material.impliedAlgorithm ?? .rs256, keyID: keyID)
     }

@@ -26,6 +26,8 @@ public struct JWTKey: Sendable {
     /// The `kid` this key is selected by, if any.
     public let keyID: String?
     let material: Material
+    /// The HMAC keyed with the secret, for an HMAC key.
+    private let mac: KeyedMAC?
 
     init(material: Material, algorithm: SigningAlgorithm, keyID: String?) throws(JWTAuthError) {
         guard material.fits(algorithm) else {
@@ -34,6 +36,11 @@ public struct JWTKey: Sendable {
         self.material = material
         self.algorithm = algorithm
         self.keyID = keyID
+        if case .hmac(let key) = material {
+            self.mac = KeyedMAC(key: key, digestBits: algorithm.digestBits)
+        } else {
+            self.mac = nil
+        }
     }
 
     /// The same key under another `kid`.
@@ -75,11 +82,7 @@ extension JWTKey {
         do {
             switch material {
             case .hmac(let key):
-                switch algorithm.digestBits {
-                case 256: return Array(HMAC<SHA256>.authenticationCode(for: message, using: key))
-                case 384: return Array(HMAC<SHA384>.authenticationCode(for: message, using: key))
-                default: return Array(HMAC<SHA512>.authenticationCode(for: message, using: key))
-                }
+                return (mac ?? KeyedMAC(key: key, digestBits: algorithm.digestBits)).code(for: message)
             case .rsaPrivate(let key):
                 let padding: _RSA.Signing.Padding = algorithm.family == .rsaPSS ? .PSS : .insecurePKCS1v1_5
                 let signature: _RSA.Signing.RSASignature
@@ -107,11 +110,7 @@ extension JWTKey {
     public func verify(_ signature: [UInt8], for message: [UInt8]) -> Bool {
         switch material {
         case .hmac(let key):
-            switch algorithm.digestBits {
-            case 256: return HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: message, using: key)
-            case 384: return HMAC<SHA384>.isValidAuthenticationCode(signature, authenticating: message, using: key)
-            default: return HMAC<SHA512>.isValidAuthenticationCode(signature, authenticating: message, using: key)
-            }
+            return (mac ?? KeyedMAC(key: key, digestBits: algorithm.digestBits)).isValid(signature, for: message)
         case .rsaPrivate(let key): return Self.verifyRSA(key.publicKey, algorithm, signature, message)
         case .rsaPublic(let key): return Self.verifyRSA(key, algorithm, signature, message)
         case .p256Private(let key): return Self.verifyP256(key.publicKey, signature, message)

@@ -47,12 +47,17 @@ public struct JWTKeySet: Sendable {
     /// without a `kid`.
     /// - Throws: `invalid_token` when no key fits; the message never repeats the token's `kid`.
     public func key(for header: JWSHeader) throws(JWTAuthError) -> JWTKey {
+        keys[try index(for: header)]
+    }
+
+    /// The position in ``keys`` of the key that verifies a token with this header.
+    func index(for header: JWSHeader) throws(JWTAuthError) -> Int {
         if let keyID = header.keyID {
             guard let index = byID[keyID] else { throw .invalidToken("Unknown key id") }
-            return keys[index]
+            return index
         }
-        if keys.count == 1 { return keys[0] }
-        let unnamed = keys.filter { $0.keyID == nil }
+        if keys.count == 1 { return 0 }
+        let unnamed = keys.indices.filter { keys[$0].keyID == nil }
         guard unnamed.count == 1 else { throw .invalidToken("The token has no kid and the key set has no default key") }
         return unnamed[0]
     }
@@ -67,15 +72,22 @@ extension JWTKeySet {
     /// A key set from a JWK Set document (`{"keys": [...]}`).
     ///
     /// Keys of a type JWTAuth does not implement, or whose `use` is not `sig`, are skipped, as RFC 7517 §5
-    /// advises. - Throws: `invalid_key` when the document is malformed or no key is usable.
+    /// advises. - Throws: `invalid_key` when the document is malformed, two entries share a `kid`, no key is
+    ///   usable, or HMAC secrets sit beside asymmetric keys (a set meant for publishing that holds a secret).
     public init(jwks members: [String: JSONValue], allowWeakSecret: Bool = false) throws(JWTAuthError) {
         guard let entries = members["keys"]?.arrayValue else { throw .invalidKey("The JWK Set has no keys array") }
         var keys: [JWTKey] = []
+        var keyIDs: Set<String> = []
         for entry in entries {
             guard let object = entry.objectValue else { throw .invalidKey("A JWK Set entry is not an object") }
+            // A kid names one key, even when the other entry with it is unusable: the set is ambiguous.
+            if let keyID = object["kid"]?.stringValue, !keyIDs.insert(keyID).inserted { throw .invalidKey("Two keys share one kid") }
             if let key = try? JWTKey(jwk: object, allowWeakSecret: allowWeakSecret) { keys.append(key) }
         }
         guard !keys.isEmpty else { throw .invalidKey("The JWK Set has no usable key") }
+        guard keys.allSatisfy(\.algorithm.isAsymmetric) || !keys.contains(where: \.algorithm.isAsymmetric) else {
+            throw .invalidKey("The JWK Set mixes HMAC secrets with asymmetric keys")
+        }
         try self.init(keys)
     }
 

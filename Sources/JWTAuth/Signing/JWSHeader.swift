@@ -4,14 +4,18 @@ public struct JWSHeader: Sendable, Hashable {
     /// Every member, as parsed.
     public let members: [String: JSONValue]
 
+    /// The `alg` member, if it is a string.
+    public let algorithm: String?
+    /// The `typ` member, if it is a string.
+    public let type: String?
+    /// The `kid` member, if it is a string.
+    public let keyID: String?
+
     public init(members: [String: JSONValue]) {
         self.members = members
+        // Read once here: verification asks for alg and kid of every token.
+        self.algorithm = members["alg"]?.stringValue
+        self.type = members["typ"]?.stringValue
+        self.keyID = members["kid"]?.stringValue
     }
-
-    /// The `alg` member, if it is a string.
-    public var algorithm: String? { members["alg"]?.stringValue }
-    /// The `typ` member, if it is a string.
-    public var type: String? { members["typ"]?.stringValue }
-    /// The `kid` member, if it is a string.
-    public var keyID: String? { members["kid"]?.stringValue }
 }

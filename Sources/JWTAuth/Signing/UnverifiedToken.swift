@@ -1,5 +1,13 @@
 import FoundationEssentials
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A JWS compact serialization split and decoded, its signature not yet checked.
 ///
 /// Parsing applies the structural rules in order: size limit, three unpadded canonical base64url
@@ -16,13 +24,34 @@ public struct UnverifiedToken: Sendable {
     /// The largest token accepted by default, in bytes.
     public static let defaultMaximumSize = 8192
 
+    /// A header segment that was parsed before, with what it parsed to.
+    struct KnownHeader: Sendable {
+        let segment: [UInt8]
+        let header: JWSHeader
+
+        /// Whether `bytes` is this segment.
+        func matches(_ bytes: UnsafeRawBufferPointer) -> Bool {
+            bytes.count == segment.count && bytes.elementsEqual(segment)
+        }
+    }
+
     /// Splits and decodes `token`.
     /// - Throws: `invalid_token` naming what is wrong.
     public init(_ token: String, maximumSize: Int = defaultMaximumSize) throws(JWTAuthError) {
+        try self.init(token, maximumSize: maximumSize, knownHeaders: [])
+    }
+
+    /// Splits and decodes the token in `bytes`.
+    public init(_ bytes: UnsafeRawBufferPointer, maximumSize: Int = defaultMaximumSize) throws(JWTAuthError) {
+        try self.init(bytes, maximumSize: maximumSize, knownHeaders: [])
+    }
+
+    /// Splits and decodes `token`; a header segment found in `knownHeaders` is not parsed again.
+    init(_ token: String, maximumSize: Int, knownHeaders: [KnownHeader]) throws(JWTAuthError) {
         var token = token
         let parsed: Result<UnverifiedToken, JWTAuthError> = token.withUTF8 { buffer in
             do throws(JWTAuthError) {
-                return .success(try UnverifiedToken(UnsafeRawBufferPointer(buffer), maximumSize: maximumSize))
+                return .success(try UnverifiedToken(UnsafeRawBufferPointer(buffer), maximumSize: maximumSize, knownHeaders: knownHeaders))
             } catch {
                 return .failure(error)
             }
@@ -30,23 +59,43 @@ public struct UnverifiedToken: Sendable {
         self = try parsed.get()
     }
 
-    /// Splits and decodes the token in `bytes`.
-    public init(_ bytes: UnsafeRawBufferPointer, maximumSize: Int = defaultMaximumSize) throws(JWTAuthError) {
+    /// Splits and decodes the token in `bytes`; a header segment found in `knownHeaders` is not parsed again.
+    init(_ bytes: UnsafeRawBufferPointer, maximumSize: Int, knownHeaders: [KnownHeader]) throws(JWTAuthError) {
         guard bytes.count <= maximumSize else { throw .invalidToken("Token is larger than \(maximumSize) bytes") }
         guard !bytes.isEmpty else { throw .invalidToken("Not enough segments") }
-        var firstDot = -1
-        var secondDot = -1
-        for index in 0..<bytes.count where bytes[index] == UInt8(ascii: ".") {
-            if firstDot < 0 {
-                firstDot = index
-            } else if secondDot < 0 {
-                secondDot = index
-            } else {
-                throw .invalidToken("Too many segments")
-            }
+        guard let firstDot = Self.dot(in: bytes, from: 0), let secondDot = Self.dot(in: bytes, from: firstDot + 1) else {
+            throw .invalidToken("Not enough segments")
         }
-        guard secondDot >= 0 else { throw .invalidToken("Not enough segments") }
-        guard let headerBytes = Base64URL.decode(UnsafeRawBufferPointer(rebasing: bytes[0..<firstDot])) else {
+        guard Self.dot(in: bytes, from: secondDot + 1) == nil else { throw .invalidToken("Too many segments") }
+        let headerSegment = UnsafeRawBufferPointer(rebasing: bytes[0..<firstDot])
+        let header: JWSHeader
+        if let known = knownHeaders.first(where: { $0.matches(headerSegment) }) {
+            header = known.header
+        } else {
+            header = try Self.header(headerSegment)
+        }
+        guard let signature = Base64URL.decode(UnsafeRawBufferPointer(rebasing: bytes[(secondDot + 1)...])) else {
+            throw .invalidToken("Invalid crypto padding")
+        }
+        let signingInput = [UInt8](UnsafeRawBufferPointer(rebasing: bytes[0..<secondDot]))
+        self.header = header
+        self.signingInput = signingInput
+        self.signature = signature
+        self.payloadSegment = signingInput[(firstDot + 1)...]
+    }
+
+    /// The offset of the first `.` at or after `start`, found by memchr rather than byte by byte.
+    private static func dot(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        guard start < bytes.count, let base = bytes.baseAddress,
+            let found = memchr(base + start, Int32(UInt8(ascii: ".")), bytes.count - start)
+        else { return nil }
+        return base.distance(to: UnsafeRawPointer(found))
+    }
+
+    /// Decodes and checks a header segment: canonical base64url, a JSON object with a string `alg`,
+    /// no `crit`, and `kid` and `typ` strings when present.
+    static func header(_ segment: UnsafeRawBufferPointer) throws(JWTAuthError) -> JWSHeader {
+        guard let headerBytes = Base64URL.decode(segment) else {
             throw .invalidToken("Invalid header padding")
         }
         let members: [String: JSONValue]
@@ -61,17 +110,9 @@ public struct UnverifiedToken: Sendable {
             // RFC 7515 §4.1.11: extensions listed in crit must be understood; JWTAuth understands none.
             throw .invalidToken("Unsupported critical header parameters")
         }
-        for name in ["kid", "typ"] where members[name] != nil && members[name]?.stringValue == nil {
-            throw .invalidToken("The header's \(name) is not a string")
-        }
-        guard let signature = Base64URL.decode(UnsafeRawBufferPointer(rebasing: bytes[(secondDot + 1)...])) else {
-            throw .invalidToken("Invalid crypto padding")
-        }
-        let signingInput = [UInt8](UnsafeRawBufferPointer(rebasing: bytes[0..<secondDot]))
-        self.header = header
-        self.signingInput = signingInput
-        self.signature = signature
-        self.payloadSegment = signingInput[(firstDot + 1)...]
+        if header.keyID == nil, members["kid"] != nil { throw .invalidToken("The header's kid is not a string") }
+        if header.type == nil, members["typ"] != nil { throw .invalidToken("The header's typ is not a string") }
+        return header
     }
 
     /// The payload bytes; nil when the segment is not canonical base64url.

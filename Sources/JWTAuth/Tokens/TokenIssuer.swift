@@ -161,7 +161,8 @@ public struct TokenIssuer: Sendable {
         return String(decoding: input, as: UTF8.self)
     }
 
-    private static func header(for key: JWTKey) -> [UInt8] {
+    /// The encoded header segment of every token `key` signs.
+    static func header(for key: JWTKey) -> [UInt8] {
         var header: [String: JSONValue] = ["alg": .string(key.algorithm.name), "typ": "JWT"]
         if let keyID = key.keyID { header["kid"] = .string(keyID) }
         var output: [UInt8] = []

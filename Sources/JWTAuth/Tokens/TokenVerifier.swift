@@ -9,6 +9,8 @@ public struct TokenVerifier: Sendable {
     /// Verified asymmetric tokens. Defaults to none.
     public let cache: VerifiedTokenCache?
     public let clock: JWTClock
+    /// For each key of the set, what names it in the cache: its algorithm and RFC 7638 thumbprint.
+    private let cacheKeyNames: [String]
 
     /// A verifier for tokens signed by `keys`.
     /// - Throws: `invalid_configuration` for bad settings or an empty key set.
@@ -31,6 +33,7 @@ public struct TokenVerifier: Sendable {
         self.revocationStore = revocationStore
         self.cache = cache
         self.clock = clock
+        self.cacheKeyNames = cache == nil ? [] : keys.keys.map { $0.algorithm.isAsymmetric ? "\($0.algorithm) \($0.thumbprint)" : "" }
     }
 
     /// Verifies `token` for use as `type` (nil: either type), fresh if `requireFresh`, and not revoked.
@@ -46,17 +49,29 @@ public struct TokenVerifier: Sendable {
     public func decode(_ token: String, as type: TokenType? = nil, requireFresh: Bool = false) throws(JWTAuthError) -> VerifiedToken {
         let now = clock.now
         let verified: VerifiedToken
-        if let cache, let hit = cache.lookup(token, now: now), hit.header.keyID.map({ decoder.keys[keyID: $0] != nil }) ?? true {
-            try decoder.validation.validateTimes(hit.claims, now: now)
-            verified = hit
+        if let cache, token.utf8.count <= decoder.maximumTokenSize, let hit = cache.entry(for: token, now: now),
+            let name = hit.verifiedBy, name == cacheKeyName(for: hit.verified.header)
+        {
+            try decoder.validation.validate(hit.verified.claims, now: now)
+            verified = hit.verified
         } else {
             verified = try decoder.decode(token, now: now)
-            if let cache, let name = verified.algorithm, SigningAlgorithm(name: name)?.isAsymmetric == true {
-                cache.insert(token, verified)
+            if let cache, let name = cacheKeyName(for: verified.header) {
+                cache.insert(token, VerifiedTokenCache.Entry(verified: verified, verifiedBy: name))
             }
         }
         try Self.check(verified.claims, type: type, requireFresh: requireFresh, now: now)
         return verified
+    }
+
+    /// The cache name of the key this verifier checks a token with this header with; nil when there is none or
+    /// it is an HMAC key (never cached).
+    private func cacheKeyName(for header: JWSHeader) -> String? {
+        guard let name = header.algorithm, let algorithm = SigningAlgorithm(name: name), algorithm.isAsymmetric,
+            decoder.allowedAlgorithms.contains(algorithm), let index = try? decoder.keys.index(for: header),
+            decoder.keys.keys[index].algorithm == algorithm
+        else { return nil }
+        return cacheKeyNames[index]
     }
 
     /// Consults the revocation store. - Throws: `token_revoked`, or `unavailable` when the store fails.

@@ -4,11 +4,19 @@ import Synchronization
 /// a dictionary lookup instead of an RSA, ECDSA or EdDSA verification.
 ///
 /// Keyed by the whole token text, so a hit is only ever the very same bytes. Bounded: the oldest entry
-/// goes first. A hit never outlives the token's `exp`; the verifier still checks times, type,
-/// freshness and revocation on every hit, and drops a hit whose key has left the key set.
+/// goes first. A hit never outlives the token's `exp`. A verifier only takes a hit verified by the very
+/// key it would use itself (same algorithm and RFC 7638 thumbprint), still allowed, and checks the claims,
+/// type, freshness and revocation again on every hit, so a cache shared by several verifiers never changes
+/// an answer. Entries added with ``insert(_:_:)`` name no key, and no verifier takes them.
 public final class VerifiedTokenCache: Sendable {
+    struct Entry {
+        var verified: VerifiedToken
+        /// The algorithm and thumbprint of the key that verified the token; nil when inserted by hand.
+        var verifiedBy: String?
+    }
+
     private struct State {
-        var entries: [String: VerifiedToken] = [:]
+        var entries: [String: Entry] = [:]
         var order: [String?] = []
         var next = 0
     }
@@ -26,24 +34,36 @@ public final class VerifiedTokenCache: Sendable {
 
     /// The cached verification of `token`, if any and not past `exp` at `now`.
     public func lookup(_ token: String, now: Double) -> VerifiedToken? {
+        entry(for: token, now: now)?.verified
+    }
+
+    /// Remembers a verified token.
+    public func insert(_ token: String, _ verified: VerifiedToken) {
+        insert(token, Entry(verified: verified, verifiedBy: nil))
+    }
+
+    func entry(for token: String, now: Double) -> Entry? {
         state.withLock { state in
-            guard let entry = state.entries[token] else { return nil }
-            if let exp = entry.claims.expiresAt, exp <= now {
-                state.entries[token] = nil
+            // String equality is canonical equivalence ("\u{212A}" == "K"): only the very same bytes hit.
+            guard let index = state.entries.index(forKey: token), state.entries[index].key.utf8.elementsEqual(token.utf8) else {
+                return nil
+            }
+            let entry = state.entries[index].value
+            if let exp = entry.verified.claims.expiresAt, exp <= now {
+                state.entries.remove(at: index)
                 return nil
             }
             return entry
         }
     }
 
-    /// Remembers a verified token.
-    public func insert(_ token: String, _ verified: VerifiedToken) {
+    func insert(_ token: String, _ entry: Entry) {
         state.withLock { state in
             guard state.entries[token] == nil else { return }
             if let evicted = state.order[state.next] { state.entries[evicted] = nil }
             state.order[state.next] = token
             state.next = (state.next + 1) % capacity
-            state.entries[token] = verified
+            state.entries[token] = entry
         }
     }
 

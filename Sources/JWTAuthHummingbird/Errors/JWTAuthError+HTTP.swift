@@ -22,9 +22,11 @@ extension JWTAuthError.Code {
     }
 
     /// Whether the error concerns a token the client presented (RFC 6750 `error="invalid_token"`).
+    /// `invalid_header` does not: the `Authorization` field held no usable bearer token (another scheme,
+    /// or not one token), and RFC 6750 §3.1 gives no error code to a request without one.
     var concernsPresentedToken: Bool {
         switch self {
-        case .invalidToken, .tokenExpired, .tokenRevoked, .wrongTokenType, .freshTokenRequired, .csrfFailed, .userNotFound, .invalidHeader:
+        case .invalidToken, .tokenExpired, .tokenRevoked, .wrongTokenType, .freshTokenRequired, .csrfFailed, .userNotFound:
             true
         default: false
         }

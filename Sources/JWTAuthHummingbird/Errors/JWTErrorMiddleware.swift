@@ -1,6 +1,6 @@
 public import HTTPTypes
 public import Hummingbird
-public import JWTAuth
+import JWTAuth
 import Logging
 
 /// Gives every error the JSON shape `{"error": code, "msg": message}`: `JWTAuthError`s (through the
@@ -33,11 +33,11 @@ public struct JWTErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 response.headers[.allow] = allow
                 return response
             }
-            var response = render(Self.translate(error.status, message: error.body), request)
+            var response = render(error.status, message: error.body, request)
             for field in error.headers where field.name != .contentType && field.name != .contentLength { response.headers.append(field) }
             return response
         } catch let error as any HTTPResponseError {
-            return render(Self.translate(error.status, message: nil), request)
+            return render(error.status, message: nil, request)
         } catch is DecodingError {
             return render(.badRequest("Invalid JSON body"), request)
         } catch {
@@ -50,6 +50,15 @@ public struct JWTErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         manager?.response(for: error, request: request) ?? error.response(realm: "jwt-auth")
     }
 
+    /// The response for an HTTP status thrown by Hummingbird or a handler. A status the error table has
+    /// no code for (410, 418, 422, 502, …) keeps its status, with the nearest code.
+    private func render(_ status: HTTPResponse.Status, message: String?, _ request: Request) -> Response {
+        let error = Self.translate(status, message: message)
+        var response = render(error, request)
+        if response.status == error.status { response.status = status }
+        return response
+    }
+
     /// The `JWTAuthError` for an HTTP status that Hummingbird or a handler produced.
     static func translate(_ status: HTTPResponse.Status, message: String?) -> JWTAuthError {
         switch status {
@@ -58,6 +67,7 @@ public struct JWTErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case .contentTooLarge: .payloadTooLarge
         case .unsupportedMediaType: .unsupportedMediaType
         case .badRequest: .badRequest(message ?? "Bad request")
+        case .conflict: .conflict(message ?? "Conflict")
         case .unauthorized: .missingToken(message ?? "Missing Authorization Header")
         case .forbidden: .forbidden(message ?? "Forbidden")
         case .tooManyRequests: .rateLimited(message ?? "Too many attempts")

@@ -14,14 +14,16 @@ public struct JWTAuthentication: Sendable {
 extension JWTManager {
     /// Checks the request's token against `requirement`: `verify_jwt_in_request()`.
     ///
-    /// Returns nil for an optional requirement and no token. The body is read (and kept on the request)
-    /// only for the `.json` location and CSRF form fields.
+    /// Returns nil for an optional requirement and no token, and for every OPTIONS request: a CORS
+    /// preflight carries no credentials, so OPTIONS never needs a token (Flask-JWT-Extended's exempt
+    /// methods). The body is read (and kept on the request) only for the `.json` location and CSRF form fields.
     /// - Throws: the `JWTAuthError` of the first failed check.
     public func authenticate(
         _ request: inout Request,
         context: some RequestContext,
         requirement: JWTRequirement = .required
     ) async throws(JWTAuthError) -> JWTAuthentication? {
+        guard request.method != .options else { return nil }
         do {
             let result = try await check(&request, requirement: requirement)
             if result != nil { metrics.verified.increment() }

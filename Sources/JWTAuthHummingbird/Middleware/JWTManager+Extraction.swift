@@ -1,6 +1,6 @@
 import HTTPTypes
-public import Hummingbird
-public import JWTAuth
+import Hummingbird
+import JWTAuth
 import NIOCore
 
 extension JWTManager {
@@ -88,7 +88,8 @@ extension JWTManager {
     func body(_ request: inout Request) async throws(JWTAuthError) -> ByteBuffer {
         do {
             return try await request.collectBody(upTo: maximumBodySize)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            // `collect(upTo:)` throws NIO's `NIOTooManyBytesError`, which Hummingbird maps to 413.
             throw .payloadTooLarge
         } catch {
             throw .badRequest("The request body could not be read")
@@ -110,9 +111,9 @@ extension JWTManager {
 }
 
 /// Reads `application/x-www-form-urlencoded` text.
-enum FormDecoding {
+public enum FormDecoding {
     /// The first value of `name`, percent-decoded, or nil.
-    static func field(_ name: String, in body: String) -> String? {
+    public static func field(_ name: String, in body: String) -> String? {
         for pair in body.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard let key = decode(parts[0]), key == name else { continue }
@@ -122,7 +123,7 @@ enum FormDecoding {
     }
 
     /// Percent-decodes, with `+` as space; nil for malformed escapes or invalid UTF-8.
-    static func decode(_ text: Substring) -> String? {
+    public static func decode(_ text: Substring) -> String? {
         var bytes: [UInt8] = []
         var iterator = text.utf8.makeIterator()
         while let byte = iterator.next() {

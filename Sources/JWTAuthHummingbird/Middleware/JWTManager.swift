@@ -1,5 +1,6 @@
 public import Hummingbird
 public import JWTAuth
+public import Metrics
 
 /// Everything a Hummingbird application needs to protect its routes with JWTs: Flask-JWT-Extended's
 /// `JWTManager`. Make one at start-up and hand it to the middleware and routes.
@@ -33,6 +34,8 @@ public struct JWTManager: Sendable {
     /// Re-issue a cookie session's access token when less than this remains, or when it expired and
     /// the refresh cookie is still good. Defaults to nil (off).
     public var implicitRefresh: Duration?
+    /// The counters and timer of token checks, made from the `metricsFactory` given to `init`
+    /// (defaults to `MetricsSystem.factory`).
     let metrics: JWTMetrics
 
     /// A manager verifying with `verifier` and, when given, issuing with `issuer`.
@@ -48,7 +51,8 @@ public struct JWTManager: Sendable {
         realm: String = "jwt-auth",
         userLoader: UserLoader? = nil,
         errorHandlers: [JWTAuthError.Code: ErrorHandler] = [:],
-        implicitRefresh: Duration? = nil
+        implicitRefresh: Duration? = nil,
+        metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
         self.verifier = verifier
         self.issuer = issuer
@@ -62,7 +66,7 @@ public struct JWTManager: Sendable {
         self.userLoader = userLoader
         self.errorHandlers = errorHandlers
         self.implicitRefresh = implicitRefresh
-        self.metrics = JWTMetrics()
+        self.metrics = JWTMetrics(factory: metricsFactory)
     }
 
     /// The response for `error`: the application's handler for its code, or the JSON body of DESIGN.md.

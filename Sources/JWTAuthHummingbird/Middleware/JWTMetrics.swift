@@ -13,15 +13,15 @@ struct JWTMetrics: Sendable {
         .freshTokenRequired, .csrfFailed, .userNotFound, .insufficientScope, .payloadTooLarge, .unavailable,
     ]
 
-    init() {
-        verified = Counter(label: "jwt_auth_tokens_verified_total")
+    init(factory: any MetricsFactory = MetricsSystem.factory) {
+        verified = Counter(label: "jwt_auth_tokens_verified_total", factory: factory)
         var rejected: [String: Counter] = [:]
         for code in Self.codes {
-            rejected[code.description] = Counter(label: "jwt_auth_tokens_rejected_total", dimensions: [("code", code.description)])
+            rejected[code.description] = Counter(label: "jwt_auth_tokens_rejected_total", dimensions: [("code", code.description)], factory: factory)
         }
         self.rejected = rejected
-        rejectedOther = Counter(label: "jwt_auth_tokens_rejected_total", dimensions: [("code", "other")])
-        revocationLatency = Timer(label: "jwt_auth_revocation_store_duration_seconds")
+        rejectedOther = Counter(label: "jwt_auth_tokens_rejected_total", dimensions: [("code", "other")], factory: factory)
+        revocationLatency = Timer(label: "jwt_auth_revocation_store_duration_seconds", factory: factory)
     }
 
     func reject(_ code: JWTAuthError.Code) {

@@ -1,6 +1,6 @@
 public import Hummingbird
 import HummingbirdAuth
-public import JWTAuth
+import JWTAuth
 
 /// Protects the routes after it: `@jwt_required(...)`. Puts the verified ``JWTIdentity`` in the context,
 /// answers with the error's JSON response otherwise, and sets new cookies after an implicit refresh.

@@ -3,7 +3,10 @@ import HummingbirdAuth
 public import JWTAuth
 
 /// Lets through only tokens whose `roles` claim holds every one of `roles`; 403 `insufficient_scope`
-/// otherwise. Place it after a ``JWTRequiredMiddleware``.
+/// otherwise. Place it after a ``JWTRequiredMiddleware``. OPTIONS requests pass unchecked.
+///
+/// Refusals are thrown, so that ``JWTErrorMiddleware`` renders them with the manager's realm and error
+/// handlers (without it, Hummingbird renders the error's own JSON response).
 public struct RoleRequiredMiddleware<Context: JWTRequestContext>: RouterMiddleware {
     public let roles: [String]
     /// The claim that lists roles. Defaults to `roles`.
@@ -15,17 +18,18 @@ public struct RoleRequiredMiddleware<Context: JWTRequestContext>: RouterMiddlewa
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let identity = context.identity else { return JWTAuthError.missingToken().response(realm: "jwt-auth") }
+        // OPTIONS never needs a token, so it has no roles to check either.
+        if request.method == .options { return try await next(request, context) }
+        guard let identity = context.identity else { throw JWTAuthError.missingToken() }
         let held = Set(identity.claims.strings(claim))
-        if let role = roles.first(where: { !held.contains($0) }) {
-            return JWTAuthError.insufficientScope(role: role).response(realm: "jwt-auth")
-        }
+        if let role = roles.first(where: { !held.contains($0) }) { throw JWTAuthError.insufficientScope(role: role) }
         return try await next(request, context)
     }
 }
 
 /// Lets through only tokens whose claims satisfy `policy`; 403 `insufficient_scope` with `message`
-/// otherwise. For scopes, audiences or any claim-based rule.
+/// otherwise, thrown as ``RoleRequiredMiddleware`` does. For scopes, audiences or any claim-based rule.
+/// OPTIONS requests pass unchecked.
 public struct ClaimsPolicyMiddleware<Context: JWTRequestContext>: RouterMiddleware {
     public let policy: @Sendable (JWTClaims) -> Bool
     public let message: String
@@ -36,8 +40,9 @@ public struct ClaimsPolicyMiddleware<Context: JWTRequestContext>: RouterMiddlewa
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let identity = context.identity else { return JWTAuthError.missingToken().response(realm: "jwt-auth") }
-        guard policy(identity.claims) else { return JWTAuthError.insufficientScope(message).response(realm: "jwt-auth") }
+        if request.method == .options { return try await next(request, context) }
+        guard let identity = context.identity else { throw JWTAuthError.missingToken() }
+        guard policy(identity.claims) else { throw JWTAuthError.insufficientScope(message) }
         return try await next(request, context)
     }
 }

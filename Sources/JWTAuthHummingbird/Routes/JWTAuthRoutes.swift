@@ -1,7 +1,7 @@
 public import Hummingbird
 import HummingbirdAuth
 public import JWTAuth
-import Logging
+public import Logging
 import NIOCore
 
 /// The auth routes of DESIGN.md as a reusable router group: `register`, `login`, `refresh`,
@@ -95,8 +95,7 @@ public struct JWTAuthRoutes<Context: JWTRequestContext>: Sendable {
         case .success(let found): user = found
         case .failure(let response): return response
         }
-        let pair = try issuer.tokenPair(for: user.id, fresh: .fresh, claims: ["roles": .array(user.roles.map(JSONValue.string))])
-        try await sessions.openSession(pair.refresh.sessionID ?? "", subject: user.id, until: pair.refresh.expiresAt)
+        let pair = try await startSession(for: user)
         var response = tokenResponse(access: pair.access, refresh: pair.refresh)
         if manager.locations.contains(.cookies) {
             manager.setAccessCookies(pair.access, on: &response)
@@ -145,22 +144,12 @@ public struct JWTAuthRoutes<Context: JWTRequestContext>: Sendable {
 
     @Sendable func logout(_ request: inout Request, _ context: Context) async throws -> Response {
         let identity = try context.requireJWT()
-        let claims = identity.claims
-        let sessionEnd = issuer.clock.now + Double(issuer.configuration.refreshTokenLifetime.components.seconds)
-        if let jti = claims.id { try await revocations.revoke(tokenID: jti, until: claims.expiresAt ?? sessionEnd) }
-        if let sid = claims.sessionID {
-            try await revocations.revoke(sessionID: sid, until: sessionEnd)
-            try await sessions.closeSession(sid)
-        }
+        try await endSession(identity.claims)
         if let refreshToken = try await optionalRefreshToken(&request),
             let refresh = try? manager.verifier.decode(refreshToken, as: .refresh),
             refresh.subject == identity.subject
         {
-            if let jti = refresh.claims.id { try await revocations.revoke(tokenID: jti, until: refresh.claims.expiresAt ?? sessionEnd) }
-            if let sid = refresh.claims.sessionID {
-                try await revocations.revoke(sessionID: sid, until: sessionEnd)
-                try await sessions.closeSession(sid)
-            }
+            try await endSession(refresh.claims)
         }
         var response = Response(status: .noContent)
         if manager.locations.contains(.cookies) { manager.unsetCookies(on: &response) }
@@ -212,29 +201,73 @@ public struct JWTAuthRoutes<Context: JWTRequestContext>: Sendable {
         case failure(Response)
     }
 
-    /// Reads `{username, password}`, applies throttling and checks the password with bcrypt; an unknown
-    /// user and a wrong password answer alike, after the same work.
+    /// Reads `{username, password}` from the JSON body and checks them with ``checkCredentials(username:password:clientAddress:)``.
     private func checkCredentials(_ request: inout Request, _ context: Context) async throws -> CredentialCheck {
         let body = try await JSONBody(&request, limit: manager.maximumBodySize)
-        let username = try Credentials.username(try body.string("username"))
-        let password = try Credentials.password(try body.string("password"))
+        let username = try body.string("username")
+        let password = try body.string("password")
         let address = (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress ?? "unknown"
-        let keys = ["user:" + username, "ip:" + address]
-        if let throttler, case .reject(let retryAfter) = await throttler.attempt(keys) {
+        switch try await checkCredentials(username: username, password: password, clientAddress: address, logger: context.logger) {
+        case .success(let user): return .success(user)
+        case .throttled(let retryAfter):
             return .failure(
                 JWTAuthError.rateLimited("Too many attempts, try again in \(retryAfter) seconds")
                     .response(realm: manager.realm, headers: [.retryAfter: String(retryAfter)])
             )
         }
+    }
+
+    /// What checking a username and password gave.
+    public enum CredentialOutcome: Sendable {
+        case success(UserRecord)
+        /// Too many failures for this username or address: retry after this many seconds.
+        case throttled(retryAfter: Int)
+    }
+
+    /// Checks a username and password as `login` does, for other front ends (an HTML form): the rules
+    /// of ``Credentials``, throttling, bcrypt on the thread pool, the same work and answer for an unknown
+    /// user and a wrong password.
+    /// - Throws: `bad_request`, `invalid_credentials`, `forbidden` (disabled), or a store's error.
+    public func checkCredentials(
+        username rawUsername: String,
+        password rawPassword: String,
+        clientAddress: String,
+        logger: Logger
+    ) async throws
+        -> CredentialOutcome
+    {
+        let username = try Credentials.username(rawUsername)
+        let password = try Credentials.password(rawPassword)
+        let keys = ["user:" + username, "ip:" + clientAddress]
+        if let throttler, case .reject(let retryAfter) = await throttler.attempt(keys) {
+            return .throttled(retryAfter: retryAfter)
+        }
         let user = try await users.user(named: username)
         guard try await passwords.verify(password, hash: user?.passwordHash), let user else {
             await throttler?.failed(keys)
-            context.logger.info("Login failed")
+            logger.info("Login failed")
             throw JWTAuthError.invalidCredentials
         }
         await throttler?.succeeded("user:" + username)
         guard !user.isDisabled else { throw JWTAuthError.forbidden("The account is disabled") }
         return .success(user)
+    }
+
+    /// A fresh token pair for `user` in a new session, recorded in the session store.
+    public func startSession(for user: UserRecord) async throws -> TokenPair {
+        let pair = try issuer.tokenPair(for: user.id, fresh: .fresh, claims: ["roles": .array(user.roles.map(JSONValue.string))])
+        try await sessions.openSession(pair.refresh.sessionID ?? "", subject: user.id, until: pair.refresh.expiresAt)
+        return pair
+    }
+
+    /// Revokes the token with `claims` and its whole session: what `logout` does.
+    public func endSession(_ claims: JWTClaims) async throws {
+        let sessionEnd = issuer.clock.now + Double(issuer.configuration.refreshTokenLifetime.components.seconds)
+        if let jti = claims.id { try await revocations.revoke(tokenID: jti, until: claims.expiresAt ?? sessionEnd) }
+        if let sid = claims.sessionID {
+            try await revocations.revoke(sessionID: sid, until: sessionEnd)
+            try await sessions.closeSession(sid)
+        }
     }
 
     /// The `refresh_token` member of an optional JSON body.

@@ -1,0 +1,93 @@
+import FoundationEssentials
+import JWTAuth
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// JWTAuth against jwt-kit and the raw swift-crypto primitives, in one run; prints one table.
+///
+/// Options: `--rounds N` (15), `--round-ms N` (20), `--warmup-ms N` (100), `--only ALG[,ALG...]`,
+/// `--clock wall|cpu` (wall: `ContinuousClock`; cpu: the process's CPU time).
+/// `--profile WORKLOAD --iterations N` runs one workload (e.g. `ours-decode`) of the first `--only`
+/// algorithm N times, untimed, for a profiler such as callgrind.
+@main
+struct CoreBenchmark {
+    static func main() async {
+        do {
+            let options = try Options(Array(CommandLine.arguments.dropFirst()))
+            if let profile = options.profile {
+                try self.profile(profile, options.iterations, options.algorithms[0])
+                return
+            }
+            let harness = options.harness
+            let rows = try await run(harness, options.algorithms)
+            print(Table(rows: rows).render())
+            print(
+                "median of \(harness.rounds) interleaved rounds of ~\(harness.roundTime.nanoseconds / 1e6) ms (\(harness.clock.title)) per implementation;"
+                    + " raw = swift-crypto on the decoded signing input (sink \(Sink.value & 0xF))"
+            )
+        } catch {
+            printError("bench-core: \(error)")
+            exit(1)
+        }
+    }
+
+    nonisolated static func run(_ harness: Harness, _ algorithms: [Algorithm]) async throws -> [Row] {
+        let material = try KeyMaterial.generate()
+        let payload = PayloadValues(now: Int64(JWTClock.system.now), id: UUID().uuidString.lowercased())
+        var rows: [Row] = []
+        for algorithm in algorithms {
+            let suite = try await Suite(algorithm, material, payload)
+            progress("\(algorithm.rawValue) sign")
+            rows.append(try await suite.sign(harness))
+            progress("\(algorithm.rawValue) verify")
+            rows.append(contentsOf: try await suite.verify(harness))
+            if algorithm == .hs256 {
+                progress("\(algorithm.rawValue) issue")
+                rows.append(try await suite.issue(harness))
+            }
+            if algorithm == .es256 {
+                progress("\(algorithm.rawValue) cache")
+                rows.append(contentsOf: try await suite.cache(harness))
+            }
+        }
+        return rows
+    }
+
+    /// Runs one workload on the main thread, untimed.
+    static func profile(_ name: String, _ iterations: Int, _ algorithm: Algorithm) throws {
+        let material = try KeyMaterial.generate()
+        let payload = PayloadValues(now: Int64(JWTClock.system.now), id: UUID().uuidString.lowercased())
+        let subject = try Subject(algorithm, material, payload)
+        guard case .sync(let body) = subject.named[name] else {
+            throw UsageError(message: "unknown workload \(name); one of \(subject.named.keys.sorted().joined(separator: ", "))")
+        }
+        try profiled(body, iterations)
+    }
+
+    /// Where a profiler starts and stops counting: `callgrind --toggle-collect='*CoreBenchmark8profiled*'`.
+    @inline(never)
+    static func profiled(_ body: (Int) throws -> Void, _ iterations: Int) throws {
+        try body(iterations)
+    }
+
+    static func progress(_ message: String) {
+        printError("measuring \(message)")
+    }
+}
+
+/// Writes a line to standard error.
+func printError(_ line: String) {
+    var line = line + "\n"
+    line.withUTF8 { bytes in _ = write(2, bytes.baseAddress, bytes.count) }
+}
+
+struct UsageError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}

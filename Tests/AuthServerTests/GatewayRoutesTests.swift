@@ -1,0 +1,70 @@
+import AuthServer
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import JWTAuth
+import Testing
+
+/// `GET /auth/verify` and `POST /auth/introspect` through the router.
+@Suite struct GatewayRoutesTests {
+    static let client = "gateway"
+    static let clientSecret = "a-long-client-secret-1234"
+    static let basic = "Basic " + Data("\(client):\(clientSecret)".utf8).base64EncodedString()
+
+    func withService(_ body: @Sendable (any TestClientProtocol, String) async throws -> Void) async throws {
+        let directory = InProcessServiceTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let configuration = try AuthServerConfiguration(settings: [
+            "DATA_DIR": directory, "BCRYPT_COST": "4", "INTROSPECTION_CLIENTS": "\(Self.client):\(Self.clientSecret)",
+        ])
+        try await AuthServer.buildApplication(configuration).test(.router) { client in
+            let credentials = ByteBuffer(string: #"{"username":"gina","password":"password123"}"#)
+            _ = try await client.execute(uri: "/auth/register", method: .post, headers: InProcessServiceTests.json, body: credentials)
+            let login = try await client.execute(uri: "/auth/login", method: .post, headers: InProcessServiceTests.json, body: credentials)
+            let access = try #require(InProcessServiceTests.object(login)["access_token"]?.stringValue)
+            try await body(client, access)
+        }
+    }
+
+    @Test func verifyAnswersWithIdentityHeaders() async throws {
+        try await withService { client, access in
+            let ok = try await client.execute(uri: "/auth/verify", method: .get, headers: [.authorization: "Bearer \(access)"])
+            #expect(ok.status == .ok)
+            #expect(ok.headers[HTTPField.Name("X-Auth-Subject")!] == "1")
+            #expect(ok.headers[HTTPField.Name("X-Auth-Roles")!] == "")
+            #expect(ok.headers[HTTPField.Name("X-Auth-Session")!]?.isEmpty == false)
+            let missing = try await client.execute(uri: "/auth/verify", method: .get)
+            #expect(missing.status == .unauthorized)
+            #expect(missing.headers[.wwwAuthenticate] == #"Bearer realm="jwt-auth""#)
+            let role = try await client.execute(uri: "/auth/verify?role=admin", method: .get, headers: [.authorization: "Bearer \(access)"])
+            #expect(role.status == .forbidden)
+            #expect(role.headers[.wwwAuthenticate]?.contains(#"error="insufficient_scope""#) == true)
+        }
+    }
+
+    @Test func introspectionAnswersActiveOrNot() async throws {
+        try await withService { client, access in
+            let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded", .authorization: Self.basic]
+            let active = try await client.execute(uri: "/auth/introspect", method: .post, headers: form, body: ByteBuffer(string: "token=\(access)"))
+            let members = InProcessServiceTests.object(active)
+            #expect(members["active"] == true)
+            #expect(members["sub"] == "1")
+            #expect(members["token_type"] == "access_token")
+            let forged = try await client.execute(uri: "/auth/introspect", method: .post, headers: form, body: ByteBuffer(string: "token=\(access)x"))
+            #expect(InProcessServiceTests.object(forged) == ["active": false])
+            _ = try await client.execute(uri: "/auth/logout", method: .post, headers: [.authorization: "Bearer \(access)"])
+            let revoked = try await client.execute(uri: "/auth/introspect", method: .post, headers: form, body: ByteBuffer(string: "token=\(access)"))
+            #expect(InProcessServiceTests.object(revoked) == ["active": false])
+            let unknown = try await client.execute(
+                uri: "/auth/introspect",
+                method: .post,
+                headers: [
+                    .contentType: "application/x-www-form-urlencoded", .authorization: "Basic " + Data("gateway:wrong".utf8).base64EncodedString(),
+                ],
+                body: ByteBuffer(string: "token=\(access)")
+            )
+            #expect(unknown.status == .unauthorized)
+        }
+    }
+}
