@@ -3,14 +3,14 @@ import JWTAuth
 import Testing
 
 /// nginx (`auth_request` → `GET /auth/verify`) in front of an echo upstream, with the configuration of
-/// docs/gateways/nginx.conf and the real `jwt-auth serve`. Needs `JWT_AUTH_NGINX` (scripts/nginx-env).
-@Suite(.serialized, .enabled(if: GatewayFixture.isAvailable, "set JWT_AUTH_NGINX (scripts/nginx-env) to run the nginx tests"))
+/// docs/gateways/nginx.conf and the real `jwt-auth serve`. Needs `JWT_AUTH_NGINX` (scripts/gateway-env nginx).
+@Suite(.serialized, .enabled(if: GatewayFixture.Kind.nginx.isAvailable, "set JWT_AUTH_NGINX (scripts/gateway-env nginx) to run these"))
 struct NginxGatewayTests {
     static func bearer(_ token: String) -> (String, String) { ("Authorization", "Bearer \(token)") }
     static var now: Double { Date().timeIntervalSince1970 }
 
     @Test func apiRequestsReachTheUpstreamWithTheVerifiedIdentityOnly() async throws {
-        try await GatewayFixture.with { gateway in
+        try await GatewayFixture.with(.nginx) { gateway in
             let (access, _) = try gateway.registerAndLogin("nina")
 
             let missing = try gateway.request("GET", "/api/orders")
@@ -40,7 +40,7 @@ struct NginxGatewayTests {
     }
 
     @Test func expiredForgedAndRevokedTokensGet401WithTheErrorBody() async throws {
-        try await GatewayFixture.with { gateway in
+        try await GatewayFixture.with(.nginx) { gateway in
             let (access, _) = try gateway.registerAndLogin("omar")
 
             let expired = try gateway.request("GET", "/api/orders", headers: [Self.bearer(try GatewayFixture.token(at: Self.now - 3600))])
@@ -72,7 +72,7 @@ struct NginxGatewayTests {
     }
 
     @Test func browsersAreRedirectedToLoginAndCookiesFollowTheCSRFRule() async throws {
-        try await GatewayFixture.with { gateway in
+        try await GatewayFixture.with(.nginx) { gateway in
             let (_, cookies) = try gateway.registerAndLogin("paula")
             let accessCookie = try #require(cookies["access_token_cookie"])
             let csrf = try #require(cookies["csrf_access_token"])
@@ -101,7 +101,7 @@ struct NginxGatewayTests {
     }
 
     @Test func aRoleRestrictedLocationAnswers403WithoutTheRole() async throws {
-        try await GatewayFixture.with { gateway in
+        try await GatewayFixture.with(.nginx) { gateway in
             let (access, _) = try gateway.registerAndLogin("quinn")
             let refused = try gateway.request("GET", "/admin/panel", headers: [Self.bearer(access)])
             #expect(refused.status == 403)
@@ -118,7 +118,7 @@ struct NginxGatewayTests {
     }
 
     @Test func theGatewayFailsClosedWhenTheServiceIsDown() async throws {
-        try await GatewayFixture.with { gateway in
+        try await GatewayFixture.with(.nginx) { gateway in
             let (access, _) = try gateway.registerAndLogin("rosa")
             #expect(try gateway.request("GET", "/api/orders", headers: [Self.bearer(access)]).status == 200)
             await gateway.stopService()

@@ -11,10 +11,21 @@ import Musl
 import Darwin
 #endif
 
-/// A real nginx (`JWT_AUTH_NGINX`) running `docs/gateways/nginx.conf` in front of an echo upstream (an
-/// nginx server block that answers with the `X-Auth-*` headers it received and logs each call) and the
-/// built `jwt-auth serve`, all on loopback ports, all child processes stopped afterwards.
+/// A real gateway running its configuration from docs/gateways in front of an echo upstream and the built
+/// `jwt-auth serve`, all on loopback ports, all child processes stopped afterwards: nginx
+/// (`JWT_AUTH_NGINX`, docs/gateways/nginx.conf) or Caddy (`JWT_AUTH_CADDY`, docs/gateways/Caddyfile).
+/// The echo upstream is a server block of the same gateway that answers with the `X-Auth-*` headers it
+/// received (and, with nginx, logs each call).
 final class GatewayFixture: Sendable {
+    enum Kind: String, Sendable {
+        case nginx, caddy
+
+        /// The binary, from `JWT_AUTH_NGINX` or `JWT_AUTH_CADDY`.
+        var path: String? { ProcessInfo.processInfo.environment["JWT_AUTH_\(rawValue.uppercased())"] }
+        /// Whether the tests run: the binary is given, or `JWT_AUTH_REQUIRE_SERVERS=1` makes its absence a failure.
+        var isAvailable: Bool { path != nil || GatewayFixture.isRequired }
+    }
+
     /// The HMAC secret the service signs with, so that tests can make expired, forged and admin tokens.
     static let secret = "gateway-test-secret-0123456789abcdef"
 
@@ -22,17 +33,14 @@ final class GatewayFixture: Sendable {
     let gatewayPort: Int
     let authPort: Int
     let service: ChildProcess.Running
-    let nginx: ChildProcess.Running
+    let kind: Kind
+    let gateway: ChildProcess.Running
 
-    /// The nginx binary, or nil (the test is skipped) when `JWT_AUTH_NGINX` is not set and
-    /// `JWT_AUTH_REQUIRE_SERVERS=1` is not either.
-    static let nginxPath: String? = ProcessInfo.processInfo.environment["JWT_AUTH_NGINX"]
     static let isRequired = ProcessInfo.processInfo.environment["JWT_AUTH_REQUIRE_SERVERS"] == "1"
-    static let isAvailable = nginxPath != nil || isRequired
 
     /// Runs `body` with a started gateway, then stops every process it started, whatever happened.
-    static func with(_ body: (GatewayFixture) async throws -> Void) async throws {
-        let fixture = try await GatewayFixture()
+    static func with(_ kind: Kind, _ body: (GatewayFixture) async throws -> Void) async throws {
+        let fixture = try await start(kind)
         do {
             try await body(fixture)
         } catch {
@@ -42,12 +50,24 @@ final class GatewayFixture: Sendable {
         await fixture.stop()
     }
 
-    private init() async throws {
-        let nginxPath = try #require(Self.nginxPath, "JWT_AUTH_NGINX is not set: run scripts/nginx-env (scripts/test does)")
+    private init(kind: Kind, directory: String, gatewayPort: Int, authPort: Int, service: ChildProcess.Running, gateway: ChildProcess.Running) {
+        self.kind = kind
+        self.directory = directory
+        self.gatewayPort = gatewayPort
+        self.authPort = authPort
+        self.service = service
+        self.gateway = gateway
+    }
+
+    private static func start(_ kind: Kind) async throws -> GatewayFixture {
+        let gatewayPath = try #require(
+            kind.path,
+            "JWT_AUTH_\(kind.rawValue.uppercased()) is not set: run scripts/gateway-env \(kind.rawValue) (scripts/test does)"
+        )
         let executable = try #require(Self.executable, "jwt-auth is not built: run `swift build --build-tests` first")
-        directory = NSTemporaryDirectory() + "jwt-auth-gateway-\(UUID().uuidString)"
+        let directory = NSTemporaryDirectory() + "jwt-auth-gateway-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory + "/data", withIntermediateDirectories: true)
-        // nginx's workers may run as an unprivileged user: they only need to traverse the prefix.
+        // nginx's workers may run as an unprivileged user: they only need to traverse the directory.
         chmod(directory, 0o755)
 
         let environment = [
@@ -55,7 +75,7 @@ final class GatewayFixture: Sendable {
             "JWT_AUTH_SECRET": Self.secret, "JWT_AUTH_ALGORITHM": "HS256", "JWT_AUTH_BCRYPT_COST": "4",
             "JWT_AUTH_TOKEN_LOCATION": "headers,cookies", "JWT_AUTH_LOG_LEVEL": "warning",
         ]
-        service = try ChildProcess.start(executable, ["serve"], environment: environment, captureDirectory: directory)
+        let service = try ChildProcess.start(executable, ["serve"], environment: environment, captureDirectory: directory)
         var port: Int?
         let deadline = ContinuousClock.now + .seconds(120)
         while port == nil, ContinuousClock.now < deadline {
@@ -66,63 +86,86 @@ final class GatewayFixture: Sendable {
                 break
             }
         }
-        guard let port else {
+        guard let authPort = port else {
             let error = String(decoding: service.standardError(), as: UTF8.self)
-            service.send(SIGKILL)
-            _ = await service.wait()
+            await end(service)
+            try? FileManager.default.removeItem(atPath: directory)
             throw ChildProcess.Failure(description: "jwt-auth serve did not start: \(error)")
         }
-        authPort = port
-        gatewayPort = try Self.freePort()
-        let upstreamPort = try Self.freePort()
-
+        let gateway: ChildProcess.Running
+        let gatewayPort: Int
+        let upstreamPort: Int
         do {
-            try Self.writeConfiguration(in: directory, gatewayPort: gatewayPort, authPort: authPort, upstreamPort: upstreamPort)
-            nginx = try ChildProcess.start(nginxPath, ["-p", directory, "-c", directory + "/main.conf"], captureDirectory: directory)
+            gatewayPort = try freePort()
+            upstreamPort = try freePort()
+            let ports = Ports(gateway: gatewayPort, auth: authPort, upstream: upstreamPort)
+            switch kind {
+            case .nginx:
+                try writeNginxConfiguration(in: directory, ports: ports)
+                gateway = try ChildProcess.start(gatewayPath, ["-p", directory, "-c", directory + "/main.conf"], captureDirectory: directory)
+            case .caddy:
+                try writeCaddyConfiguration(in: directory, ports: ports)
+                gateway = try ChildProcess.start(
+                    gatewayPath,
+                    ["run", "--config", directory + "/main.Caddyfile", "--adapter", "caddyfile"],
+                    environment: ["PATH": "/usr/bin:/bin", "HOME": directory, "XDG_DATA_HOME": directory, "XDG_CONFIG_HOME": directory],
+                    captureDirectory: directory
+                )
+            }
         } catch {
-            service.send(SIGKILL)
-            _ = await service.wait()
+            await end(service)
+            try? FileManager.default.removeItem(atPath: directory)
             throw error
         }
+        let fixture = GatewayFixture(
+            kind: kind,
+            directory: directory,
+            gatewayPort: gatewayPort,
+            authPort: authPort,
+            service: service,
+            gateway: gateway
+        )
         var ready = false
         while !ready, ContinuousClock.now < deadline {
-            ready = Self.accepts(gatewayPort) && Self.accepts(upstreamPort)
-            if !ready, await nginx.wait(timeout: .milliseconds(20)) != nil { break }
+            ready = accepts(gatewayPort) && accepts(upstreamPort)
+            if !ready, await gateway.wait(timeout: .milliseconds(20)) != nil { break }
         }
         if !ready {
-            let error = String(decoding: nginx.standardError(), as: UTF8.self) + Self.contents(directory + "/error.log")
-            await stop()
-            throw ChildProcess.Failure(description: "nginx did not start: \(error)")
+            let error = String(decoding: gateway.standardError(), as: UTF8.self) + contents(directory + "/error.log")
+            await fixture.stop()
+            throw ChildProcess.Failure(description: "\(kind) did not start: \(error)")
+        }
+        return fixture
+    }
+
+    /// Ends `process` unless it has already been reaped: SIGTERM, then SIGKILL if it has not ended
+    /// within 15 seconds.
+    static func end(_ process: ChildProcess.Running) async {
+        guard kill(process.pid, 0) == 0 else { return }
+        process.send(SIGTERM)
+        if await process.wait(timeout: .seconds(15)) == nil {
+            process.send(SIGKILL)
+            _ = await process.wait()
         }
     }
 
-    /// Stops jwt-auth (if still running) and nginx, and removes the directory.
+    /// Stops jwt-auth (if still running) and the gateway, and removes the directory.
     func stop() async {
-        for process in [nginx, service] {
-            process.send(SIGTERM)
-            if await process.wait(timeout: .seconds(15)) == nil {
-                process.send(SIGKILL)
-                _ = await process.wait()
-            }
-        }
+        await Self.end(gateway)
+        await Self.end(service)
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    /// Stops the auth service only (nginx keeps running).
-    func stopService() async {
-        service.send(SIGTERM)
-        if await service.wait(timeout: .seconds(15)) == nil {
-            service.send(SIGKILL)
-            _ = await service.wait()
-        }
-    }
+    /// Stops the auth service only (the gateway keeps running).
+    func stopService() async { await Self.end(service) }
 
-    /// How many requests reached the upstream so far.
+    /// How many requests reached the upstream so far (nginx only: its single worker writes the log line
+    /// before it reads the upstream's answer for the client, so the count is exact).
     var upstreamCalls: Int {
         Self.contents(directory + "/upstream.log").split(separator: "\n").count
     }
 
-    /// A request to nginx.
+    /// A request to the gateway.
     func request(_ method: String = "GET", _ path: String, headers: [(String, String)] = [], body: String = "") throws -> LoopbackResponse {
         try LoopbackResponse.fetch(port: gatewayPort, method: method, path: path, headers: headers, body: body)
     }
@@ -152,16 +195,30 @@ final class GatewayFixture: Sendable {
 
     // MARK: - Set-up
 
-    static func writeConfiguration(in directory: String, gatewayPort: Int, authPort: Int, upstreamPort: Int) throws {
+    struct Ports {
+        let gateway: Int
+        let auth: Int
+        let upstream: Int
+    }
+
+    /// The file `name` of docs/gateways with the three addresses of its example replaced.
+    static func documented(_ name: String, in directory: String, ports: Ports) throws -> String {
         let documentation = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appending(path: "docs/gateways")
+        return try String(contentsOf: documentation.appending(path: name), encoding: .utf8)
+            .replacingOccurrences(of: "/etc/nginx/", with: directory + "/")
+            .replacingOccurrences(of: "127.0.0.1:8080", with: "127.0.0.1:\(ports.auth)")
+            .replacingOccurrences(of: "127.0.0.1:9000", with: "127.0.0.1:\(ports.upstream)")
+            .replacingOccurrences(of: "127.0.0.1:8000", with: "127.0.0.1:\(ports.gateway)")
+    }
+
+    static func write(_ text: String, to path: String) throws {
+        try Data(text.utf8).write(to: URL(filePath: path))
+    }
+
+    static func writeNginxConfiguration(in directory: String, ports: Ports) throws {
         for name in ["nginx.conf", "jwt-auth-verify.conf", "jwt-auth-identity.conf"] {
-            let text = try String(contentsOf: documentation.appending(path: name), encoding: .utf8)
-                .replacingOccurrences(of: "/etc/nginx/", with: directory + "/")
-                .replacingOccurrences(of: "127.0.0.1:8080", with: "127.0.0.1:\(authPort)")
-                .replacingOccurrences(of: "127.0.0.1:9000", with: "127.0.0.1:\(upstreamPort)")
-                .replacingOccurrences(of: "127.0.0.1:8000", with: "127.0.0.1:\(gatewayPort)")
-            try Data(text.utf8).write(to: URL(filePath: directory + "/" + name))
+            try write(try documented(name, in: directory, ports: ports), to: directory + "/" + name)
         }
         let main = """
             daemon off;
@@ -179,7 +236,7 @@ final class GatewayFixture: Sendable {
                 scgi_temp_path \(directory)/scgi;
                 # The echo upstream: answers with the identity headers it received, logs each call.
                 server {
-                    listen 127.0.0.1:\(upstreamPort);
+                    listen 127.0.0.1:\(ports.upstream);
                     access_log \(directory)/upstream.log;
                     default_type text/plain;
                     location / {
@@ -190,7 +247,25 @@ final class GatewayFixture: Sendable {
             }
 
             """
-        try Data(main.utf8).write(to: URL(filePath: directory + "/main.conf"))
+        try write(main, to: directory + "/main.conf")
+    }
+
+    static func writeCaddyConfiguration(in directory: String, ports: Ports) throws {
+        try write(try documented("Caddyfile", in: directory, ports: ports), to: directory + "/gateway.Caddyfile")
+        let main = """
+            {
+                admin off
+                auto_https off
+                storage file_system \(directory)/caddy
+            }
+            # The echo upstream: answers with the identity headers it received.
+            http://127.0.0.1:\(ports.upstream) {
+                respond "uri={uri}|subject={header.X-Auth-Subject}|roles={header.X-Auth-Roles}|session={header.X-Auth-Session}" 200
+            }
+            import \(directory)/gateway.Caddyfile
+
+            """
+        try write(main, to: directory + "/main.Caddyfile")
     }
 
     /// A TCP port on 127.0.0.1 that nothing listens on now.

@@ -28,10 +28,10 @@ struct LoopbackResponse {
     /// The body as a JSON object.
     func json() throws -> [String: JSONValue] { try JSONParser().parseObject(Array(body.utf8)) }
 
-    /// The body's `key=value` lines (the echo upstream's answer).
+    /// The body's `key=value` lines (or `|`-separated fields: the echo upstream's answer).
     var echoed: [String: String] {
         var lines: [String: String] = [:]
-        for line in body.split(separator: "\n") {
+        for line in body.split(whereSeparator: { $0 == "\n" || $0 == "|" }) {
             let pair = line.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             if pair.count == 2 { lines[String(pair[0])] = String(pair[1]) }
         }
