@@ -90,7 +90,7 @@ final class GatewayFixture: Sendable {
             let error = String(decoding: service.standardError(), as: UTF8.self)
             await end(service)
             try? FileManager.default.removeItem(atPath: directory)
-            throw ChildProcess.Failure(description: "jwt-auth serve did not start: \(error)")
+            throw GatewayFailure("jwt-auth serve did not start: \(error)")
         }
         let gateway: ChildProcess.Running
         let gatewayPort: Int
@@ -133,7 +133,7 @@ final class GatewayFixture: Sendable {
         if !ready {
             let error = String(decoding: gateway.standardError(), as: UTF8.self) + contents(directory + "/error.log")
             await fixture.stop()
-            throw ChildProcess.Failure(description: "\(kind) did not start: \(error)")
+            throw GatewayFailure("\(kind) did not start: \(error)")
         }
         return fixture
     }
@@ -271,7 +271,7 @@ final class GatewayFixture: Sendable {
     /// A TCP port on 127.0.0.1 that nothing listens on now.
     static func freePort() throws -> Int {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { throw ChildProcess.Failure(description: "socket failed") }
+        guard socket >= 0 else { throw GatewayFailure("socket failed") }
         defer { close(socket) }
         var address = loopback(port: 0)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
@@ -281,7 +281,7 @@ final class GatewayFixture: Sendable {
                 return getsockname(socket, pointer, &length)
             }
         }
-        guard bound == 0 else { throw ChildProcess.Failure(description: "bind failed") }
+        guard bound == 0 else { throw GatewayFailure("bind failed") }
         return Int(UInt16(bigEndian: address.sin_port))
     }
 

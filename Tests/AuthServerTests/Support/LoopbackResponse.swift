@@ -40,7 +40,7 @@ struct LoopbackResponse {
 
     static func fetch(port: Int, method: String, path: String, headers: [(String, String)], body: String) throws -> LoopbackResponse {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { throw ChildProcess.Failure(description: "socket failed") }
+        guard socket >= 0 else { throw GatewayFailure("socket failed") }
         defer { close(socket) }
         var timeout = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -48,7 +48,7 @@ struct LoopbackResponse {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { throw ChildProcess.Failure(description: "cannot connect to 127.0.0.1:\(port)") }
+        guard connected == 0 else { throw GatewayFailure("cannot connect to 127.0.0.1:\(port)") }
 
         var request = "\(method) \(path) HTTP/1.0\r\nHost: 127.0.0.1:\(port)\r\n"
         for (name, value) in headers { request += "\(name): \(value)\r\n" }
@@ -58,7 +58,7 @@ struct LoopbackResponse {
         var sent = 0
         while sent < bytes.count {
             let count = bytes[sent...].withUnsafeBytes { send(socket, $0.baseAddress, $0.count, 0) }
-            guard count > 0 else { throw ChildProcess.Failure(description: "send failed") }
+            guard count > 0 else { throw GatewayFailure("send failed") }
             sent += count
         }
         var received: [UInt8] = []
@@ -73,11 +73,11 @@ struct LoopbackResponse {
     }
 
     static func parse(_ text: String) throws -> LoopbackResponse {
-        guard let end = text.range(of: "\r\n\r\n") else { throw ChildProcess.Failure(description: "no HTTP response: \(text)") }
+        guard let end = text.range(of: "\r\n\r\n") else { throw GatewayFailure("no HTTP response: \(text)") }
         let lines = text[..<end.lowerBound].components(separatedBy: "\r\n")
         let statusLine = lines[0].split(separator: " ")
         guard statusLine.count >= 2, let status = Int(statusLine[1]) else {
-            throw ChildProcess.Failure(description: "bad status line: \(lines[0])")
+            throw GatewayFailure("bad status line: \(lines[0])")
         }
         let headers = lines.dropFirst().compactMap { line -> (name: String, value: String)? in
             guard let colon = line.firstIndex(of: ":") else { return nil }
@@ -85,4 +85,10 @@ struct LoopbackResponse {
         }
         return LoopbackResponse(status: status, headers: headers, body: String(text[end.upperBound...]))
     }
+}
+
+/// A gateway test's set-up that went wrong (a process that did not start, a socket that failed).
+struct GatewayFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
