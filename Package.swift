@@ -16,9 +16,13 @@ let package = Package(
         .library(name: "JWTAuth", targets: ["JWTAuth"]),
         .library(name: "JWTAuthHummingbird", targets: ["JWTAuthHummingbird"]),
         .library(name: "JWTAuthSQLite", targets: ["JWTAuthSQLite"]),
+        .library(name: "JWTAuthRedis", targets: ["JWTAuthRedis"]),
+        .library(name: "JWTAuthPostgres", targets: ["JWTAuthPostgres"]),
         .library(name: "JWTAuthTesting", targets: ["JWTAuthTesting"]),
+        .library(name: "JWTAuthJWKS", targets: ["JWTAuthJWKS"]),
         .library(name: "AuthServer", targets: ["AuthServer"]),
         .executable(name: "jwt-auth", targets: ["jwt-auth"]),
+        .executable(name: "jwt-auth-example", targets: ["jwt-auth-example"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", "4.1.0"..<"6.0.0"),
@@ -31,6 +35,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.25.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .target(
@@ -64,6 +71,40 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "JWTAuthRedis",
+            dependencies: [
+                "JWTAuth",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "JWTAuthPostgres",
+            dependencies: [
+                "JWTAuth",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "JWTAuthJWKS",
+            dependencies: [
+                "JWTAuth",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "JWTAuthTesting",
             dependencies: ["JWTAuth"],
             swiftSettings: swiftSettings
@@ -73,7 +114,9 @@ let package = Package(
             dependencies: [
                 "JWTAuth",
                 "JWTAuthHummingbird",
+                "JWTAuthRedis",
                 "JWTAuthSQLite",
+                "JWTAuthPostgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
@@ -81,6 +124,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -91,6 +135,61 @@ let package = Package(
                 "AuthServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "jwt-auth-example",
+            dependencies: [
+                "JWTAuth",
+                "JWTAuthHummingbird",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Examples/MinimalServer",
+            swiftSettings: swiftSettings
+        ),
+        // Runs the example's application through HummingbirdTesting, the built executable live, and the code of the DocC pages.
+        .testTarget(
+            name: "ExampleTests",
+            dependencies: [
+                "jwt-auth-example",
+                "JWTAuth",
+                "JWTAuthHummingbird",
+                "JWTAuthTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // A resource server that verifies `jwt-auth serve`'s tokens through its JWKS URL only.
+        .executableTarget(
+            name: "ResourceService",
+            dependencies: [
+                "JWTAuth",
+                "JWTAuthHummingbird",
+                "JWTAuthJWKS",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Examples/ResourceService",
+            swiftSettings: swiftSettings
+        ),
+        // Also runs the built `jwt-auth` and `ResourceService` executables end to end on loopback.
+        .testTarget(
+            name: "JWTAuthJWKSTests",
+            dependencies: [
+                "JWTAuth",
+                "JWTAuthJWKS",
+                "JWTAuthTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -122,6 +221,7 @@ let package = Package(
             dependencies: [
                 "AuthServer",
                 "JWTAuth",
+                "JWTAuthRedis",
                 "JWTAuthTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
@@ -136,6 +236,27 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Starts the built `jwt-auth serve` as a live server and talks HTTP to it on loopback.
+        .testTarget(
+            name: "AuthServerE2ETests",
+            dependencies: [
+                "JWTAuth",
+                "JWTAuthTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "JWTAuthPostgresTests",
+            dependencies: [
+                "JWTAuthPostgres",
+                "JWTAuthTesting",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Runs the built `jwt-auth` executable as a subprocess; `swift build --build-tests` builds it.
         .testTarget(
             name: "JWTAuthCLITests",
@@ -143,6 +264,16 @@ let package = Package(
                 "JWTAuth",
                 "JWTAuthTesting",
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "JWTAuthRedisTests",
+            dependencies: [
+                "JWTAuthRedis",
+                "JWTAuthTesting",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

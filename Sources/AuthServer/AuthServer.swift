@@ -19,6 +19,8 @@ public enum AuthServer {
         "/auth/logout": [.post], "/auth/logout-all": [.post], "/auth/password": [.put], "/auth/me": [.get],
         "/api/protected": [.get], "/api/optional": [.get], "/api/admin": [.get], "/.well-known/jwks.json": [.get],
         "/health": [.get], "/metrics": [.get], "/auth/verify": [.get], "/auth/introspect": [.post],
+        "/openapi.json": [.get],
+        "/": [.get], "/login": [.get, .post], "/logout": [.post], "/register": [.get, .post], "/static/style.css": [.get],
     ]
 
     /// The application for `configuration`, with its stores opened (and migrated) and its keys loaded
@@ -32,7 +34,7 @@ public enum AuthServer {
         var logger = Logger(label: "jwt-auth")
         logger.logLevel = configuration.logLevel
         let registry = MetricsBootstrap.registry
-        let keys = try SigningKeys.load(configuration)
+        let keys = try SigningKeys.load(configuration, clock: clock)
         let stores = try await ServiceStores.open(configuration, clock: clock, logger: logger)
 
         let issuer = try TokenIssuer(key: keys.signingKey, configuration: configuration.tokens, clock: clock, claimsProvider: nil)
@@ -47,13 +49,22 @@ public enum AuthServer {
             verifier: verifier,
             issuer: issuer,
             locations: configuration.tokenLocations,
-            cookies: JWTCookieConfiguration(secure: configuration.cookieSecure)
+            cookies: JWTCookieConfiguration(secure: configuration.cookieSecure),
+            keySource: keys.source
         )
 
         let router = Router(context: BasicJWTRequestContext.self)
         router.add(middleware: MetricsMiddleware())
-        router.add(middleware: JWTErrorMiddleware(manager: manager, allowedMethods: { routes[$0] }))
-        JWTAuthRoutes<BasicJWTRequestContext>(
+        if configuration.isWebSiteEnabled { router.add(middleware: WebErrorPages(apiPaths: routes.keys.filter { !WebSite.paths.contains($0) })) }
+        router.add(
+            middleware: JWTErrorMiddleware(
+                manager: manager,
+                allowedMethods: { path in
+                    configuration.isWebSiteEnabled || !WebSite.paths.contains(path) ? routes[path] : nil
+                }
+            )
+        )
+        let auth = JWTAuthRoutes<BasicJWTRequestContext>(
             manager: manager,
             issuer: issuer,
             users: stores.users,
@@ -62,9 +73,16 @@ public enum AuthServer {
             passwords: PasswordHasher(cost: configuration.bcryptCost),
             throttler: LoginThrottler(limit: configuration.loginAttempts, window: configuration.loginWindow, clock: { clock.now }),
             isRegistrationOpen: configuration.isRegistrationOpen
-        ).addRoutes(to: router.group("auth"))
+        )
+        auth.addRoutes(to: router.group("auth"))
         ServiceRoutes(manager: manager, keys: keys, stores: stores, registry: registry).addRoutes(to: router)
         GatewayRoutes(manager: manager, introspectionClients: configuration.introspectionClients).addRoutes(to: router)
+        OpenAPIRoute.add(to: router)
+        if configuration.isWebSiteEnabled {
+            // Re-issue the access cookie when a minute (or a third of a short lifetime) is left.
+            let refreshAhead = min(.seconds(60), configuration.tokens.accessTokenLifetime / 3)
+            WebSite(auth: auth, cookieSecure: configuration.cookieSecure, implicitRefresh: refreshAhead).addRoutes(to: router)
+        }
 
         var app = Application(
             router: router,

@@ -1,5 +1,7 @@
 public import JWTAuth
 import JWTAuthHummingbird
+import JWTAuthPostgres
+import JWTAuthRedis
 import Logging
 
 /// A setting that cannot be used; its description is the one line `jwt-auth serve` prints before
@@ -16,7 +18,7 @@ extension AuthServerConfiguration {
     public static let settingNames: [String] = [
         "SECRET", "KEY_FILE", "ALGORITHM", "ALLOW_WEAK_SECRET", "ACCESS_TTL", "REFRESH_TTL", "LEEWAY", "ISSUER", "AUDIENCE",
         "TOKEN_LOCATION", "COOKIE_SECURE", "DATA_DIR", "DATABASE_URL", "BLOCKLIST_URL", "BCRYPT_COST", "REGISTRATION",
-        "LOGIN_ATTEMPTS", "LOGIN_WINDOW", "HOST", "PORT", "LOG_LEVEL", "INTROSPECTION_CLIENTS",
+        "LOGIN_ATTEMPTS", "LOGIN_WINDOW", "HOST", "PORT", "LOG_LEVEL", "INTROSPECTION_CLIENTS", "WEB",
     ]
 
     /// The settings given in `environment` (`JWT_AUTH_*` variables), overridden by `flags` (keyed by
@@ -100,9 +102,17 @@ extension AuthServerConfiguration {
                 guard !path.isEmpty else { throw fail("DATABASE_URL", "expected sqlite:PATH") }
                 database = .sqlite(path: path)
             } else if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-                throw fail("DATABASE_URL", "PostgreSQL is not available in this build yet; use sqlite:PATH")
+                do {
+                    _ = try PostgresURL(url)
+                } catch {
+                    throw fail(
+                        "DATABASE_URL",
+                        (error as? PostgresURL.InvalidURL)?.description ?? "expected postgres://USER:PASSWORD@HOST:PORT/DATABASE"
+                    )
+                }
+                database = .postgres(url: url)
             } else {
-                throw fail("DATABASE_URL", "expected sqlite:PATH")
+                throw fail("DATABASE_URL", "expected sqlite:PATH or postgres://USER:PASSWORD@HOST:PORT/DATABASE")
             }
         }
         if let url = settings["BLOCKLIST_URL"] {
@@ -110,8 +120,9 @@ extension AuthServerConfiguration {
             case "", "database", "sqlite", "db": blocklist = .database
             case "memory:", "memory": blocklist = .memory
             default:
-                if url.hasPrefix("redis://") { throw fail("BLOCKLIST_URL", "Redis is not available in this build yet; use memory: or the database") }
-                throw fail("BLOCKLIST_URL", "expected memory: or database")
+                guard url.lowercased().hasPrefix("redis://") else { throw fail("BLOCKLIST_URL", "expected memory:, database or redis://") }
+                do throws(RedisError) { _ = try RedisConfiguration(url: url) } catch { throw fail("BLOCKLIST_URL", error.message) }
+                blocklist = .redis(url: url)
             }
         }
         if let cost = try integer("BCRYPT_COST", 4...31) { bcryptCost = UInt8(cost) }
@@ -144,6 +155,7 @@ extension AuthServerConfiguration {
                 introspectionClients[String(parts[0])] = String(parts[1])
             }
         }
+        isWebSiteEnabled = try bool("WEB") ?? true
         if let algorithm, algorithm.family == .hmac, secret == nil, keyFile == nil {
             throw fail("SECRET", "\(algorithm) needs a secret")
         }

@@ -9,6 +9,9 @@ public struct AuthServerConfiguration: Sendable {
     public enum Database: Sendable, Equatable {
         /// An SQLite file (the embedded default: `<data dir>/auth.sqlite`).
         case sqlite(path: String)
+        /// A PostgreSQL database (`postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=…`), shared by several
+        /// instances. Its description never shows the password.
+        case postgres(url: String)
     }
 
     /// Where revocations are checked on each request.
@@ -17,6 +20,9 @@ public struct AuthServerConfiguration: Sendable {
         case database
         /// This process's memory only: revocations are lost on restart.
         case memory
+        /// Redis at `redis://[user:password@]host[:port][/db]`, in front of the database: revocations are
+        /// written to both, checks read Redis, and an emptied Redis is refilled from the database.
+        case redis(url: String)
     }
 
     /// The HMAC secret (`SECRET`); set, it selects HS256 unless `algorithm` says otherwise.
@@ -55,6 +61,8 @@ public struct AuthServerConfiguration: Sendable {
     /// Clients allowed to call `POST /auth/introspect`, id → secret (`INTROSPECTION_CLIENTS`:
     /// `id:secret,id2:secret2`). Defaults to none.
     public var introspectionClients: [String: String]
+    /// Whether the web site (`/login`, `/`, `/logout`, `/register`) is served (`WEB`). Defaults to true.
+    public var isWebSiteEnabled: Bool
 
     public init(
         secret: String? = nil,
@@ -74,7 +82,8 @@ public struct AuthServerConfiguration: Sendable {
         host: String = "127.0.0.1",
         port: Int = 8080,
         logLevel: Logger.Level = .info,
-        introspectionClients: [String: String] = [:]
+        introspectionClients: [String: String] = [:],
+        isWebSiteEnabled: Bool = true
     ) {
         self.secret = secret
         self.keyFile = keyFile
@@ -94,5 +103,6 @@ public struct AuthServerConfiguration: Sendable {
         self.port = port
         self.logLevel = logLevel
         self.introspectionClients = introspectionClients
+        self.isWebSiteEnabled = isWebSiteEnabled
     }
 }

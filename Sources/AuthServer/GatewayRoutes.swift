@@ -84,7 +84,7 @@ struct GatewayRoutes: Sendable {
             return response
         }
         var request = request
-        guard let type = request.headers[.contentType]?.lowercased(), type.hasPrefix("application/x-www-form-urlencoded") else {
+        guard MediaType.matches(request, "application/x-www-form-urlencoded") else {
             return manager.response(for: .unsupportedMediaType, request: request)
         }
         let body: String

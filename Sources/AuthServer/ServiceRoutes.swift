@@ -21,9 +21,12 @@ struct ServiceRoutes: Sendable {
             .add(middleware: RoleRequiredMiddleware("admin"))
             .get { _, context in Self.json(.ok, ["user": .string(try context.requireJWT().subject)]) }
 
-        let jwks = JSONWriter.encode(keys.verificationKeys.publicJWKS, sortedKeys: true)
-        router.get(".well-known/jwks.json") { _, _ in
-            Response(
+        let fixed = JSONWriter.encode(keys.verificationKeys.publicJWKS, sortedKeys: true)
+        router.get(".well-known/jwks.json") { [source = keys.source] _, _ in
+            // Every key still verifying, re-read after a rotation or retirement.
+            var jwks = fixed
+            if let source { jwks = JSONWriter.encode(try await source.verificationKeys(for: nil).keys.publicJWKS, sortedKeys: true) }
+            return Response(
                 status: .ok,
                 headers: [.contentType: "application/json", .cacheControl: "public, max-age=300"],
                 body: .init(byteBuffer: ByteBuffer(bytes: jwks))

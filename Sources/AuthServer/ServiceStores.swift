@@ -30,21 +30,33 @@ struct ServiceStores: Sendable {
             let databaseCheck: @Sendable () async throws -> Void = { _ = try await store.user(id: "0") }
             var checks = [(name: "database", check: databaseCheck)]
             let revocations: any RevocationStore
+            var closeBlocklist: @Sendable () async -> Void = {}
             switch configuration.blocklist {
             case .database:
                 revocations = store
             case .memory:
                 revocations = MemoryRevocationStore(clock: clock)
                 checks.append((name: "blocklist", check: {}))
+            case .redis(let url):
+                let redis = try redisBlocklist(url: url, record: store, snapshot: { try store.revocationSnapshot() }, configuration, clock, logger)
+                revocations = redis.store
+                checks.append((name: "blocklist", check: redis.check))
+                closeBlocklist = redis.close
             }
+            let closeRedis = closeBlocklist
             return ServiceStores(
                 users: store,
                 sessions: store,
                 revocations: revocations,
                 checks: checks,
                 service: SQLiteStoreService(store: store),
-                close: { try await store.close() }
+                close: {
+                    await closeRedis()
+                    try await store.close()
+                }
             )
+        case .postgres(let url):
+            return try await openPostgres(url: url, configuration, clock: clock, logger: logger)
         }
     }
 }

@@ -3,18 +3,27 @@ public import JWTAuth
 
 /// The service's keys: the one it signs with, and every key whose tokens it still accepts.
 ///
-/// With no secret and no key file, keys live in `<data dir>/keys/` as `key-<kid>.pem` (mode 0600, the
-/// directory 0700), `kid` being the RFC 7638 thumbprint; `keys/current` names the signing key. The
-/// first start generates one, every later start reuses it.
+/// With no secret, keys live in a ``KeyDirectory`` (`<data dir>/keys/`). Without a key file the first start
+/// generates one, every later start reuses the current one, and `jwt-auth keys rotate` makes a new one current
+/// for the next start. With a key file its public half is kept there, so that the previous file's key keeps
+/// verifying after the file changes.
 public struct SigningKeys: Sendable {
     /// Signs new tokens.
     public let signingKey: JWTKey
-    /// Verifies tokens: the public halves (or the HMAC secret).
+    /// Verifies tokens: the public halves (or the HMAC secret), as of start-up.
     public let verificationKeys: JWTKeySet
+    /// The key directory, re-read while the service runs; nil with an HMAC secret.
+    public let source: KeyDirectorySource?
+
+    public init(signingKey: JWTKey, verificationKeys: JWTKeySet, source: KeyDirectorySource? = nil) {
+        self.signingKey = signingKey
+        self.verificationKeys = verificationKeys
+        self.source = source
+    }
 
     /// Loads or creates the keys `configuration` asks for.
     /// - Throws: ``ConfigurationError`` naming the setting at fault.
-    public static func load(_ configuration: AuthServerConfiguration) throws(ConfigurationError) -> SigningKeys {
+    public static func load(_ configuration: AuthServerConfiguration, clock: JWTClock = .system) throws(ConfigurationError) -> SigningKeys {
         if let secret = configuration.secret {
             let key: JWTKey
             do {
@@ -38,9 +47,14 @@ public struct SigningKeys: Sendable {
             guard key.canSign else {
                 throw ConfigurationError(setting: "JWT_AUTH_KEY_FILE", message: "the key is a public key; a private key is needed to sign")
             }
-            return try make(key.keyID == nil && key.algorithm.isAsymmetric ? key.withKeyID(key.thumbprint) : key, setting: "JWT_AUTH_KEY_FILE")
+            // The directory names keys by thumbprint: a key file whose JWK carries another kid keeps it, and
+            // the previous file's key is not kept.
+            guard key.algorithm.isAsymmetric, key.keyID == nil || key.keyID == key.thumbprint else {
+                return try make(key, setting: "JWT_AUTH_KEY_FILE")
+            }
+            return try directory(configuration, signing: key.withKeyID(key.thumbprint), setting: "JWT_AUTH_KEY_FILE", clock: clock)
         }
-        return try generated(configuration)
+        return try directory(configuration, signing: nil, setting: "JWT_AUTH_DATA_DIR", clock: clock)
     }
 
     /// A key from PEM or JWK text.
@@ -59,64 +73,50 @@ public struct SigningKeys: Sendable {
         }
     }
 
-    /// The keys in `<data dir>/keys/`, generating the first one.
-    private static func generated(_ configuration: AuthServerConfiguration) throws(ConfigurationError) -> SigningKeys {
-        let algorithm = configuration.algorithm ?? .es256
-        let directory = configuration.dataDirectory + "/keys"
-        func fail(_ message: String) -> ConfigurationError { ConfigurationError(setting: "JWT_AUTH_DATA_DIR", message: message) }
-        let files = FileManager.default
+    /// The keys in `<data dir>/keys/`: `signing` (the key file's key) or the current generated key, generating
+    /// the first one. Keys that stopped being current get their retirement time: a token one of them signed
+    /// before this start lives at most the longer token lifetime plus the leeway.
+    private static func directory(
+        _ configuration: AuthServerConfiguration,
+        signing fileKey: JWTKey?,
+        setting: String,
+        clock: JWTClock
+    ) throws(ConfigurationError) -> SigningKeys {
+        let directory = KeyDirectory(dataDirectory: configuration.dataDirectory)
+        func fail(_ message: String) -> ConfigurationError { ConfigurationError(setting: setting, message: message) }
         do {
-            try files.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            try files.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try directory.create()
         } catch {
-            throw fail("cannot create \(directory)")
+            throw fail("cannot create \(directory.path)")
         }
-        var keys: [JWTKey] = []
-        for name in ((try? files.contentsOfDirectory(atPath: directory)) ?? []).sorted() where name.hasSuffix(".pem") {
-            guard let text = try? String(contentsOfFile: directory + "/" + name, encoding: .utf8),
-                let key = try? JWTKey(pem: text, algorithm: nil)
-            else { throw fail("cannot read the key \(directory)/\(name)") }
-            keys.append(key.withKeyID(key.thumbprint))
-        }
-        let currentPath = directory + "/current"
-        let currentID = (try? String(contentsOfFile: currentPath, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
-        var signing = keys.first { $0.keyID == currentID && $0.algorithm == algorithm }
-        if signing == nil {
-            do {
-                var key = try JWTKey.generate(algorithm)
-                key = key.withKeyID(key.thumbprint)
-                guard let pem = key.pemRepresentation, let kid = key.keyID else { throw fail("\(algorithm) keys cannot be generated") }
-                try write(pem, to: directory + "/key-\(kid).pem")
-                try write(kid + "\n", to: currentPath, replace: true)
-                keys.append(key)
-                signing = key
-            } catch let error as ConfigurationError {
-                throw error
-            } catch {
-                throw fail("cannot write a new key into \(directory)")
+        let now = clock.now
+        let signing: JWTKey
+        do {
+            if let fileKey {
+                // A changed key file is a rotation: the previous key's public half keeps verifying.
+                try directory.add(fileKey.publicKey ?? fileKey)
+                if directory.currentKeyID != fileKey.thumbprint { try directory.makeCurrent(fileKey.thumbprint) }
+                signing = fileKey
+            } else {
+                let algorithm = configuration.algorithm ?? .es256
+                let contents = try directory.read(now: now)
+                if let current = contents.keys.first(where: { $0.keyID == contents.currentKeyID && $0.algorithm == algorithm && $0.canSign }) {
+                    signing = current
+                } else {
+                    signing = try directory.rotate(algorithm: algorithm)
+                }
             }
-        }
-        guard let signing else { throw fail("no signing key") }
-        do {
-            return SigningKeys(signingKey: signing, verificationKeys: try JWTKeySet(keys.compactMap(\.publicKey)))
-        } catch {
+            let tokens = configuration.tokens
+            let longest = max(tokens.accessTokenLifetime, tokens.refreshTokenLifetime) + tokens.leeway
+            try directory.stampRetirements(at: now + Double(longest.components.seconds))
+            let source = try KeyDirectorySource(directory: directory, clock: clock)
+            return SigningKeys(signingKey: signing, verificationKeys: source.current.keys, source: source)
+        } catch let error as KeyDirectoryError {
+            throw fail(error.description)
+        } catch let error as JWTAuthError {
             throw fail(error.message)
-        }
-    }
-
-    /// Writes a file with mode 0600, atomically (a temporary file renamed into place).
-    static func write(_ text: String, to path: String, replace: Bool = false) throws {
-        let temporary = path + ".tmp-\(UInt32.random(in: 0...UInt32.max))"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw CocoaError(.fileWriteUnknown)
-        }
-        if !replace, FileManager.default.fileExists(atPath: path) {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw CocoaError(.fileWriteFileExists)
-        }
-        guard rename(temporary, path) == 0 else {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw CocoaError(.fileWriteUnknown)
+        } catch {
+            throw fail("cannot write into \(directory.path)")
         }
     }
 }

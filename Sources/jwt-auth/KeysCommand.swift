@@ -4,8 +4,7 @@ import ArgumentParser
 struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys",
-        abstract: "Make keys and compute their thumbprints.",
-        // `rotate` and `retire` join here with the service's key store.
-        subcommands: [KeysGenerate.self, KeysThumbprint.self]
+        abstract: "Make keys, compute their thumbprints, and rotate or retire the service's keys.",
+        subcommands: [KeysGenerate.self, KeysThumbprint.self, KeysRotate.self, KeysRetire.self, KeysList.self]
     )
 }

@@ -28,7 +28,10 @@ struct ServiceOptions: ParsableArguments {
     var cookieSecure: String?
     @Option(name: .customLong("data-dir"), help: "Data directory (default ./data).")
     var dataDir: String?
-    @Option(name: .customLong("database-url"), help: "sqlite:PATH (default sqlite:<data dir>/auth.sqlite).")
+    @Option(
+        name: .customLong("database-url"),
+        help: "sqlite:PATH or postgres://USER:PASSWORD@HOST:PORT/DB?sslmode=… (default sqlite:<data dir>/auth.sqlite)."
+    )
     var databaseURL: String?
     @Option(name: .customLong("blocklist-url"), help: "memory: or database (default the database).")
     var blocklistURL: String?
@@ -48,6 +51,8 @@ struct ServiceOptions: ParsableArguments {
     var logLevel: String?
     @Option(name: .customLong("introspection-clients"), help: "id:secret pairs allowed to call /auth/introspect.")
     var introspectionClients: String?
+    @Option(help: "Serve the web site: /login, /, /logout, /register (true/false, default true).")
+    var web: String?
 
     /// The configuration from the environment and these flags; a bad setting prints one line and exits 2.
     func configuration() throws -> AuthServerConfiguration {
@@ -57,7 +62,7 @@ struct ServiceOptions: ParsableArguments {
             "TOKEN_LOCATION": tokenLocation, "COOKIE_SECURE": cookieSecure, "DATA_DIR": dataDir, "DATABASE_URL": databaseURL,
             "BLOCKLIST_URL": blocklistURL, "BCRYPT_COST": bcryptCost, "REGISTRATION": registration,
             "LOGIN_ATTEMPTS": loginAttempts, "LOGIN_WINDOW": loginWindow, "HOST": host, "PORT": port, "LOG_LEVEL": logLevel,
-            "INTROSPECTION_CLIENTS": introspectionClients,
+            "INTROSPECTION_CLIENTS": introspectionClients, "WEB": web,
         ]
         let settings = AuthServerConfiguration.settings(environment: ProcessInfo.processInfo.environment, flags: flags.compactMapValues { $0 })
         do {

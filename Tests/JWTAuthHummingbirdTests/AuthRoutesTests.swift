@@ -181,7 +181,13 @@ import Testing
         (#"{"username":5,"password":"long enough"}"#, "application/json", .badRequest),
         (#"{"username":"x""#, "application/json", .badRequest),
         (#"username=x&password=long+enough"#, "application/x-www-form-urlencoded", .unsupportedMediaType),
+        // The media type is compared whole, not as a prefix.
+        (#"{"username":"x","password":"long enough"}"#, "application/jsonp", .unsupportedMediaType),
+        (#"{"username":"x","password":"long enough"}"#, "application/json-seq", .unsupportedMediaType),
+        (#"{"username":"x","password":"long enough"}"#, " Application/JSON ; charset=utf-8", .created),
         (#"{"username":"\#(String(repeating: "n", count: 65))","password":"long enough"}"#, "application/json", .badRequest),
+        // A letter with 65 combining accents is one grapheme but 65 code points after NFC.
+        (#"{"username":"a\#(String(repeating: "\u{301}", count: 65))","password":"long enough"}"#, "application/json", .badRequest),
     ])
     func badRegistrationsAreRefused(body: String, contentType: String, status: HTTPResponse.Status) async throws {
         let harness = try Harness()

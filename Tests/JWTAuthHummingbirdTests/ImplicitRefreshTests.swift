@@ -52,6 +52,27 @@ import Testing
         }
     }
 
+    @Test func aRouteThatClearsTheCookiesDoesNotGetTheReissuedOneBack() async throws {
+        fixture.clock.advance(by: .seconds(16 * 60))  // expired: the refresh cookie brings a new one
+        let manager = try fixture.manager(locations: [.cookies], implicitRefresh: .seconds(300))
+        let app = fixture.app(manager) { router in
+            router.group("signout").add(middleware: manager.middleware(.required)).get { _, _ in
+                var response = Response(status: .seeOther, headers: [.location: "/"])
+                manager.unsetCookies(on: &response)
+                return response
+            }
+        }
+        try await app.test(.router) { client in
+            let request = TokenRequest("/signout").carrying(pair.access.token, at: .cookies)
+                .carrying(pair.refresh.token, at: .cookies, refresh: true)
+            let response = try await client.send(request)
+            #expect(response.status == .seeOther)
+            let cookies = response.headers[values: .setCookie]
+            #expect(cookies.count == 4, "only the four cleared cookies")
+            #expect(cookies.allSatisfy { $0.contains("Max-Age=0") })
+        }
+    }
+
     @Test func aCookieNearItsEndIsReissued() async throws {
         fixture.clock.advance(by: .seconds(11 * 60))  // 4 minutes left, under the 5-minute threshold
         try await app().test(.router) { client in

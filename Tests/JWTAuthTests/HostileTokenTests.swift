@@ -82,6 +82,9 @@ import Testing
             JSONValue.object(ed.publicJWK!).description, " " + JSONValue.object(es.privateJWK).description,
             JSONValue.object(["keys": .array([.object(rs256.publicJWK!)])]).description,
             "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAbDq0h1tJ4lUUFYpBv3iumzo5YVGjwqG1tFvF0Ih6Tm test@example",
+            // A byte-order mark, or text before the PEM block (as `openssl x509 -text` writes), hides nothing.
+            "\u{FEFF}" + (try! Fixtures.text("p256.spki.pem")), "\u{FEFF}" + JSONValue.object(es.publicJWK!).description,
+            "Subject: CN=auth.example\n" + (try! Fixtures.text("rsa-2048.spki.pem")),
         ]
     }
 

@@ -120,6 +120,18 @@ import Testing
         #expect(throws: JWTAuthError.invalidConfiguration("")) { try providing.issuer.refreshToken(for: "42") }
     }
 
+    @Test func configuredIssuerAndAudienceCannotBeOverridden() throws {
+        let factory = try TokenFactory(configuration: TokenConfiguration(issuer: "https://auth.example", audience: "api"))
+        for name in ["iss", "aud"] {
+            #expect(throws: JWTAuthError.invalidConfiguration("")) { try factory.issuer.accessToken(for: "42", claims: [name: "elsewhere"]) }
+        }
+        // Without a configured value the caller may set them, as PyJWT lets it.
+        let open = try TokenFactory()
+        let token = try open.issuer.accessToken(for: "42", claims: ["iss": "https://other.example", "aud": "api"])
+        #expect(token.claims.issuer == "https://other.example")
+        #expect(token.claims.audience == ["api"])
+    }
+
     @Test func publicKeysAndBadSettingsCannotMakeAnIssuer() throws {
         let key = try JWTKey.generate(.es256)
         #expect(throws: JWTAuthError.invalidKey("")) { try TokenIssuer(key: key.publicKey!) }

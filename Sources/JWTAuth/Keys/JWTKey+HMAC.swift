@@ -52,11 +52,14 @@ extension JWTKey {
     }
 
     private static func looksAsymmetric(_ bytes: [UInt8]) -> Bool {
-        let text = String(decoding: bytes.prefix(64), as: UTF8.self).drop { $0.isWhitespace }
-        let markers = ["-----BEGIN", "ssh-rsa", "ssh-ed25519", "ecdsa-sha2-"]
+        // A PEM block anywhere (after a byte-order mark, a comment or a certificate's text dump).
+        let whole = String(decoding: bytes, as: UTF8.self)
+        if whole.contains("-----BEGIN") { return true }
+        let text = whole.drop { $0.isWhitespace || $0 == "\u{FEFF}" }
+        let markers = ["ssh-rsa", "ssh-ed25519", "ecdsa-sha2-"]
         if markers.contains(where: { text.hasPrefix($0) }) { return true }
         // A JSON Web Key of an asymmetric type, or a JWK Set holding one.
-        if text.hasPrefix("{"), let object = try? JSONParser().parseObject(bytes) {
+        if text.hasPrefix("{"), let object = try? JSONParser().parseObject(Array(text.utf8)) {
             let keys = object["keys"]?.arrayValue ?? [.object(object)]
             return keys.contains { key in key["kty"]?.stringValue.map { $0 != "oct" } ?? false }
         }

@@ -125,6 +125,10 @@ public struct TokenIssuer: Sendable {
         for source in [claimsProvider?(subject, type) ?? [:], extra] {
             for (name, value) in source {
                 guard !Self.reservedClaims.contains(name) else { throw .invalidConfiguration("The claim \(name) is reserved") }
+                // A configured issuer or audience is the issuer's to write: a caller cannot re-point a token.
+                if (name == "iss" && configuration.issuer != nil) || (name == "aud" && configuration.audience != nil) {
+                    throw .invalidConfiguration("The claim \(name) is set by the configuration")
+                }
                 members[name] = value
             }
         }

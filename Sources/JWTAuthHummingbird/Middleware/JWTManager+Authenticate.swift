@@ -46,7 +46,7 @@ extension JWTManager {
         }
         let verified: VerifiedToken
         do {
-            verified = try verifier.decode(found.token, as: type, requireFresh: requirement.requiresFresh)
+            verified = try await verifier(for: found.token).decode(found.token, as: type, requireFresh: requirement.requiresFresh)
         } catch  where error.code == .tokenExpired && found.location == .cookies {
             if let refreshed = try await refreshFromCookie(&request, requirement: requirement, locations: locations) { return refreshed }
             throw error
@@ -73,7 +73,7 @@ extension JWTManager {
         guard implicitRefresh != nil, let issuer, locations.contains(.cookies), !requirement.requiresRefresh, !requirement.requiresFresh,
             let token = request.cookies[cookies.refreshCookieName]?.value, !token.isEmpty
         else { return nil }
-        guard let verified = try? verifier.decode(token, as: .refresh) else { return nil }
+        guard let verified = try? await verifier(for: token).decode(token, as: .refresh) else { return nil }
         try await checkCSRF(&request, claims: verified.claims)
         try await checkRevocation(verified)
         let access = try reissue(from: verified.claims, issuer: issuer)

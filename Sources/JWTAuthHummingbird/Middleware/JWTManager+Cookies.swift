@@ -18,6 +18,14 @@ extension JWTManager {
         }
     }
 
+    /// Sets an access token re-issued by implicit refresh, unless the route's response already sets or
+    /// clears the access cookie itself (a sign-out must not get its cookie back).
+    public func setReissuedAccessCookies(_ token: IssuedToken, on response: inout Response) {
+        let prefix = cookies.accessCookieName + "="
+        guard !response.headers[values: .setCookie].contains(where: { $0.hasPrefix(prefix) }) else { return }
+        setAccessCookies(token, on: &response)
+    }
+
     /// Clears all four cookies: `unset_jwt_cookies`.
     public func unsetCookies(on response: inout Response) {
         for (name, httpOnly) in [

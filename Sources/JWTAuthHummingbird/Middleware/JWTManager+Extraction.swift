@@ -75,13 +75,11 @@ extension JWTManager {
     }
 
     static func isJSON(_ request: Request) -> Bool {
-        guard let type = request.headers[.contentType]?.lowercased() else { return false }
-        return type.hasPrefix("application/json")
+        MediaType.matches(request, "application/json")
     }
 
     static func isForm(_ request: Request) -> Bool {
-        guard let type = request.headers[.contentType]?.lowercased() else { return false }
-        return type.hasPrefix("application/x-www-form-urlencoded")
+        MediaType.matches(request, "application/x-www-form-urlencoded")
     }
 
     /// The request body, at most ``maximumBodySize`` bytes, kept on the request for the handler.

@@ -10,8 +10,12 @@ public struct JWTManager: Sendable {
     /// Replaces the response for one error code (`expired_token_loader`, `invalid_token_loader`, …).
     public typealias ErrorHandler = @Sendable (JWTAuthError, Request) -> Response
 
-    /// Verifies tokens.
+    /// Verifies tokens; with a ``keySource``, its configuration, store, cache and clock are used with the
+    /// source's current keys.
     public let verifier: TokenVerifier
+    /// Keys that change while the application runs (a remote JWKS, a rotated key directory). Defaults to
+    /// none: ``verifier``'s own keys.
+    public let keySource: (any JWTKeySource)?
     /// Issues tokens, for implicit refresh and the auth routes. Defaults to none.
     public let issuer: TokenIssuer?
     /// Where tokens are looked for, in order. Defaults to `[.headers]`.
@@ -37,6 +41,8 @@ public struct JWTManager: Sendable {
     /// The counters and timer of token checks, made from the `metricsFactory` given to `init`
     /// (defaults to `MetricsSystem.factory`).
     let metrics: JWTMetrics
+    /// The verifier built for the key source's latest keys.
+    let sourcedVerifier = SourcedVerifier()
 
     /// A manager verifying with `verifier` and, when given, issuing with `issuer`.
     public init(
@@ -52,9 +58,11 @@ public struct JWTManager: Sendable {
         userLoader: UserLoader? = nil,
         errorHandlers: [JWTAuthError.Code: ErrorHandler] = [:],
         implicitRefresh: Duration? = nil,
-        metricsFactory: any MetricsFactory = MetricsSystem.factory
+        metricsFactory: any MetricsFactory = MetricsSystem.factory,
+        keySource: (any JWTKeySource)? = nil
     ) {
         self.verifier = verifier
+        self.keySource = keySource
         self.issuer = issuer
         self.locations = locations
         self.cookies = cookies

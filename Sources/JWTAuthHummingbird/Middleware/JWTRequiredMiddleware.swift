@@ -25,7 +25,7 @@ public struct JWTRequiredMiddleware<Context: JWTRequestContext>: RouterMiddlewar
         context.identity = authentication?.identity
         var response = try await next(request, context)
         if let reissued = authentication?.reissuedAccessToken {
-            manager.setAccessCookies(reissued, on: &response)
+            manager.setReissuedAccessCookies(reissued, on: &response)
         }
         return response
     }

@@ -3,12 +3,13 @@ public import JWTAuth
 
 /// The rules for usernames and passwords of DESIGN.md.
 public enum Credentials {
-    /// A username: NFC-normalised, 1 to 64 characters, no control characters.
+    /// A username: NFC-normalised, 1 to 64 characters (Unicode code points, as JSON Schema and Python
+    /// count them; a grapheme cluster can hold any number of combining marks), no control characters.
     /// - Throws: `bad_request` naming the rule broken.
     public static func username(_ raw: String) throws(JWTAuthError) -> String {
         let name = raw.precomposedStringWithCanonicalMapping
         guard !name.isEmpty else { throw .badRequest("username must not be empty") }
-        guard name.count <= 64 else { throw .badRequest("username must be at most 64 characters") }
+        guard name.unicodeScalars.count <= 64 else { throw .badRequest("username must be at most 64 characters") }
         guard !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw .badRequest("username must not contain control characters")
         }

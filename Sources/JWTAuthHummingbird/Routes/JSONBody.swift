@@ -9,13 +9,14 @@ public struct JSONBody: Sendable {
 
     /// Reads the body of `request`.
     public init(_ request: inout Request, limit: Int = 64 * 1024) async throws(JWTAuthError) {
-        guard let type = request.headers[.contentType]?.lowercased(), type.hasPrefix("application/json") else {
+        guard MediaType.matches(request, "application/json") else {
             throw .unsupportedMediaType
         }
         let buffer: ByteBuffer
         do {
             buffer = try await request.collectBody(upTo: limit)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            // `collect(upTo:)` throws NIO's `NIOTooManyBytesError`, not an `HTTPError`.
             throw .payloadTooLarge
         } catch {
             throw .badRequest("The request body could not be read")

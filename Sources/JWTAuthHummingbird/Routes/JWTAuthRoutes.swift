@@ -144,8 +144,10 @@ public struct JWTAuthRoutes<Context: JWTRequestContext>: Sendable {
 
     @Sendable func logout(_ request: inout Request, _ context: Context) async throws -> Response {
         let identity = try context.requireJWT()
+        // The body first: a refused body (400, 413, 415) must leave the session as it was.
+        let refreshToken = try await optionalRefreshToken(&request)
         try await endSession(identity.claims)
-        if let refreshToken = try await optionalRefreshToken(&request),
+        if let refreshToken,
             let refresh = try? manager.verifier.decode(refreshToken, as: .refresh),
             refresh.subject == identity.subject
         {

@@ -1,0 +1,54 @@
+import JWTAuth
+import JWTAuthPostgres
+import Logging
+
+extension ServiceStores {
+    /// The stores on PostgreSQL: users, sessions and (with the default blocklist) revocations, checked with
+    /// one query per request so that every instance sees every other's revocations at once.
+    static func openPostgres(url: String, _ configuration: AuthServerConfiguration, clock: JWTClock, logger: Logger) async throws -> ServiceStores {
+        let store: PostgresStore
+        do {
+            store = try await PostgresStore.connect(url: url, clock: clock, logger: logger)
+        } catch {
+            let location = (try? PostgresURL(url).description) ?? "the configured URL"
+            throw ConfigurationError(setting: "JWT_AUTH_DATABASE_URL", message: "cannot open the PostgreSQL database at \(location)")
+        }
+        var checks: [(name: String, check: @Sendable () async throws -> Void)] = [(name: "database", check: { try await store.ping() })]
+        let revocations: any RevocationStore
+        var closeBlocklist: (@Sendable () async -> Void)?
+        switch configuration.blocklist {
+        case .database:
+            revocations = store
+        case .memory:
+            revocations = MemoryRevocationStore(clock: clock)
+            checks.append((name: "blocklist", check: {}))
+        case .redis(let url):
+            let redis = try redisBlocklist(url: url, record: store, snapshot: { try await store.revocationSnapshot() }, configuration, clock, logger)
+            revocations = redis.store
+            checks.append((name: "blocklist", check: redis.check))
+            closeBlocklist = redis.close
+        }
+        let closeRedis = closeBlocklist
+        return ServiceStores(
+            users: store,
+            sessions: store,
+            revocations: revocations,
+            checks: checks,
+            service: PostgresStoreService(store: store),
+            close: {
+                await closeRedis?()
+                await store.close()
+            }
+        )
+    }
+}
+
+extension AuthServerConfiguration.Database: CustomStringConvertible {
+    /// `sqlite:PATH`, or the PostgreSQL URL without its password.
+    public var description: String {
+        switch self {
+        case .sqlite(let path): "sqlite:\(path)"
+        case .postgres(let url): (try? PostgresURL(url).description) ?? "postgres://(unreadable URL)"
+        }
+    }
+}

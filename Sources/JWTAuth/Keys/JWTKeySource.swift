@@ -1,0 +1,22 @@
+/// Where a verifier gets keys that change while it runs: a remote JWKS, or a key directory that is rotated.
+public protocol JWTKeySource: Sendable {
+    /// The keys to verify a token whose header names `keyID` with (nil: the token has no `kid`).
+    ///
+    /// A source may fetch here, for instance when `keyID` is unknown; it returns its current keys whether or not
+    /// they hold `keyID` (the verifier then refuses the token).
+    /// - Throws: `unavailable` when the source has no keys to offer (fail closed).
+    func verificationKeys(for keyID: String?) async throws(JWTAuthError) -> JWTKeySnapshot
+}
+
+/// One version of a ``JWTKeySource``'s keys.
+public struct JWTKeySnapshot: Sendable {
+    /// The keys.
+    public let keys: JWTKeySet
+    /// Changes whenever ``keys`` do, so that what was built from them can be reused until then.
+    public let generation: UInt64
+
+    public init(keys: JWTKeySet, generation: UInt64) {
+        self.keys = keys
+        self.generation = generation
+    }
+}

@@ -1,0 +1,153 @@
+public import JWTAuth
+import PostgresNIO
+
+extension PostgresStore: RevocationStore {
+    public func revoke(tokenID: String, until: Double) async throws {
+        try await perform("revoke token") { [client] in
+            try await client.runStatement(
+                """
+                INSERT INTO jwt_auth_revoked_tokens (jti, expires_at) VALUES (\(tokenID), \(until))
+                ON CONFLICT (jti) DO UPDATE
+                SET expires_at = GREATEST(jwt_auth_revoked_tokens.expires_at, EXCLUDED.expires_at)
+                """
+            )
+        }
+    }
+
+    public func revoke(sessionID: String, until: Double) async throws {
+        try await perform("revoke session") { [client] in
+            try await client.runStatement(
+                """
+                INSERT INTO jwt_auth_revoked_sessions (sid, expires_at) VALUES (\(sessionID), \(until))
+                ON CONFLICT (sid) DO UPDATE
+                SET expires_at = GREATEST(jwt_auth_revoked_sessions.expires_at, EXCLUDED.expires_at)
+                """
+            )
+        }
+    }
+
+    public func revokeAll(subject: String, issuedBefore cutoff: Double) async throws {
+        try await perform("revoke all") { [client] in
+            try await client.runStatement(
+                """
+                INSERT INTO jwt_auth_user_cutoffs (subject, cutoff) VALUES (\(subject), \(cutoff))
+                ON CONFLICT (subject) DO UPDATE
+                SET cutoff = GREATEST(jwt_auth_user_cutoffs.cutoff, EXCLUDED.cutoff)
+                """
+            )
+        }
+    }
+
+    /// One statement: it inserts the row, or takes over a row whose time has passed, and returns a row only
+    /// then. Concurrent spends of one `jti` queue on the row's lock; the first commits, the others then see
+    /// its row, not yet expired, and get nothing back.
+    public func spend(refreshTokenID: String, until: Double) async throws -> Bool {
+        let statement = SpendRefreshToken(tokenID: refreshTokenID, until: until, now: clock.now)
+        return try await perform("spend") { [client] in
+            var won = false
+            for try await _ in try await client.execute(statement) { won = true }
+            return won
+        }
+    }
+
+    /// The live revocations in the tables (unexpired `jti`s and `sid`s, every cutoff), read in one
+    /// repeatable-read transaction: what a blocklist in front of this store (Redis) is refilled from.
+    public func revocationSnapshot() async throws -> RevocationIndex {
+        let now = clock.now
+        return try await perform("snapshot") { [client] in
+            try await client.withConnection { connection in
+                try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: connection.logger)
+                do {
+                    var index = RevocationIndex()
+                    let tokens = try await connection.query(
+                        "SELECT jti, expires_at FROM jwt_auth_revoked_tokens WHERE expires_at > \(now)",
+                        logger: connection.logger
+                    )
+                    for try await (tokenID, until) in tokens.decode((String, Double).self) { index.revoke(tokenID: tokenID, until: until) }
+                    let sessions = try await connection.query(
+                        "SELECT sid, expires_at FROM jwt_auth_revoked_sessions WHERE expires_at > \(now)",
+                        logger: connection.logger
+                    )
+                    for try await (sessionID, until) in sessions.decode((String, Double).self) { index.revoke(sessionID: sessionID, until: until) }
+                    let cutoffs = try await connection.query("SELECT subject, cutoff FROM jwt_auth_user_cutoffs", logger: connection.logger)
+                    for try await (subject, cutoff) in cutoffs.decode((String, Double).self) {
+                        index.revokeAll(subject: subject, issuedBefore: cutoff)
+                    }
+                    try await connection.query("COMMIT", logger: connection.logger)
+                    return index
+                } catch {
+                    _ = try? await connection.query("ROLLBACK", logger: connection.logger)
+                    throw error
+                }
+            }
+        }
+    }
+
+    /// One query, no cache: what any instance wrote before is seen.
+    public func isRevoked(_ query: RevocationQuery) async throws -> Bool {
+        let statement = IsRevoked(query: query, now: clock.now)
+        return try await perform("check") { [client] in
+            var revoked = false
+            for try await row in try await client.execute(statement) { revoked = row }
+            return revoked
+        }
+    }
+}
+
+/// Whether a token is revoked by its `jti`, its `sid`, or its `iat` before its subject's cutoff.
+struct IsRevoked: PostgresPreparedStatement {
+    static let name = "jwt_auth_is_revoked_v1"
+    static let sql = """
+        SELECT EXISTS (SELECT 1 FROM jwt_auth_revoked_tokens WHERE jti = $1 AND expires_at > $5)
+            OR EXISTS (SELECT 1 FROM jwt_auth_revoked_sessions WHERE sid = $2 AND expires_at > $5)
+            OR EXISTS (SELECT 1 FROM jwt_auth_user_cutoffs WHERE subject = $3 AND ($4::float8 IS NULL OR $4::float8 < cutoff))
+        """
+    static let bindingDataTypes: [PostgresDataType] = [.text, .text, .text, .float8, .float8]
+    typealias Row = Bool
+
+    let query: RevocationQuery
+    let now: Double
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 5)
+        bindings.append(query.tokenID)
+        bindings.append(query.sessionID)
+        bindings.append(query.subject)
+        bindings.append(query.issuedAt)
+        bindings.append(now)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Bool {
+        try row.decode(Bool.self)
+    }
+}
+
+/// Spends a refresh token: returns a row only when this call spent it.
+struct SpendRefreshToken: PostgresPreparedStatement {
+    static let name = "jwt_auth_spend_v1"
+    static let sql = """
+        INSERT INTO jwt_auth_spent_refresh_tokens (jti, expires_at) VALUES ($1, $2)
+        ON CONFLICT (jti) DO UPDATE SET expires_at = EXCLUDED.expires_at
+        WHERE jwt_auth_spent_refresh_tokens.expires_at <= $3
+        RETURNING 1
+        """
+    static let bindingDataTypes: [PostgresDataType] = [.text, .float8, .float8]
+    typealias Row = Int32
+
+    let tokenID: String
+    let until: Double
+    let now: Double
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 3)
+        bindings.append(tokenID)
+        bindings.append(until)
+        bindings.append(now)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Int32 {
+        try row.decode(Int32.self)
+    }
+}

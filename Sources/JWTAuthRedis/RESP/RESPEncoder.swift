@@ -1,0 +1,25 @@
+public import NIOCore
+
+/// Writes commands the way Redis reads them: an array of bulk strings.
+public enum RESPEncoder {
+    /// Appends `command` (its name, then its arguments) to `buffer`.
+    public static func encode(_ command: [String], into buffer: inout ByteBuffer) {
+        buffer.writeStaticString("*")
+        buffer.writeString(String(command.count))
+        buffer.writeStaticString("\r\n")
+        for argument in command {
+            buffer.writeStaticString("$")
+            buffer.writeString(String(argument.utf8.count))
+            buffer.writeStaticString("\r\n")
+            buffer.writeString(argument)
+            buffer.writeStaticString("\r\n")
+        }
+    }
+
+    /// `command` as a new buffer.
+    public static func encode(_ command: [String]) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        encode(command, into: &buffer)
+        return buffer
+    }
+}

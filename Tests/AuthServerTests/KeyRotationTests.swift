@@ -1,0 +1,136 @@
+import AuthServer
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import JWTAuth
+import JWTAuthTesting
+import Testing
+
+/// Rotation and retirement of the service's keys, across restarts (each `buildApplication` is a start).
+@Suite struct KeyRotationTests {
+    static let json: HTTPFields = [.contentType: "application/json"]
+    static let credentials = ByteBuffer(string: #"{"username":"alice","password":"correct horse"}"#)
+
+    static func configuration(_ directory: String, _ extra: [String: String] = [:]) throws -> AuthServerConfiguration {
+        try AuthServerConfiguration(
+            settings: ["DATA_DIR": directory, "BCRYPT_COST": "4", "REFRESH_TTL": "1h", "LOGIN_ATTEMPTS": "0"].merging(extra) { $1 }
+        )
+    }
+
+    /// Registers (once) and logs in; the access token.
+    static func login(_ client: some TestClientProtocol) async throws -> String {
+        _ = try await client.execute(uri: "/auth/register", method: .post, headers: json, body: credentials)
+        let login = try await client.execute(uri: "/auth/login", method: .post, headers: json, body: credentials)
+        return try #require(InProcessServiceTests.object(login)["access_token"]?.stringValue)
+    }
+
+    static func status(_ client: some TestClientProtocol, _ token: String) async throws -> HTTPResponse.Status {
+        try await client.execute(uri: "/api/protected", method: .get, headers: [.authorization: "Bearer \(token)"]).status
+    }
+
+    static func jwksKeyIDs(_ client: some TestClientProtocol) async throws -> Set<String> {
+        let response = try await client.execute(uri: "/.well-known/jwks.json", method: .get)
+        return Set((InProcessServiceTests.object(response)["keys"]?.arrayValue ?? []).compactMap { $0["kid"]?.stringValue })
+    }
+
+    static func keyID(_ token: String) throws -> String {
+        try #require(try UnverifiedToken(token).header.keyID)
+    }
+
+    @Test func tokensSignedBeforeARotationKeepVerifyingUntilTheyCanNoLongerBeValid() async throws {
+        let directory = InProcessServiceTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let clock = SettableClock()
+        let configuration = try Self.configuration(directory)
+        let before = try await AuthServer.buildApplication(configuration, clock: clock.clock).test(.router) { client in
+            try await Self.login(client)
+        }
+        let oldKeyID = try Self.keyID(before)
+
+        let rotated = try KeyDirectory(dataDirectory: directory).rotate(algorithm: .es256)
+        let newKeyID = try #require(rotated.keyID)
+        #expect(newKeyID != oldKeyID)
+
+        try await AuthServer.buildApplication(configuration, clock: clock.clock).test(.router) { client in
+            let after = try await Self.login(client)
+            #expect(try Self.keyID(after) == newKeyID)
+            #expect(try await Self.status(client, before) == .ok)
+            #expect(try await Self.status(client, after) == .ok)
+            #expect(try await Self.jwksKeyIDs(client) == [oldKeyID, newKeyID])
+        }
+        // The old key retires when the longest token it signed (refresh: 1 h) has expired.
+        let retireAt = try #require(KeyDirectory(dataDirectory: directory).retirement(of: oldKeyID))
+        #expect(retireAt == (clock.now + 3600).rounded(.up))
+
+        clock.advance(by: .seconds(3599))
+        try await AuthServer.buildApplication(configuration, clock: clock.clock).test(.router) { client in
+            let keyIDs = try await Self.jwksKeyIDs(client)
+            #expect(keyIDs == [oldKeyID, newKeyID])
+        }
+        clock.advance(by: .seconds(2))
+        try await AuthServer.buildApplication(configuration, clock: clock.clock).test(.router) { client in
+            let keyIDs = try await Self.jwksKeyIDs(client)
+            #expect(keyIDs == [newKeyID])
+        }
+        #expect(!FileManager.default.fileExists(atPath: directory + "/keys/key-\(oldKeyID).pem"))
+    }
+
+    @Test func aRunningServicePublishesARotatedKeyAndDropsARetiredOneWithoutRestart() async throws {
+        let directory = InProcessServiceTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let clock = SettableClock()
+        let configuration = try Self.configuration(directory)
+        let first = try await AuthServer.buildApplication(configuration, clock: clock.clock).test(.router) { client in
+            try await Self.login(client)
+        }
+        let firstKeyID = try Self.keyID(first)
+        let keys = KeyDirectory(dataDirectory: directory)
+        _ = try keys.rotate(algorithm: .es256)
+        try await AuthServer.buildApplication(configuration, clock: clock.clock).test(.router) { client in
+            #expect(try await Self.status(client, first) == .ok)
+            let third = try #require(try keys.rotate(algorithm: .es256).keyID)
+            clock.advance(by: .seconds(1))
+            #expect(try await Self.jwksKeyIDs(client).contains(third))
+
+            try keys.retire(firstKeyID)
+            clock.advance(by: .seconds(1))
+            let refused = try await client.execute(uri: "/api/protected", method: .get, headers: [.authorization: "Bearer \(first)"])
+            #expect(refused.status == .unauthorized)
+            #expect(InProcessServiceTests.object(refused)["error"] == "invalid_token")
+            #expect(try await !Self.jwksKeyIDs(client).contains(firstKeyID))
+        }
+    }
+
+    @Test func theCurrentKeyCannotBeRetired() async throws {
+        let directory = InProcessServiceTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let keys = KeyDirectory(dataDirectory: directory)
+        let current = try #require(try keys.rotate(algorithm: .es256).keyID)
+        #expect(throws: KeyDirectoryError.self) { try keys.retire(current) }
+        #expect(throws: KeyDirectoryError.self) { try keys.retire("no-such-kid") }
+        #expect(keys.currentKeyID == current)
+    }
+
+    @Test func aChangedKeyFileIsARotation() async throws {
+        let directory = InProcessServiceTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let keyFile = directory + "/signing.pem"
+        let firstKey = try JWTKey.generate(.es256)
+        try Data(try #require(firstKey.pemRepresentation).utf8).write(to: URL(filePath: keyFile))
+        let configuration = try Self.configuration(directory, ["KEY_FILE": keyFile])
+        let before = try await AuthServer.buildApplication(configuration).test(.router) { client in try await Self.login(client) }
+        #expect(try Self.keyID(before) == firstKey.thumbprint)
+
+        let secondKey = try JWTKey.generate(.es256)
+        try Data(try #require(secondKey.pemRepresentation).utf8).write(to: URL(filePath: keyFile))
+        try await AuthServer.buildApplication(configuration).test(.router) { client in
+            let after = try await Self.login(client)
+            #expect(try Self.keyID(after) == secondKey.thumbprint)
+            #expect(try await Self.status(client, before) == .ok)
+            #expect(try await Self.jwksKeyIDs(client) == [firstKey.thumbprint, secondKey.thumbprint])
+        }
+        // Only public halves are kept for a key file's keys: the private key stays in the file.
+        let stored = try String(contentsOfFile: directory + "/keys/key-\(firstKey.thumbprint).pem", encoding: .utf8)
+        #expect(try !JWTKey(pem: stored).canSign)
+    }
+}

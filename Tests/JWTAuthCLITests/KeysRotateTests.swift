@@ -1,0 +1,30 @@
+import Foundation
+import JWTAuth
+import Testing
+
+/// `jwt-auth keys rotate`, `retire` and `list` on a data directory.
+@Suite struct KeysRotateTests {
+    @Test func rotateRetireAndList() throws {
+        let sandbox = try CLISandbox()
+        let first = try sandbox.run(["keys", "rotate", "--data-dir", "data"])
+        #expect(first.status == 0)
+        let second = try sandbox.run(["keys", "rotate", "--data-dir", "data"])
+        #expect(second.status == 0)
+        #expect(first.line != second.line)
+        #expect(try sandbox.permissions("data/keys/key-\(second.line).pem") == 0o600)
+
+        let listed = try sandbox.run(["keys", "list", "--data-dir", "data"])
+        let entries = try JSONParser().parse(Array(listed.stdout.utf8)).arrayValue ?? []
+        #expect(entries.count == 2)
+        #expect(entries.first { $0["kid"]?.stringValue == second.line }?["current"] == true)
+        #expect(!listed.stdout.contains("\"d\""))
+
+        let refused = try sandbox.run(["keys", "retire", second.line, "--data-dir", "data"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("current signing key"))
+        let retired = try sandbox.run(["keys", "retire", first.line, "--data-dir", "data"])
+        #expect(retired.status == 0)
+        let after = try JSONParser().parse(Array(try sandbox.run(["keys", "list", "--data-dir", "data"]).stdout.utf8)).arrayValue ?? []
+        #expect(after.count == 1)
+    }
+}

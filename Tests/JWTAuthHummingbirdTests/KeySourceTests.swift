@@ -1,0 +1,70 @@
+import Hummingbird
+import HummingbirdAuthTesting
+import HummingbirdTesting
+import JWTAuth
+import JWTAuthHummingbird
+import JWTAuthTesting
+import Synchronization
+import Testing
+
+/// A ``JWTManager`` whose keys come from a ``JWTKeySource``.
+@Suite struct KeySourceTests {
+    /// Keys a test swaps; nil makes the source fail.
+    final class SwitchableSource: JWTKeySource {
+        let state = Mutex<(keys: JWTKeySet?, generation: UInt64, asked: [String?])>((nil, 0, []))
+
+        func set(_ keys: JWTKeySet?) { state.withLock { $0 = (keys, $0.generation + 1, $0.asked) } }
+        var asked: [String?] { state.withLock { $0.asked } }
+
+        func verificationKeys(for keyID: String?) async throws(JWTAuthError) -> JWTKeySnapshot {
+            let (keys, generation) = state.withLock { state in
+                state.asked.append(keyID)
+                return (state.keys, state.generation)
+            }
+            guard let keys else { throw .unavailable("No verification keys") }
+            return JWTKeySnapshot(keys: keys, generation: generation)
+        }
+    }
+
+    func makeApp(_ base: TokenFactory, source: SwitchableSource) throws -> some ApplicationProtocol {
+        let manager = JWTManager(verifier: try base.verifier(cache: VerifiedTokenCache()), keySource: source)
+        let router = Router(context: BasicJWTRequestContext.self)
+        router.add(middleware: JWTErrorMiddleware(manager: manager))
+        router.group("/api").add(middleware: manager.middleware(.required))
+            .get("/protected") { _, context in ["user": try context.requireJWT().subject] }
+        return Application(router: router)
+    }
+
+    @Test func theSourcesCurrentKeysVerifyAndTheVerifierFollowsThem() async throws {
+        let clock = SettableClock()
+        let first = try TokenFactory(algorithm: .es256, clock: clock)
+        let second = try TokenFactory(algorithm: .es256, clock: clock)
+        let source = SwitchableSource()
+        source.set(try first.verificationKeys)
+        let firstToken = try first.issuer.accessToken(for: "1").token
+        let secondToken = try second.issuer.accessToken(for: "2").token
+        try await makeApp(first, source: source).test(.router) { client in
+            try await client.execute(uri: "/api/protected", method: .get, auth: .bearer(firstToken)) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/api/protected", method: .get, auth: .bearer(secondToken)) { #expect($0.status == .unauthorized) }
+            // Rotated: both verify; then the first key retired: its token (verified and cached before) is refused.
+            source.set(try JWTKeySet([first.key.publicKey!, second.key.publicKey!]))
+            try await client.execute(uri: "/api/protected", method: .get, auth: .bearer(secondToken)) { #expect($0.status == .ok) }
+            source.set(try second.verificationKeys)
+            try await client.execute(uri: "/api/protected", method: .get, auth: .bearer(firstToken)) { #expect($0.status == .unauthorized) }
+            try await client.execute(uri: "/api/protected", method: .get, auth: .bearer(secondToken)) { #expect($0.status == .ok) }
+        }
+        #expect(source.asked.contains(second.key.keyID))
+    }
+
+    @Test func aSourceWithoutKeysFailsClosed() async throws {
+        let factory = try TokenFactory(algorithm: .es256)
+        let source = SwitchableSource()
+        let token = try factory.issuer.accessToken(for: "1").token
+        try await makeApp(factory, source: source).test(.router) { client in
+            try await client.execute(uri: "/api/protected", method: .get, auth: .bearer(token)) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(String(buffer: response.body).contains(#""error":"unavailable""#))
+            }
+        }
+    }
+}
