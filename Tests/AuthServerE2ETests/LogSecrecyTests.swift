@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import JWTAuth
 import Testing
@@ -35,5 +36,48 @@ import Testing
                 #expect(!log.contains(signature), "a signature is in the log")
             }
         }
+    }
+
+    /// A Redis blocklist that refuses connections (port 1): protected routes are 503, `/health` names the
+    /// blocklist, and the password in its URL appears in no answer and no log line.
+    @Test func aRedisPasswordStaysOutOfTheLogAndTheAnswersWhileRedisIsDown() async throws {
+        let password = "redis-password-only-this-test-knows"
+        let environment = ["JWT_AUTH_BLOCKLIST_URL": "redis://:\(password)@127.0.0.1:1/0"]
+        try await LiveServer.with(["--log-level", "trace"], environment: environment) { server in
+            let id = try await server.register("rita")
+            #expect(!id.isEmpty)
+            let login = try await server.post("/auth/login", json: LiveServer.credentials("rita"))
+            let health = try await server.get("/health")
+            #expect(health.status == .serviceUnavailable)
+            #expect(health.text.contains("blocklist"))
+            var answers = health.text
+            if let access = login.json["access_token"]?.stringValue {
+                let protected = try await server.get("/api/protected", token: access)
+                #expect(protected.status == .serviceUnavailable)
+                #expect(protected.error == "unavailable")
+                answers += protected.text
+            } else {
+                #expect(login.status == .serviceUnavailable)
+            }
+            #expect(!answers.contains(password))
+            #expect(!server.log(limit: .max).contains(password), "the Redis password is in the log")
+        }
+    }
+
+    /// A PostgreSQL server that cannot be reached: `serve` stops with one clear line, exit code non-zero,
+    /// and the password in the URL is in neither output.
+    @Test func aPostgresPasswordStaysOutOfTheStartUpError() async throws {
+        let password = "pg-password-only-this-test-knows"
+        let directory = FileManager.default.temporaryDirectory.appending(path: "jwt-auth-e2e-pg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try await CommandResult.run(
+            ["serve", "--port", "0", "--log-level", "trace"],
+            directory: directory,
+            environment: ["JWT_AUTH_DATABASE_URL": "postgres://jwtauth:\(password)@127.0.0.1:1/jwtauth?sslmode=disable"]
+        )
+        #expect(!result.exit.isSignal && result.exit.status != 0, "\(result.exit)")
+        #expect(!result.stderr.isEmpty)
+        #expect(!(result.stdout + result.stderr).contains(password), "the PostgreSQL password is printed")
     }
 }
