@@ -35,27 +35,14 @@ import Testing
     }
 
     @Test func routesAnswerUnavailableWhenThePoolIsGone() async throws {
-        let factory = try TokenFactory()
-        let users = MemoryUserStore(clock: factory.clock.clock)
+        let harness = try AuthRoutesTests.Harness(passwords: PasswordHasher(cost: 4, threadPool: try await Self.stoppedPool()))
+        let users = harness.users
         _ = try await users.createUser(
             username: "alice",
             passwordHash: try await PasswordHasher(cost: 4).hash("correct horse"),
             roles: []
         )
-        let revocations = MemoryRevocationStore(clock: factory.clock.clock)
-        let manager = JWTManager(verifier: try factory.verifier(revocationStore: revocations), issuer: factory.issuer)
-        let router = Router(context: BasicJWTRequestContext.self)
-        router.add(middleware: JWTErrorMiddleware(manager: manager))
-        JWTAuthRoutes<BasicJWTRequestContext>(
-            manager: manager,
-            issuer: factory.issuer,
-            users: users,
-            sessions: users,
-            revocations: revocations,
-            passwords: PasswordHasher(cost: 4, threadPool: try await Self.stoppedPool()),
-            throttler: LoginThrottler(limit: 5, window: .seconds(900), clock: { factory.clock.now })
-        ).addRoutes(to: router.group("auth"))
-        try await Application(router: router).test(.router) { client in
+        try await harness.app.test(.router) { client in
             for (path, username) in [("/auth/login", "alice"), ("/auth/login", "nobody"), ("/auth/register", "bob")] {
                 let response = try await client.execute(
                     uri: path,
@@ -67,6 +54,6 @@ import Testing
                 #expect(AuthRoutesTests.object(response)["error"] == "unavailable")
             }
         }
-        #expect(try await users.user(named: "bob") == nil, "nothing half-written")
+        #expect(await users.user(named: "bob") == nil, "nothing half-written")
     }
 }
