@@ -221,6 +221,8 @@ let package = Package(
             dependencies: [
                 "AuthServer",
                 "JWTAuth",
+                "JWTAuthPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 "JWTAuthRedis",
                 "JWTAuthTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

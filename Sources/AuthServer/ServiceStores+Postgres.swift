@@ -29,7 +29,7 @@ extension ServiceStores {
             closeBlocklist = redis.close
         }
         let closeRedis = closeBlocklist
-        return ServiceStores(
+        var stores = ServiceStores(
             users: store,
             sessions: store,
             revocations: revocations,
@@ -40,6 +40,8 @@ extension ServiceStores {
                 await store.close()
             }
         )
+        stores.keyStore = PostgresKeyStore(store: store, location: configuration.database.description)
+        return stores
     }
 }
 
