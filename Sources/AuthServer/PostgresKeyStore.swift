@@ -60,6 +60,24 @@ public struct PostgresKeyStore: ServiceKeyStore {
         return generated.withKeyID(generated.thumbprint)
     }
 
+    public func currentOrNewSigningKey(algorithm: SigningAlgorithm, now: Double) async throws -> JWTKey {
+        let current = try await store.ensureCurrentSigningKey(
+            keep: { row in
+                guard let key = try? JWTKey(pem: row.pem, algorithm: nil) else { return false }
+                return key.algorithm == algorithm && key.canSign && key.thumbprint == row.keyID
+            },
+            make: {
+                let generated = try JWTKey.generate(algorithm)
+                guard let pem = generated.pemRepresentation else { throw KeyDirectoryError("HMAC keys are not kept in \(location)") }
+                return (generated.thumbprint, pem)
+            }
+        )
+        guard let key = try? JWTKey(pem: current.pem, algorithm: nil) else {
+            throw KeyDirectoryError("cannot read the key \(current.keyID) in \(location)")
+        }
+        return key.withKeyID(current.keyID)
+    }
+
     public func retire(_ keyID: String) async throws {
         let rows = try await store.signingKeys()
         guard let row = rows.first(where: { $0.keyID == keyID }) else { throw KeyDirectoryError("no key \(keyID) in \(location)") }

@@ -11,8 +11,8 @@ import Synchronization
 /// request costs a clock read and a lock. When the store cannot be read, the last keys stay.
 ///
 /// Keys that stopped being current while the service runs get their retirement time when the service sees
-/// it: `retirementDelay` (the longest token lifetime plus the leeway) after that, since it signed with them
-/// until then.
+/// it: `retirementDelay` (the longest token lifetime plus the leeway, plus the re-read interval during which
+/// another instance on a shared store may still sign with them) after that, since it signed with them until then.
 public final class ServiceKeySource: JWTSigningKeySource {
     private struct State {
         var snapshot: JWTKeySnapshot

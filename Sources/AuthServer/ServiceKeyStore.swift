@@ -28,6 +28,20 @@ public protocol ServiceKeyStore: Sendable {
     func rotate(algorithm: SigningAlgorithm) async throws -> JWTKey
     /// Deletes `keyID` at once, so that its tokens are refused; the current key cannot be retired.
     func retire(_ keyID: String) async throws
+    /// The current key when it is a private key of `algorithm`; otherwise a new one, stored and made current. A
+    /// store shared by several instances does this atomically, so that instances starting at once on an empty
+    /// store end up with one key.
+    func currentOrNewSigningKey(algorithm: SigningAlgorithm, now: Double) async throws -> JWTKey
+}
+
+extension ServiceKeyStore {
+    public func currentOrNewSigningKey(algorithm: SigningAlgorithm, now: Double) async throws -> JWTKey {
+        let contents = try await read(now: now)
+        if let current = contents.keys.first(where: { $0.keyID == contents.currentKeyID && $0.algorithm == algorithm && $0.canSign }) {
+            return current
+        }
+        return try await rotate(algorithm: algorithm)
+    }
 }
 
 extension KeyDirectory: ServiceKeyStore {

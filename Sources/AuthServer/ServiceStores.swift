@@ -108,17 +108,14 @@ extension AuthServer {
         return (stores.users, { try await stores.close() })
     }
 
-    /// The key store of `configuration`, for the `keys` commands: the database's with PostgreSQL, else the data
-    /// directory's; call `close` when done.
+    /// The key store of `configuration`, for the `keys` commands: the database's with PostgreSQL (the database
+    /// only, not the blocklist), else the data directory's; call `close` when done.
     public static func openKeyStore(
         _ configuration: AuthServerConfiguration
     ) async throws -> (keys: any ServiceKeyStore, close: @Sendable () async throws -> Void) {
-        guard case .postgres = configuration.database else { return (KeyDirectory(dataDirectory: configuration.dataDirectory), {}) }
-        let stores = try await ServiceStores.open(configuration, clock: .system, logger: Logger(label: "jwt-auth"))
-        guard let keys = stores.keyStore else {
-            try await stores.close()
-            throw ConfigurationError(setting: "JWT_AUTH_DATABASE_URL", message: "the database holds no keys")
+        guard case .postgres(let url) = configuration.database else {
+            return (KeyDirectory(dataDirectory: configuration.dataDirectory), {})
         }
-        return (keys, { try await stores.close() })
+        return try await ServiceStores.openPostgresKeyStore(url: url, configuration, logger: Logger(label: "jwt-auth"))
     }
 }

@@ -22,6 +22,9 @@ public struct SigningKeys: Sendable {
         self.source = source
     }
 
+    /// How often a running service looks at its key store (``ServiceKeySource``).
+    public static let recheckInterval: Duration = .seconds(1)
+
     /// Loads or creates the keys `configuration` asks for; without a secret, in `store` (by default the data
     /// directory's ``KeyDirectory``).
     /// - Throws: ``ConfigurationError`` naming the setting at fault.
@@ -82,7 +85,8 @@ public struct SigningKeys: Sendable {
 
     /// The keys in `store`: `signing` (the key file's key) or the current generated key, generating the first
     /// one. Keys that stopped being current get their retirement time: a token one of them signed before this
-    /// start lives at most the longer token lifetime plus the leeway.
+    /// start (or within a re-read interval after it, on another instance) lives at most the longer token
+    /// lifetime plus the leeway.
     private static func stored(
         _ configuration: AuthServerConfiguration,
         in store: any ServiceKeyStore,
@@ -106,17 +110,14 @@ public struct SigningKeys: Sendable {
                 if contents.currentKeyID != fileKey.thumbprint { try await store.makeCurrent(fileKey.thumbprint) }
                 signing = fileKey
             } else {
-                let algorithm = configuration.algorithm ?? .es256
-                if let current = contents.keys.first(where: { $0.keyID == contents.currentKeyID && $0.algorithm == algorithm && $0.canSign }) {
-                    signing = current
-                } else {
-                    signing = try await store.rotate(algorithm: algorithm)
-                }
+                signing = try await store.currentOrNewSigningKey(algorithm: configuration.algorithm ?? .es256, now: now)
             }
+            // A key that stopped being current may still sign for one re-read interval (on another instance):
+            // it retires that long after the longest token it could sign expires.
             let tokens = configuration.tokens
-            let longest = max(tokens.accessTokenLifetime, tokens.refreshTokenLifetime) + tokens.leeway
-            try await store.stampRetirements(at: now + Double(longest.components.seconds))
-            let source = try await ServiceKeySource(store: store, clock: clock, retirementDelay: longest)
+            let delay = max(tokens.accessTokenLifetime, tokens.refreshTokenLifetime) + tokens.leeway + recheckInterval
+            try await store.stampRetirements(at: now + Double(delay.components.seconds))
+            let source = try await ServiceKeySource(store: store, clock: clock, recheckInterval: recheckInterval, retirementDelay: delay)
             return SigningKeys(signingKey: signing, verificationKeys: source.current.keys, source: source)
         } catch let error as KeyDirectoryError {
             throw fail(error.description)

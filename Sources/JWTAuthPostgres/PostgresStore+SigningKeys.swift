@@ -10,7 +10,50 @@ import PostgresNIO
 ///
 /// Every change bumps the single row of `jwt_auth_signing_keys_version`, in the same transaction, so that an
 /// instance learns of a change with one cheap query (``signingKeysVersion()``) and reads the keys only then.
+/// Every change runs under one advisory lock, so that concurrent changes (two instances starting on an empty
+/// table, a rotation during a start) queue instead of failing on the one-current-key index.
 extension PostgresStore {
+    /// The key of the advisory lock taken by every transaction that changes the signing keys.
+    static let signingKeysLockKey: Int64 = 0x6A77_7461_7574_6802
+
+    static func lockSigningKeys(_ connection: PostgresConnection, _ logger: Logger) async throws {
+        try await connection.query("SELECT pg_advisory_xact_lock(\(signingKeysLockKey))", logger: logger)
+    }
+
+    /// The current key when `keep` accepts it; otherwise a key from `make` (its `kid` and PEM), added and made
+    /// current. One transaction under the keys' lock: of instances starting at once on an empty table, the
+    /// first generates the key and the others find and keep it, so there is exactly one.
+    public func ensureCurrentSigningKey(
+        keep: @escaping @Sendable (StoredSigningKey) -> Bool,
+        make: @escaping @Sendable () throws -> (keyID: String, pem: String)
+    ) async throws -> StoredSigningKey {
+        let now = clock.now
+        return try await perform("ensure current signing key") { [client, logger] in
+            try await client.withTransaction(logger: logger) { connection in
+                try await Self.lockSigningKeys(connection, logger)
+                let rows = try await connection.query(
+                    "SELECT kid, pem, is_current, retire_at FROM jwt_auth_signing_keys WHERE is_current",
+                    logger: logger
+                )
+                var found: StoredSigningKey?
+                for try await (keyID, pem, isCurrent, retireAt) in rows.decode((String, String, Bool, Double?).self) {
+                    found = StoredSigningKey(keyID: keyID, pem: pem, isCurrent: isCurrent, retireAt: retireAt)
+                }
+                if let found, keep(found) { return found }
+                let made = try make()
+                try await connection.query(
+                    """
+                    INSERT INTO jwt_auth_signing_keys (kid, pem, created_at) VALUES (\(made.keyID), \(made.pem), \(now))
+                    ON CONFLICT (kid) DO NOTHING
+                    """,
+                    logger: logger
+                )
+                _ = try await Self.makeCurrent(made.keyID, connection, logger)
+                try await connection.query("UPDATE jwt_auth_signing_keys_version SET version = version + 1", logger: logger)
+                return StoredSigningKey(keyID: made.keyID, pem: made.pem, isCurrent: true, retireAt: nil)
+            }
+        }
+    }
     /// A number that changes with every change to the signing keys.
     public func signingKeysVersion() async throws -> Int64 {
         try await perform("signing keys version") { [client] in
@@ -39,6 +82,7 @@ extension PostgresStore {
         let now = clock.now
         try await perform("add signing key") { [client, logger] in
             try await client.withTransaction(logger: logger) { connection in
+                try await Self.lockSigningKeys(connection, logger)
                 try await connection.query(
                     """
                     INSERT INTO jwt_auth_signing_keys (kid, pem, created_at) VALUES (\(keyID), \(pem), \(now))
@@ -56,6 +100,7 @@ extension PostgresStore {
     public func makeSigningKeyCurrent(_ keyID: String) async throws -> Bool {
         try await perform("make signing key current") { [client, logger] in
             try await client.withTransaction(logger: logger) { connection in
+                try await Self.lockSigningKeys(connection, logger)
                 guard try await Self.makeCurrent(keyID, connection, logger) else { return false }
                 try await connection.query("UPDATE jwt_auth_signing_keys_version SET version = version + 1", logger: logger)
                 return true
@@ -78,6 +123,7 @@ extension PostgresStore {
     public func stampSigningKeyRetirements(at time: Double) async throws {
         try await perform("stamp signing keys") { [client, logger] in
             try await client.withTransaction(logger: logger) { connection in
+                try await Self.lockSigningKeys(connection, logger)
                 var stamped = false
                 let rows = try await connection.query(
                     "UPDATE jwt_auth_signing_keys SET retire_at = \(time) WHERE NOT is_current AND retire_at IS NULL RETURNING kid",
@@ -118,6 +164,7 @@ extension PostgresStore {
     ) async throws -> Bool {
         try await perform(operation) { [client, logger] in
             try await client.withTransaction(logger: logger) { connection in
+                try await Self.lockSigningKeys(connection, logger)
                 var deleted = false
                 for try await _ in try await statement(connection, logger) { deleted = true }
                 if deleted {

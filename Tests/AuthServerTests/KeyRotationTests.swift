@@ -60,7 +60,7 @@ import Testing
         }
         // The old key retires when the longest token it signed (refresh: 1 h) has expired.
         let retireAt = try #require(KeyDirectory(dataDirectory: directory).retirement(of: oldKeyID))
-        #expect(retireAt == (clock.now + 3600).rounded(.up))
+        #expect(retireAt == (clock.now + 3601).rounded(.up))
 
         clock.advance(by: .seconds(3599))
         try await AuthServer.buildApplication(configuration, clock: clock.clock).test(.router) { client in
@@ -122,7 +122,7 @@ import Testing
             #expect(try await Self.jwksKeyIDs(client) == [oldKeyID, newKeyID])
             // The old key retires when the longest token it could still have signed (refresh: 1 h) has expired,
             // counted from when the service stopped signing with it.
-            #expect(keys.retirement(of: oldKeyID) == (clock.now + 3600).rounded(.up))
+            #expect(keys.retirement(of: oldKeyID) == (clock.now + 3601).rounded(.up))
 
             // A compromised old key retired while running: its tokens are refused within a second.
             try keys.retire(oldKeyID)
