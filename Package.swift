@@ -265,6 +265,8 @@ let package = Package(
             dependencies: [
                 "JWTAuth",
                 "JWTAuthTesting",
+                "JWTAuthPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings

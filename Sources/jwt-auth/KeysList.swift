@@ -3,7 +3,7 @@ import AuthServer
 import Foundation
 import JWTAuth
 
-/// `jwt-auth keys list`: the keys in the service's key directory, never their material.
+/// `jwt-auth keys list`: the keys in the service's key directory (or its PostgreSQL database), never their material.
 struct KeysList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
