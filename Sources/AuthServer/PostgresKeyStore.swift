@@ -26,7 +26,7 @@ public struct PostgresKeyStore: ServiceKeyStore {
         try await store.deleteRetiredSigningKeys(now: now)
         var contents = KeyDirectory.Contents(keys: [], currentKeyID: nil, retirements: [:])
         for row in try await store.signingKeys() {
-            guard let key = try? JWTKey(pem: row.pem, algorithm: nil) else {
+            guard let key = try? StoredKeyText.key(from: row.pem) else {
                 throw KeyDirectoryError("cannot read the key \(row.keyID) in \(location)")
             }
             guard key.thumbprint == row.keyID else { throw KeyDirectoryError("the key \(row.keyID) in \(location) is not the key its kid says") }
@@ -45,7 +45,7 @@ public struct PostgresKeyStore: ServiceKeyStore {
     }
 
     public func add(_ key: JWTKey) async throws {
-        guard let pem = key.pemRepresentation else { throw KeyDirectoryError("HMAC keys are not kept in \(location)") }
+        guard let pem = StoredKeyText.text(of: key) else { throw KeyDirectoryError("HMAC keys are not kept in \(location)") }
         try await store.addSigningKey(keyID: key.thumbprint, pem: pem, makeCurrent: false)
     }
 
@@ -55,7 +55,7 @@ public struct PostgresKeyStore: ServiceKeyStore {
 
     public func rotate(algorithm: SigningAlgorithm) async throws -> JWTKey {
         let generated = try JWTKey.generate(algorithm)
-        guard let pem = generated.pemRepresentation else { throw KeyDirectoryError("HMAC keys are not kept in \(location)") }
+        guard let pem = StoredKeyText.text(of: generated) else { throw KeyDirectoryError("HMAC keys are not kept in \(location)") }
         try await store.addSigningKey(keyID: generated.thumbprint, pem: pem, makeCurrent: true)
         return generated.withKeyID(generated.thumbprint)
     }
@@ -63,16 +63,16 @@ public struct PostgresKeyStore: ServiceKeyStore {
     public func currentOrNewSigningKey(algorithm: SigningAlgorithm, now: Double) async throws -> JWTKey {
         let current = try await store.ensureCurrentSigningKey(
             keep: { row in
-                guard let key = try? JWTKey(pem: row.pem, algorithm: nil) else { return false }
+                guard let key = try? StoredKeyText.key(from: row.pem) else { return false }
                 return key.algorithm == algorithm && key.canSign && key.thumbprint == row.keyID
             },
             make: {
                 let generated = try JWTKey.generate(algorithm)
-                guard let pem = generated.pemRepresentation else { throw KeyDirectoryError("HMAC keys are not kept in \(location)") }
+                guard let pem = StoredKeyText.text(of: generated) else { throw KeyDirectoryError("HMAC keys are not kept in \(location)") }
                 return (generated.thumbprint, pem)
             }
         )
-        guard let key = try? JWTKey(pem: current.pem, algorithm: nil) else {
+        guard let key = try? StoredKeyText.key(from: current.pem) else {
             throw KeyDirectoryError("cannot read the key \(current.keyID) in \(location)")
         }
         return key.withKeyID(current.keyID)

@@ -37,6 +37,34 @@ import Testing
         try #require(try UnverifiedToken(token).header.keyID)
     }
 
+    /// A PEM does not say which algorithm an RSA key signs with: the stored key keeps its own, so a PS256
+    /// or RS384 service reuses its key after a restart and its tokens keep verifying (they would be refused
+    /// if the key came back as RS256); after a change of algorithm the old key still verifies as itself.
+    @Test(arguments: ["PS256", "RS384", "ES384", "EdDSA"])
+    func aRestartKeepsTheKeyAndItsAlgorithm(algorithm: String) async throws {
+        let directory = InProcessServiceTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let configuration = try Self.configuration(directory, ["ALGORITHM": algorithm])
+        let before = try await AuthServer.buildApplication(configuration).test(.router) { client in
+            try await Self.login(client)
+        }
+        #expect(try UnverifiedToken(before).header.algorithm == algorithm)
+        try await AuthServer.buildApplication(configuration).test(.router) { client in
+            #expect(try await Self.status(client, before) == .ok)
+            let after = try await Self.login(client)
+            #expect(try Self.keyID(after) == Self.keyID(before), "the same key after a restart")
+            #expect(try await Self.jwksKeyIDs(client) == [try Self.keyID(before)])
+        }
+        try await AuthServer.buildApplication(try Self.configuration(directory, ["ALGORITHM": "ES256"])).test(.router) { client in
+            #expect(try await Self.status(client, before) == .ok)
+            let after = try await Self.login(client)
+            #expect(try UnverifiedToken(after).header.algorithm == "ES256")
+            let jwks = InProcessServiceTests.object(try await client.execute(uri: "/.well-known/jwks.json", method: .get))
+            let old = try #require(jwks["keys"]?.arrayValue?.first { $0["kid"]?.stringValue == (try? Self.keyID(before)) })
+            #expect(old["alg"]?.stringValue == algorithm)
+        }
+    }
+
     @Test func tokensSignedBeforeARotationKeepVerifyingUntilTheyCanNoLongerBeValid() async throws {
         let directory = InProcessServiceTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -169,5 +197,6 @@ import Testing
         // Only public halves are kept for a key file's keys: the private key stays in the file.
         let stored = try String(contentsOfFile: directory + "/keys/key-\(firstKey.thumbprint).pem", encoding: .utf8)
         #expect(try !JWTKey(pem: stored).canSign)
+        #expect(stored.hasPrefix("alg: ES256\n-----BEGIN PUBLIC KEY-----"))
     }
 }
