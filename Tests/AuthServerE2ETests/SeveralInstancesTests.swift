@@ -1,0 +1,120 @@
+import Foundation
+import HTTPTypes
+import JWTAuth
+import Testing
+
+/// Three `jwt-auth serve` processes on one PostgreSQL database and one Redis, signing with one shared
+/// ES256 key file: whatever one of them acknowledges, the others act on at their very next request.
+@Suite(.enabled(if: TestStores.bothAvailable, "needs JWT_AUTH_POSTGRES_URL and JWT_AUTH_TEST_REDIS_URL (scripts/test)"))
+struct SeveralInstancesTests {
+    /// Runs `body` with three instances on the shared servers (Redis database 7).
+    func withInstances(_ body: ([LiveServer]) async throws -> Void) async throws {
+        let keys = FileManager.default.temporaryDirectory.appending(path: "jwt-auth-e2e-keys-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: keys) }
+        let environment = [
+            "JWT_AUTH_DATABASE_URL": try TestStores.postgresURL(),
+            "JWT_AUTH_BLOCKLIST_URL": try TestStores.redisURL(database: 7),
+            "JWT_AUTH_KEY_FILE": try await LiveServer.sharedKeyFile(in: keys),
+        ]
+        try await LiveServer.withSeveral(3, environment: environment) { servers in
+            // One key, so one key set: a token from any instance verifies on every other.
+            let jwks = try await servers[0].get("/.well-known/jwks.json").text
+            for server in servers.dropFirst() {
+                #expect(try await server.get("/.well-known/jwks.json").text == jwks)
+            }
+            try await body(servers)
+        }
+    }
+
+    /// A user name no other test (or earlier run on the same database) has.
+    func uniqueName(_ prefix: String) -> String {
+        "\(prefix)-\(UInt64.random(in: 0...UInt64.max))"
+    }
+
+    @Test func registeredOnALogsInOnBAndALogoutOnAIsRejectedOnBAtItsNextRequest() async throws {
+        try await withInstances { servers in
+            let (a, b, c) = (servers[0], servers[1], servers[2])
+            let name = uniqueName("multi")
+            let id = try await a.register(name)
+            #expect(try await c.post("/auth/register", json: LiveServer.credentials(name)).status == .conflict)
+            let login = try await b.login(name)
+            for server in servers {
+                #expect(try await server.get("/api/protected", token: login.access).json == ["user": .string(id)])
+            }
+            let logout = try await a.post("/auth/logout", json: ["refresh_token": .string(login.refresh)], token: login.access)
+            #expect(logout.status == .noContent)
+            // The very next request on B (and on C) presenting the token: no wait, no retry.
+            let onB = try await b.get("/api/protected", token: login.access)
+            #expect(onB.status == .unauthorized)
+            #expect(onB.json == ["error": "token_revoked", "msg": "Token has been revoked"])
+            #expect(try await c.get("/api/protected", token: login.access).error == "token_revoked")
+            #expect(try await c.post("/auth/refresh", token: login.refresh).error == "token_revoked")
+            // Another session of the user is untouched everywhere.
+            let other = try await c.login(name)
+            for server in servers {
+                #expect(try await server.get("/api/protected", token: other.access).status == .ok)
+            }
+            for server in servers {
+                let health = try await server.get("/health")
+                #expect(health.json == ["status": "ok", "stores": ["database": "ok", "blocklist": "ok"]])
+            }
+        }
+    }
+
+    @Test func logoutAllOnBEndsTheSessionsMadeOnAAndC() async throws {
+        try await withInstances { servers in
+            let (a, b, c) = (servers[0], servers[1], servers[2])
+            let name = uniqueName("multi-all")
+            let bystander = uniqueName("multi-bystander")
+            try await a.register(name)
+            try await a.register(bystander)
+            let onA = try await a.login(name)
+            let onC = try await c.login(name)
+            let refreshedOnA = try await a.refresh(onA.refresh)
+            let untouched = try await c.login(bystander)
+            let onB = try await b.login(name)
+            #expect(try await b.post("/auth/logout-all", token: onB.access).status == .noContent)
+            for server in servers {
+                for pair in [onC, refreshedOnA, onB] {
+                    #expect(try await server.get("/api/protected", token: pair.access).error == "token_revoked")
+                }
+                #expect(try await server.get("/api/protected", token: untouched.access).status == .ok)
+            }
+            #expect(try await a.post("/auth/refresh", token: refreshedOnA.refresh).error == "token_revoked")
+            #expect(try await c.post("/auth/refresh", token: onC.refresh).error == "token_revoked")
+            // Later logins work on every instance.
+            let later = try await c.login(name)
+            for server in servers {
+                #expect(try await server.get("/api/protected", token: later.access).status == .ok)
+            }
+        }
+    }
+
+    @Test func fiftyConcurrentRefreshesOfOneTokenAcrossThreeInstancesSucceedOnce() async throws {
+        try await withInstances { servers in
+            let name = uniqueName("multi-race")
+            try await servers[0].register(name)
+            let login = try await servers[1].login(name)
+            let responses = try await withThrowingTaskGroup(of: HTTPResult.self) { group in
+                for index in 0..<50 {
+                    let server = servers[index % servers.count]
+                    group.addTask { try await server.post("/auth/refresh", token: login.refresh) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(responses.count(where: { $0.status == .ok }) == 1)
+            let losers = responses.filter { $0.status != .ok }
+            #expect(losers.count == 49)
+            #expect(losers.allSatisfy { $0.status == .unauthorized && $0.error == "token_revoked" }, "\(losers.filter { $0.error != "token_revoked" })")
+            // The reuses revoked the session: the winner's new pair and the login's access token are dead everywhere.
+            let winner = try #require(responses.first { $0.status == .ok })
+            let access = try #require(winner.json["access_token"]?.stringValue)
+            let refresh = try #require(winner.json["refresh_token"]?.stringValue)
+            for server in servers {
+                #expect(try await server.get("/api/protected", token: access).error == "token_revoked")
+                #expect(try await server.get("/api/protected", token: login.access).error == "token_revoked")
+            }
+            #expect(try await servers[2].post("/auth/refresh", token: refresh).error == "token_revoked")
+        }
+    }
+}
