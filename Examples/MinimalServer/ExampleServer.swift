@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Hummingbird
 import JWTAuth
@@ -21,6 +22,7 @@ func buildApplication(_ settings: ExampleSettings, _ issuer: TokenIssuer) throws
     // First, so that every error, ours or Hummingbird's, answers {"error": code, "msg": message}.
     router.add(middleware: JWTErrorMiddleware(manager: manager))
     router.get("/health") { _, _ in ["status": "ok"] }
+    if settings.benchRoutes { try addBenchRoutes(router) }
 
     // DEMO ONLY: hands anyone a token pair for any subject and roles. A real application checks a
     // password first (see the auth routes of `jwt-auth serve`).
@@ -52,6 +54,19 @@ func buildApplication(_ settings: ExampleSettings, _ issuer: TokenIssuer) throws
             FileHandle.standardOutput.write(Data("jwt-auth-example listening on \(settings.host):\(port)\n".utf8))
         }
     )
+}
+
+/// `GET /bench/p256`: /health plus one raw P-256 verification (what an uncached ES256 token costs at
+/// least), without JWTAuth, for scripts/bench-http.
+func addBenchRoutes(_ router: Router<BasicJWTRequestContext>) throws {
+    let privateKey = P256.Signing.PrivateKey()
+    let publicKey = privateKey.publicKey
+    let message = Array("bench-http signing input".utf8)
+    let signature = try privateKey.signature(for: message)
+    router.get("/bench/p256") { _, _ in
+        guard publicKey.isValidSignature(signature, for: message) else { throw HTTPError(.internalServerError) }
+        return ["status": "ok"]
+    }
 }
 
 /// The body of `POST /token`.

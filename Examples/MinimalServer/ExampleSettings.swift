@@ -15,6 +15,9 @@ struct ExampleSettings {
     let keyFile: String?
     /// `EXAMPLE_CACHE` (on/off): skip the ECDSA verification of a token seen before. Defaults to on.
     let cachesVerifiedTokens: Bool
+    /// `EXAMPLE_BENCH_ROUTES` (on/off): add `GET /bench/p256`, no token, one raw P-256 verification per
+    /// request, the baseline scripts/bench-http compares uncached ES256 with. Defaults to off.
+    let benchRoutes: Bool
 
     init(environment: [String: String]) throws(JWTAuthError) {
         host = environment["EXAMPLE_HOST"] ?? "127.0.0.1"
@@ -27,7 +30,10 @@ struct ExampleSettings {
         guard let cache = ["on": true, "off": false][environment["EXAMPLE_CACHE"] ?? "on"] else {
             throw .invalidConfiguration("EXAMPLE_CACHE must be on or off")
         }
-        (self.port, self.algorithm, cachesVerifiedTokens) = (port, algorithm, cache)
+        guard let benchRoutes = ["on": true, "off": false][environment["EXAMPLE_BENCH_ROUTES"] ?? "off"] else {
+            throw .invalidConfiguration("EXAMPLE_BENCH_ROUTES must be on or off")
+        }
+        (self.port, self.algorithm, cachesVerifiedTokens, self.benchRoutes) = (port, algorithm, cache, benchRoutes)
         secret = environment["EXAMPLE_SECRET"]
         keyFile = environment["EXAMPLE_KEY_FILE"]
     }

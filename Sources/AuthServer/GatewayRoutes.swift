@@ -16,14 +16,22 @@ struct GatewayRoutes: Sendable {
     /// The headers a gateway sends with the original method.
     static let originalMethodHeaders = [HTTPField.Name("X-Forwarded-Method")!, HTTPField.Name("X-Original-Method")!]
 
+    /// The methods `/auth/verify/**` answers: Envoy's `ext_authz` (HTTP mode) checks with the original
+    /// method and the original path appended to its `path_prefix`.
+    static let prefixedMethods: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete]
+
     func addRoutes(to router: Router<BasicJWTRequestContext>) {
         router.get("auth/verify") { request, context in await verify(request, context) }
+        for method in Self.prefixedMethods {
+            router.on("auth/verify/**", method: method) { request, context in await verify(request, context) }
+        }
         router.post("auth/introspect") { request, context in await introspect(request, context) }
     }
 
     /// 200 with `X-Auth-Subject`, `X-Auth-Roles` and `X-Auth-Session`, or the 401/403 of DESIGN.md.
     /// The token comes from the `Authorization` header or, for browsers, the cookies, with the CSRF
-    /// rule applied to the original method. `?role=R` and `?aud=A` add requirements.
+    /// rule applied to the original method (`X-Forwarded-Method` or `X-Original-Method`, else the
+    /// request's own, as Envoy sends it). `?role=R` and `?aud=A` add requirements.
     func verify(_ request: Request, _ context: BasicJWTRequestContext) async -> Response {
         var checked = request
         if let original = Self.originalMethodHeaders.lazy.compactMap({ request.headers[$0] }).first,

@@ -13,32 +13,15 @@ extension ServiceStores {
             let location = (try? PostgresURL(url).description) ?? "the configured URL"
             throw ConfigurationError(setting: "JWT_AUTH_DATABASE_URL", message: "cannot open the PostgreSQL database at \(location)")
         }
-        var checks: [(name: String, check: @Sendable () async throws -> Void)] = [(name: "database", check: { try await store.ping() })]
-        let revocations: any RevocationStore
-        var closeBlocklist: (@Sendable () async -> Void)?
-        switch configuration.blocklist {
-        case .database:
-            revocations = store
-        case .memory:
-            revocations = MemoryRevocationStore(clock: clock)
-            checks.append((name: "blocklist", check: {}))
-        case .redis(let url):
-            let redis = try redisBlocklist(url: url, record: store, snapshot: { try await store.revocationSnapshot() }, configuration, clock, logger)
-            revocations = redis.store
-            checks.append((name: "blocklist", check: redis.check))
-            closeBlocklist = redis.close
-        }
-        let closeRedis = closeBlocklist
-        return ServiceStores(
-            users: store,
-            sessions: store,
-            revocations: revocations,
-            checks: checks,
+        return try assemble(
+            store,
+            check: { try await store.ping() },
+            snapshot: { try await store.revocationSnapshot() },
             service: PostgresStoreService(store: store),
-            close: {
-                await closeRedis?()
-                await store.close()
-            }
+            close: { await store.close() },
+            configuration,
+            clock,
+            logger
         )
     }
 }

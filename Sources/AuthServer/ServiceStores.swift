@@ -27,37 +27,61 @@ struct ServiceStores: Sendable {
             } catch {
                 throw ConfigurationError(setting: "JWT_AUTH_DATABASE_URL", message: "cannot open the SQLite database at \(path)")
             }
-            let databaseCheck: @Sendable () async throws -> Void = { _ = try await store.user(id: "0") }
-            var checks = [(name: "database", check: databaseCheck)]
-            let revocations: any RevocationStore
-            var closeBlocklist: @Sendable () async -> Void = {}
-            switch configuration.blocklist {
-            case .database:
-                revocations = store
-            case .memory:
-                revocations = MemoryRevocationStore(clock: clock)
-                checks.append((name: "blocklist", check: {}))
-            case .redis(let url):
-                let redis = try redisBlocklist(url: url, record: store, snapshot: { try store.revocationSnapshot() }, configuration, clock, logger)
-                revocations = redis.store
-                checks.append((name: "blocklist", check: redis.check))
-                closeBlocklist = redis.close
-            }
-            let closeRedis = closeBlocklist
-            return ServiceStores(
-                users: store,
-                sessions: store,
-                revocations: revocations,
-                checks: checks,
+            return try assemble(
+                store,
+                check: { _ = try await store.user(id: "0") },
+                snapshot: { try store.revocationSnapshot() },
                 service: SQLiteStoreService(store: store),
-                close: {
-                    await closeRedis()
-                    try await store.close()
-                }
+                close: { try await store.close() },
+                configuration,
+                clock,
+                logger
             )
         case .postgres(let url):
             return try await openPostgres(url: url, configuration, clock: clock, logger: logger)
         }
+    }
+}
+
+extension ServiceStores {
+    /// The stores around one database `store`: revocations in it, in memory, or in Redis in front of it
+    /// (refilled from `snapshot`), as the configuration's blocklist says.
+    static func assemble(
+        _ store: some UserStore & SessionStore & RevocationStore,
+        check: @escaping @Sendable () async throws -> Void,
+        snapshot: @escaping @Sendable () async throws -> RevocationIndex,
+        service: some Service,
+        close: @escaping @Sendable () async throws -> Void,
+        _ configuration: AuthServerConfiguration,
+        _ clock: JWTClock,
+        _ logger: Logger
+    ) throws -> ServiceStores {
+        var checks = [(name: "database", check: check)]
+        let revocations: any RevocationStore
+        var closeBlocklist: @Sendable () async -> Void = {}
+        switch configuration.blocklist {
+        case .database:
+            revocations = store
+        case .memory:
+            revocations = MemoryRevocationStore(clock: clock)
+            checks.append((name: "blocklist", check: {}))
+        case .redis(let url):
+            let redis = try redisBlocklist(url: url, record: store, snapshot: snapshot, configuration, clock, logger)
+            revocations = redis.store
+            checks.append((name: "blocklist", check: redis.check))
+            closeBlocklist = redis.close
+        }
+        return ServiceStores(
+            users: store,
+            sessions: store,
+            revocations: revocations,
+            checks: checks,
+            service: service,
+            close: { [closeBlocklist] in
+                await closeBlocklist()
+                try await close()
+            }
+        )
     }
 }
 

@@ -83,9 +83,9 @@ public final class PostgresStore: Sendable {
     /// - Throws: ``PostgresStoreError`` when the database's schema is newer than this code;
     ///   `JWTAuthError.unavailable` when the database cannot be reached.
     public func migrate() async throws {
-        // A migration runs once, at start, possibly behind another instance's advisory lock: it gets a
-        // minute, not the per-request timeout.
-        try await perform("migrate", timeout: max(timeout, .seconds(60))) { [client, logger] in
+        // A migration runs once, at start, possibly behind another instance's advisory lock: it gets six
+        // times the per-request timeout (30 s by default).
+        try await perform("migrate", timeout: timeout * 6) { [client, logger] in
             try await PostgresMigrations.migrate(client, logger: logger)
         }
     }

@@ -12,7 +12,7 @@ struct KeysRetire: ParsableCommand {
             """
     )
 
-    @Argument(help: "The kid of the key.")
+    @Argument(help: "The kid of the key (one that starts with '-' goes after '--': keys retire -- -abc).")
     var keyID: String
 
     @OptionGroup var service: ServiceOptions

@@ -19,10 +19,10 @@ import Testing
         #expect(entries.first { $0["kid"]?.stringValue == second.line }?["current"] == true)
         #expect(!listed.stdout.contains("\"d\""))
 
-        let refused = try sandbox.run(["keys", "retire", second.line, "--data-dir", "data"])
+        let refused = try sandbox.run(["keys", "retire", "--data-dir", "data", "--", second.line])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("current signing key"))
-        let retired = try sandbox.run(["keys", "retire", first.line, "--data-dir", "data"])
+        let retired = try sandbox.run(["keys", "retire", "--data-dir", "data", "--", first.line])
         #expect(retired.status == 0)
         let after = try JSONParser().parse(Array(try sandbox.run(["keys", "list", "--data-dir", "data"]).stdout.utf8)).arrayValue ?? []
         #expect(after.count == 1)

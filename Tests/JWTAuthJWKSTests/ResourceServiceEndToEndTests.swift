@@ -123,7 +123,9 @@ import Testing
         // Service tokens minted with the issuer's key: scope, audience and expiry enforced.
         let keyFile = world.root + "/data/keys/key-\(firstKeyID).pem"
         func mint(_ extra: [String]) throws -> String {
-            try world.cli(["token", "encode", "--key", keyFile, "--kid", firstKeyID, "--sub", "billing", "--jti"] + extra + [#"{"type":"access"}"#])
+            try world.cli(
+                ["token", "encode", "--key", keyFile, "--kid=\(firstKeyID)", "--sub", "billing", "--jti"] + extra + [#"{"type":"access"}"#]
+            )
         }
         let reports = try mint(["--aud", Self.audience, "--scope", "reports:read", "--ttl", "5m"])
         #expect(try await world.resourceStatus("/api/reports", reports) == 200)
@@ -152,7 +154,7 @@ import Testing
         // refetches (here, for the next new kid).
         let thirdKeyID = try world.cli(["keys", "rotate"])
         try await world.restartIssuer()
-        _ = try world.cli(["keys", "retire", firstKeyID])
+        _ = try world.cli(["keys", "retire", "--", firstKeyID])  // a kid may start with "-"
         var refusedByIssuer = false
         for _ in 0..<50 where !refusedByIssuer {
             refusedByIssuer = try await world.http.call(.GET, world.issuerURL + "/api/protected", token: bob1).status == 401

@@ -20,7 +20,7 @@ struct ConformanceTests {
 
     @Test func suitesRunWithTheSystemClock() async throws {
         let url = try #require(TestDatabase.url)
-        let store = try await PostgresStore.connect(url: url)
+        let store = try await PostgresStore.connect(url: url, timeout: .seconds(30))
         try await RevocationStoreConformance(makeStore: { store }).run()
         try await UserStoreConformance(makeStore: { store }).run()
         await store.close()

@@ -49,7 +49,7 @@ final class ConnectedStores: Sendable {
 
     func connect() async throws -> PostgresStore {
         let url = try await databaseURL()
-        let store = try await PostgresStore.connect(url: url, clock: clock.clock, timeout: .seconds(10))
+        let store = try await PostgresStore.connect(url: url, clock: clock.clock, timeout: .seconds(30))
         stores.withLock { $0.append(store) }
         return store
     }
@@ -83,7 +83,7 @@ final class ConnectedStores: Sendable {
 extension TestDatabase {
     /// Runs `body` with a store on the server's given database.
     static func withBaseStore(_ url: String, _ body: (PostgresStore) async throws -> Void) async throws {
-        let store = try await PostgresStore.connect(url: url, timeout: .seconds(10))
+        let store = try await PostgresStore.connect(url: url, timeout: .seconds(30))
         do {
             try await body(store)
         } catch {

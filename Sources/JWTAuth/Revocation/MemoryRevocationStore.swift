@@ -1,54 +1,80 @@
+import Synchronization
+
 /// A ``RevocationStore`` in memory, for one process and for tests. Expired entries are purged as it goes.
-public actor MemoryRevocationStore: RevocationStore {
+///
+/// A class guarded by a `Mutex` rather than an actor: the check on every request is one dictionary
+/// lookup, and an actor would make it two executor hops (and a queue when two requests meet).
+public final class MemoryRevocationStore: RevocationStore {
+    private struct State {
+        var index = RevocationIndex()
+        var spent: [String: Double] = [:]
+        var writesSincePurge = 0
+
+        var count: Int { index.count + spent.count }
+
+        mutating func purgeExpired(now: Double) {
+            index.purge(now: now)
+            spent = spent.filter { $0.value > now }
+            writesSincePurge = 0
+        }
+
+        mutating func didWrite(now: Double) {
+            writesSincePurge += 1
+            if writesSincePurge >= max(10_000, count / 2) { purgeExpired(now: now) }
+        }
+    }
+
     private let clock: JWTClock
-    private var index = RevocationIndex()
-    private var spent: [String: Double] = [:]
-    private var writesSincePurge = 0
+    private let state = Mutex(State())
 
     /// A store reading the time from `clock`.
     public init(clock: JWTClock = .system) {
         self.clock = clock
     }
 
-    public func revoke(tokenID: String, until: Double) {
-        index.revoke(tokenID: tokenID, until: until)
-        didWrite()
-    }
-
-    public func revoke(sessionID: String, until: Double) {
-        index.revoke(sessionID: sessionID, until: until)
-        didWrite()
-    }
-
-    public func revokeAll(subject: String, issuedBefore cutoff: Double) {
-        index.revokeAll(subject: subject, issuedBefore: cutoff)
-    }
-
-    public func spend(refreshTokenID: String, until: Double) -> Bool {
+    public func revoke(tokenID: String, until: Double) async {
         let now = clock.now
-        if let expiry = spent[refreshTokenID], expiry > now { return false }
-        spent[refreshTokenID] = until
-        didWrite()
-        return true
+        state.withLock { state in
+            state.index.revoke(tokenID: tokenID, until: until)
+            state.didWrite(now: now)
+        }
     }
 
-    public func isRevoked(_ query: RevocationQuery) -> Bool {
-        index.isRevoked(query, now: clock.now)
+    public func revoke(sessionID: String, until: Double) async {
+        let now = clock.now
+        state.withLock { state in
+            state.index.revoke(sessionID: sessionID, until: until)
+            state.didWrite(now: now)
+        }
+    }
+
+    public func revokeAll(subject: String, issuedBefore cutoff: Double) async {
+        state.withLock { $0.index.revokeAll(subject: subject, issuedBefore: cutoff) }
+    }
+
+    public func spend(refreshTokenID: String, until: Double) async -> Bool {
+        let now = clock.now
+        return state.withLock { state in
+            if let expiry = state.spent[refreshTokenID], expiry > now { return false }
+            state.spent[refreshTokenID] = until
+            state.didWrite(now: now)
+            return true
+        }
+    }
+
+    public func isRevoked(_ query: RevocationQuery) async -> Bool {
+        let now = clock.now
+        return state.withLock { $0.index.isRevoked(query, now: now) }
     }
 
     /// The number of live entries (revoked tokens, sessions, cutoffs and spent refresh tokens).
-    public var count: Int { index.count + spent.count }
-
-    /// Forgets entries whose time has passed.
-    public func purgeExpired() {
-        let now = clock.now
-        index.purge(now: now)
-        spent = spent.filter { $0.value > now }
-        writesSincePurge = 0
+    public var count: Int {
+        get async { state.withLock { $0.count } }
     }
 
-    private func didWrite() {
-        writesSincePurge += 1
-        if writesSincePurge >= max(10_000, count / 2) { purgeExpired() }
+    /// Forgets entries whose time has passed.
+    public func purgeExpired() async {
+        let now = clock.now
+        state.withLock { $0.purgeExpired(now: now) }
     }
 }

@@ -56,22 +56,33 @@ extension JWTManager {
 
     /// `Authorization: Bearer <token>`: the scheme in any case, one or more spaces, exactly one token.
     func bearerToken(_ request: Request) throws(JWTAuthError) -> String? {
-        let values = request.headers[values: .authorization]
-        guard let value = values.first else { return nil }
-        guard values.count == 1 else { throw .invalidHeader() }
-        let utf8 = Array(value.utf8)
-        guard utf8.count > 7, String(decoding: utf8[0..<6], as: UTF8.self).lowercased() == "bearer", utf8[6] == UInt8(ascii: " ") else {
-            throw .invalidHeader()
+        // One pass over the fields, reading the value in place: no array of values, no lowercased copy.
+        var found: String?
+        for field in request.headers where field.name == .authorization {
+            guard found == nil else { throw .invalidHeader() }
+            found = field.value
         }
-        var start = 6
-        while start < utf8.count, utf8[start] == UInt8(ascii: " ") { start += 1 }
-        var end = utf8.count
-        while end > start, utf8[end - 1] == UInt8(ascii: " ") || utf8[end - 1] == UInt8(ascii: "\t") { end -= 1 }
-        let token = utf8[start..<end]
-        guard !token.isEmpty, !token.contains(UInt8(ascii: " ")), !token.contains(UInt8(ascii: "\t")), !token.contains(UInt8(ascii: ",")) else {
-            throw .invalidHeader()
+        guard var value = found else { return nil }
+        let token = value.withUTF8 { utf8 -> String? in
+            guard utf8.count > 7, Self.isBearerScheme(utf8), utf8[6] == UInt8(ascii: " ") else { return nil }
+            var start = 6
+            while start < utf8.count, utf8[start] == UInt8(ascii: " ") { start += 1 }
+            var end = utf8.count
+            while end > start, utf8[end - 1] == UInt8(ascii: " ") || utf8[end - 1] == UInt8(ascii: "\t") { end -= 1 }
+            let token = UnsafeBufferPointer(rebasing: utf8[start..<end])
+            guard !token.isEmpty, !token.contains(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: ",") }) else {
+                return nil
+            }
+            return String(decoding: token, as: UTF8.self)
         }
-        return String(decoding: token, as: UTF8.self)
+        guard let token else { throw .invalidHeader() }
+        return token
+    }
+
+    /// Whether the first six bytes are `bearer` in any case (ASCII only: setting bit 0x20 lowercases
+    /// exactly the letters, and no other byte becomes one of these lowercase letters that way).
+    private static func isBearerScheme(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        utf8.count >= 6 && zip(utf8[0..<6], "bearer".utf8).allSatisfy { $0 | 0x20 == $1 }
     }
 
     static func isJSON(_ request: Request) -> Bool {

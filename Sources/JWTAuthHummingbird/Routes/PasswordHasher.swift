@@ -1,10 +1,22 @@
 import HummingbirdBcrypt
 import Metrics
+import NIOCore
 public import NIOPosix
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// bcrypt on a thread pool, never on an event loop. Checking a password for an unknown user costs the
 /// same work as for a known one.
+///
+/// By default bcrypt runs on ``defaultThreadPool``: threads of its own, at a lower scheduling priority, so
+/// that a flood of logins slows the logins and not the event loops answering every other request.
 public final class PasswordHasher: Sendable {
     /// The bcrypt cost (log2 rounds). Defaults to 12; tests use 4.
     public let cost: UInt8
@@ -14,10 +26,21 @@ public final class PasswordHasher: Sendable {
     private let metrics: (queue: Gauge, duration: Timer)
 
     /// - Precondition: `cost` is within bcrypt's range 4...31.
-    public init(cost: UInt8 = 12, threadPool: NIOThreadPool = .singleton) {
+    /// bcrypt's own pool: one thread per core the process may use, each at nice 19 once it runs bcrypt.
+    public static let defaultThreadPool: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: max(1, System.coreCount))
+        pool.start()
+        return pool
+    }()
+
+    /// Whether the pool's threads are ours to lower in priority (never a pool the caller shares).
+    private let lowersPriority: Bool
+
+    public init(cost: UInt8 = 12, threadPool: NIOThreadPool = PasswordHasher.defaultThreadPool) {
         precondition((4...31).contains(cost), "bcrypt cost must be 4...31")
         self.cost = cost
         self.threadPool = threadPool
+        self.lowersPriority = threadPool === Self.defaultThreadPool
         // A hash of a random password at the same cost, so that an unknown user costs one full verification.
         self.dummyHash = Bcrypt.hash(String(UInt64.random(in: .min ... .max), radix: 36), cost: cost)
         self.metrics = (Gauge(label: "jwt_auth_bcrypt_queue_depth"), Timer(label: "jwt_auth_bcrypt_duration_seconds"))
@@ -42,6 +65,19 @@ public final class PasswordHasher: Sendable {
             metrics.queue.record(queued.wrappingSubtract(1, ordering: .relaxed).newValue)
             metrics.duration.recordInterval(since: start)
         }
-        return try await threadPool.runIfActive(work)
+        guard lowersPriority else { return try await threadPool.runIfActive(work) }
+        return try await threadPool.runIfActive {
+            Self.lowerThisThreadsPriority()
+            return work()
+        }
+    }
+
+    /// Nice 19 for the calling thread (Linux's nice value is per thread); once set, setting it again is a
+    /// cheap system call next to a bcrypt run. Lowering one's own priority needs no privilege.
+    private static func lowerThisThreadsPriority() {
+        #if os(Linux)
+        // who = 0 is the calling task, that is this thread, not the whole process (kernel/sys.c).
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
+        #endif
     }
 }
