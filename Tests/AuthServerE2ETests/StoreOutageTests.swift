@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import JWTAuth
+import Synchronization
 import Testing
 
 /// A store stopped (killed) under load and started again, with two `jwt-auth serve` instances on it: no
@@ -45,6 +46,8 @@ struct StoreOutageTests {
         }
     }
 
+    /// Stops the store under load, checks that the instances fail closed and say so, starts the store again
+    /// and checks that they recover by themselves with every acknowledged write in effect.
     func outage(
         _ servers: [LiveServer],
         storesWhileDown: JSONValue,
@@ -60,60 +63,66 @@ struct StoreOutageTests {
         let load = OutageLoad(servers: servers, live: live, revoked: revoked, prefix: prefix)
         let clients = Task { await load.run() }
         defer { load.stop() }
-        try await load.wait { $0.answers.count >= 20 && $0.loggedOut.count >= 3 && $0.registered.count >= 3 }
+        try await load.wait("before the outage") { $0.answers.count >= 20 && $0.loggedOut.count >= 3 && $0.registered.count >= 3 }
 
         await stop()
         load.phase = .down
-        try await load.wait { state in state.answers.count(where: { $0.phase == .down }) >= 6 }
-        for server in servers {
-            let health = try await server.get("/health")
-            #expect(health.status == .serviceUnavailable)
-            #expect(health.json == ["status": "unavailable", "stores": storesWhileDown])
+        let stopped = ContinuousClock.now
+        // /health on every instance while the load goes on, and the outage lasts a couple of seconds at least.
+        async let health = withThrowingTaskGroup(of: HTTPResult.self) { group in
+            for server in servers { group.addTask { try await server.get("/health") } }
+            return try await group.reduce(into: []) { $0.append($1) }
         }
+        try await load.wait("refusals while down") { state in
+            state.refusedWhileDown >= 1 && state.answers.count(where: \.duringOutage) >= 3
+                && state.answers.contains { $0.duringOutage && $0.presented == .live }
+        }
+        for answer in try await health {
+            #expect(answer.status == .serviceUnavailable)
+            #expect(answer.json == ["status": "unavailable", "stores": storesWhileDown])
+        }
+        try await Task.sleep(until: stopped + .seconds(2))
+        print("store outage: the store was down for \(ContinuousClock.now - stopped)")
 
+        load.phase = .restarting
         try await start()
         load.phase = .restarted
         let restarted = ContinuousClock.now
-        for server in servers {
-            // Recovered: healthy, and the live token is checked and accepted again. No restart of the instance.
-            let deadline = ContinuousClock.now + .seconds(20)
-            while try await server.get("/health").status != .ok || server.get("/api/protected", token: live.access).status != .ok {
-                guard ContinuousClock.now < deadline else {
-                    Issue.record("instance on port \(server.port) did not recover within 20 s: \(server.log())")
-                    break
-                }
-                try await Task.sleep(for: .milliseconds(50))
-            }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for server in servers { group.addTask { try await Self.recovered(server, live: live) } }
+            try await group.waitForAll()
         }
-        print("store outage: both instances recovered \(ContinuousClock.now - restarted) after the store restarted")
-        let acknowledgedBefore = load.state.withLock { $0.loggedOut.count + $0.registered.count }
-        try await load.wait { state in
+        print("store outage: the instances recovered \(ContinuousClock.now - restarted) after the store restarted")
+        let acknowledgedBefore = load.snapshot.loggedOut.count + load.snapshot.registered.count
+        try await load.wait("after the restart") { state in
             state.loggedOut.count + state.registered.count >= acknowledgedBefore + 4
-                && state.answers.count(where: { $0.phase == .restarted && $0.result.status == .ok }) >= 10
+                && state.answers.count(where: { $0.sent == .restarted && $0.result.status == .ok }) >= 10
         }
         load.stop()
         await clients.value
 
-        let state = load.state.withLock { $0 }
+        let state = load.snapshot
         #expect(state.unexpected.isEmpty, "\(state.unexpected.prefix(5))")
-        // Never unchecked: the revoked token is never accepted, and nothing is accepted while the store is down.
+        // Never unchecked: a revoked token is never accepted, and nothing is accepted while the store is down.
         for answer in state.answers {
             let unavailable = answer.result.status == .serviceUnavailable && answer.result.error == "unavailable"
-            if answer.revokedToken {
-                #expect(unavailable || answer.result.error == "token_revoked", "revoked token answered \(answer.result)")
-            } else if answer.phase == .down {
-                #expect(unavailable, "a request sent while the store was down was answered \(answer.result)")
+            if answer.presented != .live {
+                #expect(unavailable || answer.result.error == "token_revoked", "a revoked token was answered \(answer.result)")
+            } else if answer.duringOutage {
+                #expect(unavailable, "a request sent and answered while the store was down got \(answer.result)")
             } else {
                 #expect(unavailable || answer.result.json == ["user": .string(id)], "\(answer.result)")
             }
         }
-        #expect(state.answers.contains { $0.phase == .down && $0.result.status == .serviceUnavailable })
+        #expect(state.answers.contains { $0.sent == .before && $0.result.status == .ok })
+        #expect(state.answers.contains { $0.presented == .loggedOut && $0.result.error == "token_revoked" })
 
-        // Nothing acknowledged is lost: every 204 logout still holds on both instances, every 201 user logs in.
-        for (index, pair) in state.loggedOut.enumerated() {
-            let server = servers[index % servers.count]
-            #expect(try await server.get("/api/protected", token: pair.access).error == "token_revoked")
-            #expect(try await server.post("/auth/refresh", token: pair.refresh).error == "token_revoked")
+        // Nothing acknowledged is lost: every 204 logout still holds on every instance, every 201 user logs in.
+        for pair in state.loggedOut {
+            for server in servers {
+                #expect(try await server.get("/api/protected", token: pair.access).error == "token_revoked")
+            }
+            #expect(try await servers[0].post("/auth/refresh", token: pair.refresh).error == "token_revoked")
         }
         for (index, name) in state.registered.enumerated() {
             let login = try await servers[index % servers.count].post("/auth/login", json: LiveServer.credentials(name))
@@ -123,6 +132,27 @@ struct StoreOutageTests {
             #expect(try await server.get("/api/protected", token: live.access).status == .ok)
             #expect(try await server.get("/api/protected", token: revoked.access).error == "token_revoked")
         }
-        print("store outage: \(state.answers.count) checks, \(state.loggedOut.count) logouts and \(state.registered.count) registrations acknowledged")
+        let down = state.answers.filter(\.duringOutage)
+        print(
+            "store outage: \(state.answers.count) checks (\(down.count) during the outage), "
+                + "\(state.loggedOut.count) logouts and \(state.registered.count) registrations acknowledged"
+        )
+    }
+
+    /// Polls `server` (at most 30 s) until `/health` is 200 and the live token is checked and accepted again:
+    /// the same process, never restarted.
+    static func recovered(_ server: LiveServer, live: TokenPair) async throws {
+        let pid = server.pid
+        let deadline = ContinuousClock.now + .seconds(30)
+        while true {
+            let health = try await server.get("/health")
+            if health.status == .ok, try await server.get("/api/protected", token: live.access).status == .ok { break }
+            guard ContinuousClock.now < deadline else {
+                Issue.record("the instance on port \(server.port) did not recover within 30 s (\(health)): \(server.log())")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(server.pid == pid)
     }
 }

@@ -1,20 +1,30 @@
 import Foundation
 import HTTPTypes
+import JWTAuth
 import Synchronization
 import Testing
 
-/// Clients hitting two instances while a store goes down and comes back, and what each of them was told.
+/// Clients hitting several instances while a store goes down and comes back, and what each of them was told.
 ///
-/// Readers present a live access token and a revoked one to `/api/protected`; a writer registers users
-/// and logs sessions in and out. Each answer is kept with the phase the test was in when the request was
-/// sent, so that the test can tell "answered before the store stopped" from "answered while it was down".
+/// Readers present to `/api/protected`, in turn, a live access token, one revoked before the load began,
+/// and the latest one whose logout was acknowledged during the load; a writer registers users and logs
+/// sessions in and out. Each answer is kept with the phase the test was in when the request was sent and
+/// when its answer came, so that the test can tell "sent and answered while the store was down" from the
+/// requests that straddle a change.
 final class OutageLoad: Sendable {
-    enum Phase: Sendable { case before, down, restarted }
+    enum Phase: Sendable { case before, down, restarting, restarted }
+
+    /// Which token a reader presented.
+    enum Presented: Sendable { case live, revoked, loggedOut }
 
     struct Answer: Sendable {
-        let phase: Phase
-        let revokedToken: Bool
+        let sent: Phase
+        let answered: Phase
+        let presented: Presented
         let result: HTTPResult
+
+        /// Sent and answered while the store was down.
+        var duringOutage: Bool { sent == .down && answered == .down }
     }
 
     struct State: Sendable {
@@ -24,7 +34,9 @@ final class OutageLoad: Sendable {
         /// Logouts answered 204, and registrations answered 201: acknowledged, so never to be lost.
         var loggedOut: [TokenPair] = []
         var registered: [String] = []
-        /// Answers no client may ever get.
+        /// Writes answered 503 `unavailable` while the store was down.
+        var refusedWhileDown = 0
+        /// Answers no client may ever get (anything but the acknowledgement or 503 `unavailable`).
         var unexpected: [String] = []
     }
 
@@ -46,6 +58,9 @@ final class OutageLoad: Sendable {
         set { state.withLock { $0.phase = newValue } }
     }
 
+    /// A copy of the state.
+    var snapshot: State { state.withLock { $0 } }
+
     /// Runs three readers and a writer until ``stop()``.
     func run() async {
         await withTaskGroup(of: Void.self) { group in
@@ -58,11 +73,11 @@ final class OutageLoad: Sendable {
 
     private var stopped: Bool { state.withLock { $0.stopped } }
 
-    /// Waits (at most `timeout`) until `condition` holds for the state.
-    func wait(timeout: Duration = .seconds(30), until condition: (State) -> Bool) async throws {
+    /// Polls (at most `timeout`) until `condition` holds for the state.
+    func wait(_ goal: String, timeout: Duration = .seconds(30), until condition: (State) -> Bool) async throws {
         let deadline = ContinuousClock.now + timeout
         while !state.withLock({ condition($0) }) {
-            guard ContinuousClock.now < deadline else { throw LiveServerError("the load did not reach its goal within \(timeout)") }
+            guard ContinuousClock.now < deadline else { throw LiveServerError("the load did not reach its goal (\(goal)) within \(timeout)") }
             try await Task.sleep(for: .milliseconds(20))
         }
     }
@@ -72,13 +87,19 @@ final class OutageLoad: Sendable {
         while !stopped {
             index += 1
             let server = servers[index % servers.count]
-            let revokedToken = index % 2 == 0
-            let phase = self.phase
-            guard let result = try? await server.get("/api/protected", token: revokedToken ? revoked.access : live.access) else {
-                state.withLock { $0.unexpected.append("no answer from instance \(index % servers.count)") }
+            let (sent, loggedOut) = state.withLock { ($0.phase, $0.loggedOut.last) }
+            let presented: Presented = [.live, .revoked, .loggedOut][index % 3]
+            let token =
+                switch presented {
+                case .live: live.access
+                case .revoked: revoked.access
+                case .loggedOut: (loggedOut ?? revoked).access
+                }
+            guard let result = try? await server.get("/api/protected", token: token) else {
+                state.withLock { $0.unexpected.append("no answer from the instance on port \(server.port)") }
                 continue
             }
-            state.withLock { $0.answers.append(Answer(phase: phase, revokedToken: revokedToken, result: result)) }
+            state.withLock { $0.answers.append(Answer(sent: sent, answered: $0.phase, presented: presented, result: result)) }
             try? await Task.sleep(for: .milliseconds(5))
         }
     }
@@ -110,7 +131,9 @@ final class OutageLoad: Sendable {
         state.withLock { state in
             if result.status == expected {
                 acknowledged(&state)
-            } else if result.status != .serviceUnavailable || result.error != "unavailable" {
+            } else if result.status == .serviceUnavailable, result.error == "unavailable" {
+                if state.phase == .down { state.refusedWhileDown += 1 }
+            } else {
                 state.unexpected.append("\(expected.code) expected: \(result)")
             }
         }

@@ -46,9 +46,9 @@ enum TestStores {
     static func postgresPrograms() throws -> String {
         if let bin = value("JWT_AUTH_TEST_POSTGRES_BIN") { return bin }
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
-        let found = versions.sorted { $0.compare($1, options: .numeric) == .orderedAscending }.last
+        let found = versions.sorted { $0.compare($1, options: .numeric) == .orderedAscending }
             .map { "/usr/lib/postgresql/\($0)/bin" }
-            .filter { FileManager.default.isExecutableFile(atPath: "\($0)/initdb") }
+            .last { FileManager.default.isExecutableFile(atPath: "\($0)/initdb") }
         return try #require(found, "PostgreSQL's programs are not installed: run scripts/postgres-test-server once (it installs them)")
     }
 
