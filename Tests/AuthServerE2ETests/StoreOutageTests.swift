@@ -30,7 +30,8 @@ struct StoreOutageTests {
         }
     }
 
-    @Test func postgresKilledUnderLoadFailsClosedAndTheInstancesRecoverByThemselves() async throws {
+    @Test(arguments: PrivatePostgres.StopMode.allCases)
+    func postgresStoppedUnderLoadFailsClosedAndTheInstancesRecoverByThemselves(_ mode: PrivatePostgres.StopMode) async throws {
         try await PrivatePostgres.with { postgres in
             let environment = [
                 "JWT_AUTH_DATABASE_URL": postgres.url, "JWT_AUTH_SECRET": Self.secret, "JWT_AUTH_LOGIN_ATTEMPTS": "0",
@@ -39,7 +40,7 @@ struct StoreOutageTests {
                 try await outage(
                     servers,
                     whileDown: ["database": "down"],
-                    stop: { await postgres.stop() },
+                    stop: { await postgres.stop(mode) },
                     start: { try await postgres.start() }
                 )
             }

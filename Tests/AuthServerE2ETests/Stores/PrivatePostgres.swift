@@ -56,11 +56,19 @@ final class PrivatePostgres: Sendable {
         try await run("pg_ctl", ["-D", data, "-l", directory.appending(path: "server.log").path, "-w", "-t", "60", "-o", options, "start"])
     }
 
-    /// Stops the server at once (`-m immediate`: no checkpoint, connections cut, as in a crash); committed
-    /// transactions come back from the write-ahead log at the next start.
-    func stop() async {
+    /// How ``stop(_:)`` stops the server (`pg_ctl -m`).
+    enum StopMode: String, Sendable, CaseIterable {
+        /// Connections are ended with an error, the server checkpoints and exits.
+        case fast
+        /// At once, no checkpoint, connections cut, as in a crash: committed transactions come back from
+        /// the write-ahead log at the next start.
+        case immediate
+    }
+
+    /// Stops the server (by default `-m immediate`) and waits until it has ended.
+    func stop(_ mode: StopMode = .immediate) async {
         guard FileManager.default.fileExists(atPath: "\(data)/postmaster.pid") else { return }
-        try? await run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"])
+        try? await run("pg_ctl", ["-D", data, "-m", mode.rawValue, "-w", "stop"])
     }
 
     /// Runs one of PostgreSQL's programs to its end; throws with its output when it fails.
