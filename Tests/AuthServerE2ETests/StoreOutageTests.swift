@@ -13,6 +13,17 @@ struct StoreOutageTests {
     static let secret = String(repeating: "outage-test-secret-", count: 3)
 
     @Test func redisKilledUnderLoadFailsClosedAndTheInstancesRecoverByThemselves() async throws {
+        try await redisOutage(stop: { await $0.stop() }, start: { try await $0.start() })
+    }
+
+    /// A Redis that hangs (SIGSTOP) rather than goes away: every check fails within the command timeout.
+    @Test func redisHangingUnderLoadFailsClosedAndTheInstancesRecoverByThemselves() async throws {
+        try await redisOutage(stop: { $0.freeze() }, start: { $0.thaw() })
+    }
+
+    /// Two instances on the shared database and a Redis of the test's own, which `stop` and `start` take down
+    /// and bring back.
+    func redisOutage(stop: (PrivateRedis) async -> Void, start: (PrivateRedis) async throws -> Void) async throws {
         let database = try TestStores.postgresURL()
         try await PrivateRedis.with { redis in
             let environment = [
@@ -23,8 +34,8 @@ struct StoreOutageTests {
                 try await outage(
                     servers,
                     whileDown: ["database": "ok", "blocklist": "down"],
-                    stop: { await redis.stop() },
-                    start: { try await redis.start() }
+                    stop: { await stop(redis) },
+                    start: { try await start(redis) }
                 )
             }
         }

@@ -61,6 +61,17 @@ final class PrivateRedis: Sendable {
         throw LiveServerError("redis-server did not start on port \(port): \(String(decoding: running.standardOutput().suffix(1000), as: UTF8.self))")
     }
 
+    /// Freezes the server (SIGSTOP): it keeps its connections and its data but answers nothing, as a hung
+    /// server; ``thaw()`` lets it go on.
+    func freeze() {
+        process.withLock { $0 }?.send(SIGSTOP)
+    }
+
+    /// Lets a frozen server go on (SIGCONT).
+    func thaw() {
+        process.withLock { $0 }?.send(SIGCONT)
+    }
+
     /// Kills the server (SIGKILL: a crash, its data is gone) and waits until it has ended.
     func stop() async {
         guard let running = process.withLock({ $0.take() }) else { return }
