@@ -5,15 +5,29 @@ import Testing
 
 /// Three `jwt-auth serve` processes on one PostgreSQL database and one Redis, signing with one shared
 /// ES256 key file: whatever one of them acknowledges, the others act on at their very next request.
+/// Each scenario runs with revocations checked in Redis and, without Redis, in PostgreSQL.
 @Suite(.enabled(if: TestStores.bothAvailable, "needs JWT_AUTH_POSTGRES_URL and JWT_AUTH_TEST_REDIS_URL (scripts/test)"))
 struct SeveralInstancesTests {
+    /// Where the instances check revocations.
+    enum Blocklist: String, CaseIterable, Sendable {
+        case redis, database
+
+        /// What `/health` reports when all is well.
+        var healthyStores: JSONValue {
+            switch self {
+            case .redis: ["database": "ok", "blocklist": "ok"]
+            case .database: ["database": "ok"]
+            }
+        }
+    }
+
     /// Runs `body` with three instances on the shared servers (Redis database 7).
-    func withInstances(_ body: ([LiveServer]) async throws -> Void) async throws {
+    func withInstances(_ blocklist: Blocklist, _ body: ([LiveServer]) async throws -> Void) async throws {
         let keys = FileManager.default.temporaryDirectory.appending(path: "jwt-auth-e2e-keys-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: keys) }
         let environment = [
             "JWT_AUTH_DATABASE_URL": try TestStores.postgresURL(),
-            "JWT_AUTH_BLOCKLIST_URL": try TestStores.redisURL(database: 7),
+            "JWT_AUTH_BLOCKLIST_URL": blocklist == .redis ? try TestStores.redisURL(database: 7) : "database",
             "JWT_AUTH_KEY_FILE": try await LiveServer.sharedKeyFile(in: keys),
         ]
         try await LiveServer.withSeveral(3, environment: environment) { servers in
@@ -31,8 +45,9 @@ struct SeveralInstancesTests {
         "\(prefix)-\(UInt64.random(in: 0...UInt64.max))"
     }
 
-    @Test func registeredOnALogsInOnBAndItsTokensWorkOnEveryInstance() async throws {
-        try await withInstances { servers in
+    @Test(arguments: Blocklist.allCases)
+    func registeredOnALogsInOnBAndItsTokensWorkOnEveryInstance(_ blocklist: Blocklist) async throws {
+        try await withInstances(blocklist) { servers in
             let (a, b, c) = (servers[0], servers[1], servers[2])
             let name = uniqueName("multi")
             let id = try await a.register(name)
@@ -49,13 +64,14 @@ struct SeveralInstancesTests {
             #expect(try await a.get("/api/protected", token: refreshed.access).json == ["user": .string(id)])
             for server in servers {
                 let health = try await server.get("/health")
-                #expect(health.json == ["status": "ok", "stores": ["database": "ok", "blocklist": "ok"]])
+                #expect(health.json == ["status": "ok", "stores": blocklist.healthyStores])
             }
         }
     }
 
-    @Test func aLogoutOnAIsRejectedOnBAtItsVeryNextRequest() async throws {
-        try await withInstances { servers in
+    @Test(arguments: Blocklist.allCases)
+    func aLogoutOnAIsRejectedOnBAtItsVeryNextRequest(_ blocklist: Blocklist) async throws {
+        try await withInstances(blocklist) { servers in
             let (a, b, c) = (servers[0], servers[1], servers[2])
             let name = uniqueName("multi-revoke")
             let id = try await a.register(name)
@@ -79,8 +95,9 @@ struct SeveralInstancesTests {
         }
     }
 
-    @Test func logoutAllOnBEndsTheSessionsMadeOnAAndC() async throws {
-        try await withInstances { servers in
+    @Test(arguments: Blocklist.allCases)
+    func logoutAllOnBEndsTheSessionsMadeOnAAndC(_ blocklist: Blocklist) async throws {
+        try await withInstances(blocklist) { servers in
             let (a, b, c) = (servers[0], servers[1], servers[2])
             let name = uniqueName("multi-all")
             let bystander = uniqueName("multi-bystander")
@@ -108,8 +125,9 @@ struct SeveralInstancesTests {
         }
     }
 
-    @Test func fiftyConcurrentRefreshesOfOneTokenAcrossThreeInstancesSucceedOnce() async throws {
-        try await withInstances { servers in
+    @Test(arguments: Blocklist.allCases)
+    func fiftyConcurrentRefreshesOfOneTokenAcrossThreeInstancesSucceedOnce(_ blocklist: Blocklist) async throws {
+        try await withInstances(blocklist) { servers in
             let name = uniqueName("multi-race")
             try await servers[0].register(name)
             let login = try await servers[1].login(name)
