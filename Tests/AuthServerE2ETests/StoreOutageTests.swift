@@ -13,17 +13,17 @@ struct StoreOutageTests {
     static let secret = String(repeating: "outage-test-secret-", count: 3)
 
     @Test func redisKilledUnderLoadFailsClosedAndTheInstancesRecoverByThemselves() async throws {
-        try await redisOutage(stop: { await $0.stop() }, start: { try await $0.start() })
+        try await redisOutage("Redis killed", stop: { await $0.stop() }, start: { try await $0.start() })
     }
 
     /// A Redis that hangs (SIGSTOP) rather than goes away: every check fails within the command timeout.
     @Test func redisHangingUnderLoadFailsClosedAndTheInstancesRecoverByThemselves() async throws {
-        try await redisOutage(stop: { $0.freeze() }, start: { $0.thaw() })
+        try await redisOutage("Redis hanging", stop: { $0.freeze() }, start: { $0.thaw() })
     }
 
     /// Two instances on the shared database and a Redis of the test's own, which `stop` and `start` take down
     /// and bring back.
-    func redisOutage(stop: (PrivateRedis) async -> Void, start: (PrivateRedis) async throws -> Void) async throws {
+    func redisOutage(_ label: String, stop: (PrivateRedis) async -> Void, start: (PrivateRedis) async throws -> Void) async throws {
         let database = try TestStores.postgresURL()
         try await PrivateRedis.with { redis in
             let environment = [
@@ -32,6 +32,7 @@ struct StoreOutageTests {
             ]
             try await LiveServer.withSeveral(2, environment: environment) { servers in
                 try await outage(
+                    label,
                     servers,
                     whileDown: ["database": "ok", "blocklist": "down"],
                     stop: { await stop(redis) },
@@ -49,6 +50,7 @@ struct StoreOutageTests {
             ]
             try await LiveServer.withSeveral(2, environment: environment) { servers in
                 try await outage(
+                    "PostgreSQL -m \(mode)",
                     servers,
                     whileDown: ["database": "down"],
                     stop: { await postgres.stop(mode) },
@@ -69,6 +71,7 @@ struct StoreOutageTests {
                 ]
                 try await LiveServer.withSeveral(2, environment: environment) { servers in
                     try await outage(
+                        "PostgreSQL, Redis blocklist",
                         servers,
                         whileDown: ["database": "down", "blocklist": "ok"],
                         checksNeedTheStore: false,
@@ -83,10 +86,12 @@ struct StoreOutageTests {
     /// Stops the store under load, checks that the instances fail closed and say so, starts the store again
     /// and checks that they recover by themselves with every acknowledged write in effect.
     /// - Parameters:
+    ///   - label: What stops, for the lines printed.
     ///   - whileDown: The stores `/health` reports while the store is down.
     ///   - checksNeedTheStore: Whether checking a token needs the store that is down (then a live token
     ///     gets 503 while it is down; else it is still checked, and accepted).
     func outage(
+        _ label: String,
         _ servers: [LiveServer],
         whileDown: JSONValue,
         checksNeedTheStore: Bool = true,
@@ -121,7 +126,7 @@ struct StoreOutageTests {
             #expect(answer.json == ["status": "unavailable", "stores": whileDown])
         }
         try await Task.sleep(until: stopped + .seconds(2))
-        print("store outage: the store was down for \(ContinuousClock.now - stopped)")
+        print("store outage (\(label)): the store was down for \(ContinuousClock.now - stopped)")
 
         load.phase = .restarting
         try await start()
@@ -131,7 +136,7 @@ struct StoreOutageTests {
             for server in servers { group.addTask { try await Self.recovered(server, live: live) } }
             try await group.waitForAll()
         }
-        print("store outage: the instances recovered \(ContinuousClock.now - restarted) after the store restarted")
+        print("store outage (\(label)): the instances recovered \(ContinuousClock.now - restarted) after the store restarted")
         let acknowledgedBefore = load.snapshot.loggedOut.count + load.snapshot.registered.count
         try await load.wait("after the restart") { state in
             state.loggedOut.count + state.registered.count >= acknowledgedBefore + 4
@@ -175,7 +180,7 @@ struct StoreOutageTests {
         }
         let down = state.answers.filter(\.duringOutage)
         print(
-            "store outage: \(state.answers.count) checks (\(down.count) during the outage), "
+            "store outage (\(label)): \(state.answers.count) checks (\(down.count) during the outage), "
                 + "\(state.loggedOut.count) logouts and \(state.registered.count) registrations acknowledged"
         )
     }
