@@ -108,7 +108,7 @@ public struct KeyDirectory: Sendable {
         let contents = try read(now: 0)
         guard contents.keys.contains(where: { $0.keyID == keyID }) else { throw KeyDirectoryError("no key \(keyID) in \(path)") }
         guard keyID != contents.currentKeyID else {
-            throw KeyDirectoryError("\(keyID) is the current signing key: rotate first (jwt-auth keys rotate), restart the service, then retire it")
+            throw KeyDirectoryError("\(keyID) is the current signing key: rotate first (jwt-auth keys rotate), then retire it")
         }
         remove(keyID)
     }

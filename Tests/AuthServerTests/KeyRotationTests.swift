@@ -60,7 +60,7 @@ import Testing
         }
         // The old key retires when the longest token it signed (refresh: 1 h) has expired.
         let retireAt = try #require(KeyDirectory(dataDirectory: directory).retirement(of: oldKeyID))
-        #expect(retireAt == (clock.now + 3600).rounded(.up))
+        #expect(retireAt == (clock.now + 3601).rounded(.up))
 
         clock.advance(by: .seconds(3599))
         try await AuthServer.buildApplication(configuration, clock: clock.clock).test(.router) { client in
@@ -98,6 +98,43 @@ import Testing
             #expect(refused.status == .unauthorized)
             #expect(InProcessServiceTests.object(refused)["error"] == "invalid_token")
             #expect(try await !Self.jwksKeyIDs(client).contains(firstKeyID))
+        }
+    }
+
+    @Test func aRunningServiceSignsWithARotatedKeyWithinASecond() async throws {
+        let directory = InProcessServiceTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let clock = SettableClock()
+        let configuration = try Self.configuration(directory)
+        let keys = KeyDirectory(dataDirectory: directory)
+        try await AuthServer.buildApplication(configuration, clock: clock.clock).test(.router) { client in
+            let before = try await Self.login(client)
+            let oldKeyID = try Self.keyID(before)
+            let newKeyID = try #require(try keys.rotate(algorithm: .es256).keyID)
+            // Within the second since the last look, the service still signs with the old key ...
+            #expect(try Self.keyID(try await Self.login(client)) == oldKeyID)
+            // ... and from the next look on with the new one, which publishes it too.
+            clock.advance(by: .seconds(1))
+            let after = try await Self.login(client)
+            #expect(try Self.keyID(after) == newKeyID)
+            #expect(try await Self.status(client, before) == .ok)
+            #expect(try await Self.status(client, after) == .ok)
+            #expect(try await Self.jwksKeyIDs(client) == [oldKeyID, newKeyID])
+            // The old key retires when the longest token it could still have signed (refresh: 1 h) has expired,
+            // counted from when the service stopped signing with it.
+            #expect(keys.retirement(of: oldKeyID) == (clock.now + 3601).rounded(.up))
+
+            // A compromised old key retired while running: its tokens are refused within a second.
+            try keys.retire(oldKeyID)
+            clock.advance(by: .seconds(1))
+            #expect(try await Self.status(client, before) == .unauthorized)
+            #expect(try await Self.status(client, after) == .ok)
+        }
+        // After a restart the new key still signs, and the old one is gone.
+        try await AuthServer.buildApplication(configuration, clock: clock.clock).test(.router) { client in
+            let token = try await Self.login(client)
+            #expect(try Self.keyID(token) == keys.currentKeyID)
+            #expect(try await Self.jwksKeyIDs(client) == [try #require(keys.currentKeyID)])
         }
     }
 
