@@ -21,22 +21,29 @@ struct SeveralInstancesTests {
         }
     }
 
-    /// Runs `body` with three instances on the shared servers (Redis database 7).
-    func withInstances(_ blocklist: Blocklist, _ body: ([LiveServer]) async throws -> Void) async throws {
+    /// Runs `body` with three instances on a database of the test's own on the shared PostgreSQL server (with
+    /// a key file, every instance on a database imports its key into the database's keys table: other tests'
+    /// instances would rotate it) and, with the Redis blocklist, database `redisDatabase` of the shared Redis
+    /// (emptied first: users of a database of their own are numbered from 1, and cutoffs are keyed by user).
+    func withInstances(
+        _ blocklist: Blocklist,
+        redisDatabase: Int,
+        _ body: ([LiveServer]) async throws -> Void
+    ) async throws {
         let keys = FileManager.default.temporaryDirectory.appending(path: "jwt-auth-e2e-keys-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: keys) }
-        let environment = [
-            "JWT_AUTH_DATABASE_URL": try TestStores.postgresURL(),
-            "JWT_AUTH_BLOCKLIST_URL": blocklist == .redis ? try TestStores.redisURL(database: 7) : "database",
-            "JWT_AUTH_KEY_FILE": try await LiveServer.sharedKeyFile(in: keys),
-        ]
-        try await LiveServer.withSeveral(3, environment: environment) { servers in
-            // One key, so one key set: a token from any instance verifies on every other.
-            let jwks = try await servers[0].get("/.well-known/jwks.json").text
-            for server in servers.dropFirst() {
-                #expect(try await server.get("/.well-known/jwks.json").text == jwks)
+        let keyFile = try await LiveServer.sharedKeyFile(in: keys)
+        let redis = blocklist == .redis ? try await TestStores.emptyRedisURL(database: redisDatabase) : "database"
+        try await TestStores.withOwnDatabase { database in
+            let environment = ["JWT_AUTH_DATABASE_URL": database, "JWT_AUTH_BLOCKLIST_URL": redis, "JWT_AUTH_KEY_FILE": keyFile]
+            try await LiveServer.withSeveral(3, environment: environment) { servers in
+                // One key, so one key set: a token from any instance verifies on every other.
+                let jwks = try await servers[0].get("/.well-known/jwks.json").text
+                for server in servers.dropFirst() {
+                    #expect(try await server.get("/.well-known/jwks.json").text == jwks)
+                }
+                try await body(servers)
             }
-            try await body(servers)
         }
     }
 
@@ -47,7 +54,7 @@ struct SeveralInstancesTests {
 
     @Test(arguments: Blocklist.allCases)
     func registeredOnALogsInOnBAndItsTokensWorkOnEveryInstance(_ blocklist: Blocklist) async throws {
-        try await withInstances(blocklist) { servers in
+        try await withInstances(blocklist, redisDatabase: 7) { servers in
             let (a, b, c) = (servers[0], servers[1], servers[2])
             let name = uniqueName("multi")
             let id = try await a.register(name)
@@ -71,7 +78,7 @@ struct SeveralInstancesTests {
 
     @Test(arguments: Blocklist.allCases)
     func aLogoutOnAIsRejectedOnBAtItsVeryNextRequest(_ blocklist: Blocklist) async throws {
-        try await withInstances(blocklist) { servers in
+        try await withInstances(blocklist, redisDatabase: 8) { servers in
             let (a, b, c) = (servers[0], servers[1], servers[2])
             let name = uniqueName("multi-revoke")
             let id = try await a.register(name)
@@ -97,7 +104,7 @@ struct SeveralInstancesTests {
 
     @Test(arguments: Blocklist.allCases)
     func logoutAllOnBEndsTheSessionsMadeOnAAndC(_ blocklist: Blocklist) async throws {
-        try await withInstances(blocklist) { servers in
+        try await withInstances(blocklist, redisDatabase: 9) { servers in
             let (a, b, c) = (servers[0], servers[1], servers[2])
             let name = uniqueName("multi-all")
             let bystander = uniqueName("multi-bystander")
@@ -127,7 +134,7 @@ struct SeveralInstancesTests {
 
     @Test(arguments: Blocklist.allCases)
     func fiftyConcurrentRefreshesOfOneTokenAcrossThreeInstancesSucceedOnce(_ blocklist: Blocklist) async throws {
-        try await withInstances(blocklist) { servers in
+        try await withInstances(blocklist, redisDatabase: 10) { servers in
             let name = uniqueName("multi-race")
             try await servers[0].register(name)
             let login = try await servers[1].login(name)

@@ -53,7 +53,13 @@ final class PrivatePostgres: Sendable {
     /// Starts the server on ``port`` and waits until it accepts connections.
     func start() async throws {
         let options = "-p \(port) -k \(directory.path) -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
-        try await run("pg_ctl", ["-D", data, "-l", directory.appending(path: "server.log").path, "-w", "-t", "60", "-o", options, "start"])
+        let log = directory.appending(path: "server.log")
+        do {
+            try await run("pg_ctl", ["-D", data, "-l", log.path, "-w", "-t", "60", "-o", options, "start"])
+        } catch {
+            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            throw LiveServerError("\(error); the server's log ends: \(text.suffix(1500))")
+        }
     }
 
     /// How ``stop(_:)`` stops the server (`pg_ctl -m`).
