@@ -221,6 +221,8 @@ let package = Package(
             dependencies: [
                 "AuthServer",
                 "JWTAuth",
+                "JWTAuthPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 "JWTAuthRedis",
                 "JWTAuthTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -263,6 +265,8 @@ let package = Package(
             dependencies: [
                 "JWTAuth",
                 "JWTAuthTesting",
+                "JWTAuthPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings

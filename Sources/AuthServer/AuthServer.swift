@@ -34,8 +34,14 @@ public enum AuthServer {
         var logger = Logger(label: "jwt-auth")
         logger.logLevel = configuration.logLevel
         let registry = MetricsBootstrap.registry
-        let keys = try SigningKeys.load(configuration, clock: clock)
         let stores = try await ServiceStores.open(configuration, clock: clock, logger: logger)
+        let keys: SigningKeys
+        do {
+            keys = try await SigningKeys.load(configuration, store: stores.keyStore, clock: clock)
+        } catch {
+            try? await stores.close()
+            throw error
+        }
 
         let issuer = try TokenIssuer(key: keys.signingKey, configuration: configuration.tokens, clock: clock, claimsProvider: nil)
         let verifier = try TokenVerifier(

@@ -43,7 +43,7 @@ public struct KeyDirectory: Sendable {
         for name in names where name.hasPrefix("key-") && name.hasSuffix(".pem") {
             let keyID = String(name.dropFirst(4).dropLast(4))
             guard let text = try? String(contentsOfFile: path + "/" + name, encoding: .utf8),
-                let key = try? JWTKey(pem: text, algorithm: nil)
+                let key = try? StoredKeyText.key(from: text)
             else { throw KeyDirectoryError("cannot read the key \(path)/\(name)") }
             guard key.thumbprint == keyID else { throw KeyDirectoryError("\(path)/\(name) does not hold the key its name says") }
             if keyID != currentID {
@@ -81,7 +81,7 @@ public struct KeyDirectory: Sendable {
 
     /// Adds `key` (its PEM: private for a generated key, public for a key file's) unless present.
     public func add(_ key: JWTKey) throws {
-        guard let pem = key.pemRepresentation else { throw KeyDirectoryError("HMAC keys are not kept in \(path)") }
+        guard let pem = StoredKeyText.text(of: key) else { throw KeyDirectoryError("HMAC keys are not kept in \(path)") }
         let file = path + "/key-\(key.thumbprint).pem"
         guard !FileManager.default.fileExists(atPath: file) else { return }
         try Self.write(pem, to: file)
@@ -108,7 +108,7 @@ public struct KeyDirectory: Sendable {
         let contents = try read(now: 0)
         guard contents.keys.contains(where: { $0.keyID == keyID }) else { throw KeyDirectoryError("no key \(keyID) in \(path)") }
         guard keyID != contents.currentKeyID else {
-            throw KeyDirectoryError("\(keyID) is the current signing key: rotate first (jwt-auth keys rotate), restart the service, then retire it")
+            throw KeyDirectoryError("\(keyID) is the current signing key: rotate first (jwt-auth keys rotate), then retire it")
         }
         remove(keyID)
     }

@@ -13,6 +13,8 @@ struct ServiceStores: Sendable {
     let checks: [(name: String, check: @Sendable () async throws -> Void)]
     let service: any Service
     let close: @Sendable () async throws -> Void
+    /// Where the signing keys live when not in the data directory (PostgreSQL: the database).
+    var keyStore: (any ServiceKeyStore)? = nil
 
     static func open(_ configuration: AuthServerConfiguration, clock: JWTClock, logger: Logger) async throws -> ServiceStores {
         switch configuration.database {
@@ -104,5 +106,16 @@ extension AuthServer {
     ) async throws -> (users: any UserStore, close: @Sendable () async throws -> Void) {
         let stores = try await ServiceStores.open(configuration, clock: .system, logger: Logger(label: "jwt-auth"))
         return (stores.users, { try await stores.close() })
+    }
+
+    /// The key store of `configuration`, for the `keys` commands: the database's with PostgreSQL (the database
+    /// only, not the blocklist), else the data directory's; call `close` when done.
+    public static func openKeyStore(
+        _ configuration: AuthServerConfiguration
+    ) async throws -> (keys: any ServiceKeyStore, close: @Sendable () async throws -> Void) {
+        guard case .postgres(let url) = configuration.database else {
+            return (KeyDirectory(dataDirectory: configuration.dataDirectory), {})
+        }
+        return try await ServiceStores.openPostgresKeyStore(url: url, configuration, logger: Logger(label: "jwt-auth"))
     }
 }

@@ -3,27 +3,37 @@ public import JWTAuth
 
 /// The service's keys: the one it signs with, and every key whose tokens it still accepts.
 ///
-/// With no secret, keys live in a ``KeyDirectory`` (`<data dir>/keys/`). Without a key file the first start
-/// generates one, every later start reuses the current one, and `jwt-auth keys rotate` makes a new one current
-/// for the next start. With a key file its public half is kept there, so that the previous file's key keeps
-/// verifying after the file changes.
+/// With no secret, keys live in a ``ServiceKeyStore``: a ``KeyDirectory`` (`<data dir>/keys/`), or with a
+/// PostgreSQL database the database (``PostgresKeyStore``), shared by every instance. Without a key file the
+/// first start generates one, every later start reuses the current one, and `jwt-auth keys rotate` makes a new
+/// one current, which a running service signs with within a second (``ServiceKeySource``). With a key file its
+/// public half is kept there, so that the previous file's key keeps verifying after the file changes.
 public struct SigningKeys: Sendable {
     /// Signs new tokens.
     public let signingKey: JWTKey
     /// Verifies tokens: the public halves (or the HMAC secret), as of start-up.
     public let verificationKeys: JWTKeySet
-    /// The key directory, re-read while the service runs; nil with an HMAC secret.
-    public let source: KeyDirectorySource?
+    /// The key store, re-read while the service runs (its current key signs); nil with an HMAC secret.
+    public let source: ServiceKeySource?
 
-    public init(signingKey: JWTKey, verificationKeys: JWTKeySet, source: KeyDirectorySource? = nil) {
+    public init(signingKey: JWTKey, verificationKeys: JWTKeySet, source: ServiceKeySource? = nil) {
         self.signingKey = signingKey
         self.verificationKeys = verificationKeys
         self.source = source
     }
 
-    /// Loads or creates the keys `configuration` asks for.
+    /// How often a running service looks at its key store (``ServiceKeySource``).
+    public static let recheckInterval: Duration = .seconds(1)
+
+    /// Loads or creates the keys `configuration` asks for; without a secret, in `store` (by default the data
+    /// directory's ``KeyDirectory``).
     /// - Throws: ``ConfigurationError`` naming the setting at fault.
-    public static func load(_ configuration: AuthServerConfiguration, clock: JWTClock = .system) throws(ConfigurationError) -> SigningKeys {
+    public static func load(
+        _ configuration: AuthServerConfiguration,
+        store: (any ServiceKeyStore)? = nil,
+        clock: JWTClock = .system
+    ) async throws(ConfigurationError) -> SigningKeys {
+        let store = store ?? KeyDirectory(dataDirectory: configuration.dataDirectory)
         if let secret = configuration.secret {
             let key: JWTKey
             do {
@@ -52,9 +62,9 @@ public struct SigningKeys: Sendable {
             guard key.algorithm.isAsymmetric, key.keyID == nil || key.keyID == key.thumbprint else {
                 return try make(key, setting: "JWT_AUTH_KEY_FILE")
             }
-            return try directory(configuration, signing: key.withKeyID(key.thumbprint), setting: "JWT_AUTH_KEY_FILE", clock: clock)
+            return try await stored(configuration, in: store, signing: key.withKeyID(key.thumbprint), setting: "JWT_AUTH_KEY_FILE", clock: clock)
         }
-        return try directory(configuration, signing: nil, setting: "JWT_AUTH_DATA_DIR", clock: clock)
+        return try await stored(configuration, in: store, signing: nil, setting: store.setting, clock: clock)
     }
 
     /// A key from PEM or JWK text.
@@ -73,50 +83,48 @@ public struct SigningKeys: Sendable {
         }
     }
 
-    /// The keys in `<data dir>/keys/`: `signing` (the key file's key) or the current generated key, generating
-    /// the first one. Keys that stopped being current get their retirement time: a token one of them signed
-    /// before this start lives at most the longer token lifetime plus the leeway.
-    private static func directory(
+    /// The keys in `store`: `signing` (the key file's key) or the current generated key, generating the first
+    /// one. Keys that stopped being current get their retirement time: a token one of them signed before this
+    /// start (or within a re-read interval after it, on another instance) lives at most the longer token
+    /// lifetime plus the leeway.
+    private static func stored(
         _ configuration: AuthServerConfiguration,
+        in store: any ServiceKeyStore,
         signing fileKey: JWTKey?,
         setting: String,
         clock: JWTClock
-    ) throws(ConfigurationError) -> SigningKeys {
-        let directory = KeyDirectory(dataDirectory: configuration.dataDirectory)
+    ) async throws(ConfigurationError) -> SigningKeys {
         func fail(_ message: String) -> ConfigurationError { ConfigurationError(setting: setting, message: message) }
         do {
-            try directory.create()
+            try await store.prepare()
         } catch {
-            throw fail("cannot create \(directory.path)")
+            throw fail("cannot create \(store.location)")
         }
         let now = clock.now
         let signing: JWTKey
         do {
+            let contents = try await store.read(now: now)
             if let fileKey {
                 // A changed key file is a rotation: the previous key's public half keeps verifying.
-                try directory.add(fileKey.publicKey ?? fileKey)
-                if directory.currentKeyID != fileKey.thumbprint { try directory.makeCurrent(fileKey.thumbprint) }
+                try await store.add(fileKey.publicKey ?? fileKey)
+                if contents.currentKeyID != fileKey.thumbprint { try await store.makeCurrent(fileKey.thumbprint) }
                 signing = fileKey
             } else {
-                let algorithm = configuration.algorithm ?? .es256
-                let contents = try directory.read(now: now)
-                if let current = contents.keys.first(where: { $0.keyID == contents.currentKeyID && $0.algorithm == algorithm && $0.canSign }) {
-                    signing = current
-                } else {
-                    signing = try directory.rotate(algorithm: algorithm)
-                }
+                signing = try await store.currentOrNewSigningKey(algorithm: configuration.algorithm ?? .es256, now: now)
             }
+            // A key that stopped being current may still sign for one re-read interval (on another instance):
+            // it retires that long after the longest token it could sign expires.
             let tokens = configuration.tokens
-            let longest = max(tokens.accessTokenLifetime, tokens.refreshTokenLifetime) + tokens.leeway
-            try directory.stampRetirements(at: now + Double(longest.components.seconds))
-            let source = try KeyDirectorySource(directory: directory, clock: clock)
+            let delay = max(tokens.accessTokenLifetime, tokens.refreshTokenLifetime) + tokens.leeway + recheckInterval
+            try await store.stampRetirements(at: now + Double(delay.components.seconds))
+            let source = try await ServiceKeySource(store: store, clock: clock, recheckInterval: recheckInterval, retirementDelay: delay)
             return SigningKeys(signingKey: signing, verificationKeys: source.current.keys, source: source)
         } catch let error as KeyDirectoryError {
             throw fail(error.description)
         } catch let error as JWTAuthError {
             throw fail(error.message)
         } catch {
-            throw fail("cannot write into \(directory.path)")
+            throw fail("cannot write into \(store.location)")
         }
     }
 }

@@ -35,7 +35,23 @@ enum PostgresMigrations {
             """,
             "CREATE INDEX jwt_auth_sessions_subject ON jwt_auth_sessions (subject)",
             "CREATE INDEX jwt_auth_sessions_expiry ON jwt_auth_sessions (expires_at)",
-        ]
+        ],
+        // 2: the service's signing keys, shared by every instance. `pem` holds private keys: the database then
+        // holds secrets. `version` changes with every change to the keys, for instances to poll cheaply.
+        [
+            """
+            CREATE TABLE jwt_auth_signing_keys (
+                kid TEXT COLLATE "C" PRIMARY KEY,
+                pem TEXT NOT NULL,
+                is_current BOOLEAN NOT NULL DEFAULT false,
+                retire_at DOUBLE PRECISION,
+                created_at DOUBLE PRECISION NOT NULL
+            )
+            """,
+            "CREATE UNIQUE INDEX jwt_auth_signing_keys_one_current ON jwt_auth_signing_keys (is_current) WHERE is_current",
+            "CREATE TABLE jwt_auth_signing_keys_version (version BIGINT NOT NULL)",
+            "INSERT INTO jwt_auth_signing_keys_version (version) VALUES (0)",
+        ],
     ]
 
     /// The schema version this code writes and reads.

@@ -1,3 +1,4 @@
+import AuthServer
 import Foundation
 import JWTAuth
 
@@ -45,7 +46,9 @@ enum KeyMaterial {
     /// - Throws: `invalid_key`, also when the material does not fit `algorithm`.
     func key(algorithm: SigningAlgorithm?, allowWeakSecret: Bool) throws(JWTAuthError) -> JWTKey {
         switch self {
-        case .pem(let text): try JWTKey(pem: text, algorithm: algorithm)
+        // A key of the service's key store names its algorithm in an `alg:` line before the PEM.
+        case .pem(let text):
+            if let algorithm { try JWTKey(pem: text, algorithm: algorithm) } else { try StoredKeyText.key(from: text) }
         case .jwk(let members): try JWTKey(jwk: members, algorithm: algorithm, allowWeakSecret: allowWeakSecret)
         case .secret(let text): try JWTKey.hmac(secret: text, algorithm: algorithm ?? .hs256, allowWeakSecret: allowWeakSecret)
         case .binarySecret(let bytes): try JWTKey.hmac(bytes, algorithm: algorithm ?? .hs256, allowWeakSecret: allowWeakSecret)

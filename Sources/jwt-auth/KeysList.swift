@@ -3,23 +3,29 @@ import AuthServer
 import Foundation
 import JWTAuth
 
-/// `jwt-auth keys list`: the keys in the service's key directory, never their material.
-struct KeysList: ParsableCommand {
+/// `jwt-auth keys list`: the keys in the service's key directory (or its PostgreSQL database), never their material.
+struct KeysList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List the service's keys: kid, algorithm, current or when it retires."
+        abstract: "List the service's keys (DATA_DIR/keys, or the PostgreSQL database): kid, algorithm, current or when it retires."
     )
 
     @OptionGroup var service: ServiceOptions
 
-    func run() throws {
+    func run() async throws {
         let configuration = try service.configuration()
+        let (store, close) = try await AuthServer.openKeyStore(configuration)
         let contents: KeyDirectory.Contents
         do {
-            contents = try KeyDirectory(dataDirectory: configuration.dataDirectory).read(now: Date().timeIntervalSince1970)
-        } catch {
+            contents = try await store.read(now: Date().timeIntervalSince1970)
+        } catch let error as KeyDirectoryError {
+            try? await close()
             throw CommandFailure.io(error.description)
+        } catch {
+            try? await close()
+            throw CommandFailure.io("cannot read the keys in \(store.location)")
         }
+        try await close()
         let keys: [JSONValue] = contents.keys.map { key in
             let keyID = key.keyID ?? ""
             var entry: [String: JSONValue] = ["kid": .string(keyID), "alg": .string(key.algorithm.name)]

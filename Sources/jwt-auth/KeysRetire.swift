@@ -2,13 +2,13 @@ import ArgumentParser
 import AuthServer
 
 /// `jwt-auth keys retire KID`: deletes a key that is no longer current, so that its tokens are refused.
-struct KeysRetire: ParsableCommand {
+struct KeysRetire: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "retire",
-        abstract: "Delete a key from the service's key directory at once (a compromised key).",
+        abstract: "Delete a key from the service's key store at once (a compromised key).",
         discussion: """
-            A running service refuses the key's tokens within a second and stops publishing it. The current \
-            signing key cannot be retired: rotate, restart the service, then retire the old key.
+            A running service (every instance, with PostgreSQL) refuses the key's tokens within a second and \
+            stops publishing it. The current signing key cannot be retired: rotate first, then retire the old key.
             """
     )
 
@@ -17,13 +17,19 @@ struct KeysRetire: ParsableCommand {
 
     @OptionGroup var service: ServiceOptions
 
-    func run() throws {
+    func run() async throws {
         let configuration = try service.configuration()
+        let (keys, close) = try await AuthServer.openKeyStore(configuration)
         do {
-            try KeyDirectory(dataDirectory: configuration.dataDirectory).retire(keyID)
-        } catch {
+            try await keys.retire(keyID)
+        } catch let error as KeyDirectoryError {
+            try? await close()
             throw CommandFailure(code: "invalid_key", message: error.description)
+        } catch {
+            try? await close()
+            throw CommandFailure.io("cannot retire \(keyID) in \(keys.location)")
         }
+        try await close()
         StandardStreams.writeError("Retired \(keyID).")
     }
 }

@@ -2,24 +2,28 @@ import ArgumentParser
 import AuthServer
 import JWTAuth
 
-/// `jwt-auth keys rotate`: makes a new signing key current in the service's key directory.
-struct KeysRotate: ParsableCommand {
+/// `jwt-auth keys rotate`: makes a new signing key current in the service's key store.
+struct KeysRotate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rotate",
-        abstract: "Make a new signing key current in the service's key directory (DATA_DIR/keys).",
+        abstract: "Make a new signing key current in the service's key store (DATA_DIR/keys, or the PostgreSQL database).",
         discussion: """
-            A running service publishes the new key in /.well-known/jwks.json at once, and signs with it from \
-            its next start. The previous keys keep verifying until every token they signed has expired (the \
-            longer token lifetime plus the leeway, counted from that start), then drop out. Prints the new kid.
+            A running service (every instance, with PostgreSQL) publishes the new key in /.well-known/jwks.json \
+            and signs with it within a second, without a restart. The previous keys keep verifying until every \
+            token they signed has expired (the longer token lifetime plus the leeway, counted from when the \
+            service stopped signing with them), then drop out. Prints the new kid.
+
+            With JWT_AUTH_DATABASE_URL=postgres://… the keys, private keys included, live in the database: \
+            restrict access to it as to the keys themselves.
 
             Example:
-              jwt-auth keys rotate --data-dir ./data && systemctl restart jwt-auth
+              jwt-auth keys rotate --data-dir ./data
             """
     )
 
     @OptionGroup var service: ServiceOptions
 
-    func run() throws {
+    func run() async throws {
         let configuration = try service.configuration()
         guard configuration.secret == nil, configuration.keyFile == nil else {
             throw CommandFailure(
@@ -27,14 +31,17 @@ struct KeysRotate: ParsableCommand {
                 message: "keys rotate acts on generated keys: with a key file, replace the file instead"
             )
         }
-        let directory = KeyDirectory(dataDirectory: configuration.dataDirectory)
+        let (keys, close) = try await AuthServer.openKeyStore(configuration)
         let key: JWTKey
         do {
-            key = try directory.rotate(algorithm: configuration.algorithm ?? .es256)
+            try await keys.prepare()
+            key = try await keys.rotate(algorithm: configuration.algorithm ?? .es256)
         } catch {
-            throw CommandFailure.io("cannot write a new key into \(directory.path)")
+            try? await close()
+            throw CommandFailure.io("cannot write a new key into \(keys.location)")
         }
-        StandardStreams.writeError("Restart the service to sign with the new key.")
+        try await close()
+        StandardStreams.writeError("A running service signs with the new key within a second.")
         print(key.thumbprint)
     }
 }

@@ -132,4 +132,21 @@ import Testing
             }
         }
     }
+
+    /// Guessing one password across many usernames is throttled by the client's address: after three
+    /// failures from 127.0.0.1, each for a different name, even a never-tried user with the right password
+    /// waits.
+    @Test func failuresAcrossUsernamesAreThrottledByAddress() async throws {
+        try await LiveServer.with(["--login-attempts", "3"]) { server in
+            try await server.register("wendy")
+            for name in ["xavier", "yolanda", "zeke"] {
+                let failed = try await server.post("/auth/login", json: LiveServer.credentials(name, "spring2026!"))
+                #expect(failed.status == .unauthorized)
+            }
+            let throttled = try await server.post("/auth/login", json: LiveServer.credentials("wendy"))
+            #expect(throttled.status == .tooManyRequests)
+            #expect(throttled.error == "rate_limited")
+            #expect(throttled.headers[.retryAfter].flatMap { Int($0) }.map { (1...900).contains($0) } == true)
+        }
+    }
 }

@@ -166,6 +166,24 @@ import Testing
         }
     }
 
+    /// With the default settings the service reads tokens from the `Authorization` header only: a valid
+    /// token in the query string (where proxies log it) or in the JSON body is not looked at.
+    @Test func tokensInTheQueryStringOrBodyAreNotReadByDefault() async throws {
+        try await LiveServer.with { server in
+            try await server.register("quentin")
+            let access = try await server.login("quentin").access
+            for path in ["/api/protected?jwt=\(access)", "/api/protected?access_token=\(access)"] {
+                let response = try await server.get(path)
+                #expect(response.status == .unauthorized, "\(path)")
+                #expect(response.error == "missing_token")
+            }
+            let body = try await server.post("/auth/logout", json: ["access_token": .string(access)])
+            #expect(body.status == .unauthorized)
+            #expect(body.error == "missing_token")
+            #expect(try await server.get("/api/protected", token: access).status == .ok)
+        }
+    }
+
     /// Two hundred bad tokens of many kinds, all 401 with `WWW-Authenticate`, then a good one is 200.
     @Test func twoHundredBadTokensThenAGoodOne() async throws {
         try await LiveServer.with { server in

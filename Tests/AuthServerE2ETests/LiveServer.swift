@@ -169,13 +169,13 @@ final class LiveServer: Sendable {
         try? FileManager.default.removeItem(at: root)
     }
 
-    /// What the server printed on standard error, for failure messages.
-    func log(_ generation: Int? = nil) -> String {
+    /// What the server printed (its last `limit` characters), for failure messages and log checks.
+    func log(_ generation: Int? = nil, limit: Int = 2000) -> String {
         let files = state.withLock { $0.logs[generation ?? $0.generation] }
         guard let files else { return "" }
         let output = (try? String(contentsOf: URL(filePath: files.output), encoding: .utf8)) ?? ""
         let text = (try? String(contentsOf: URL(filePath: files.errors), encoding: .utf8)) ?? ""
-        return String((output + text).suffix(2000))
+        return String((output + text).suffix(limit))
     }
 
     /// Runs `jwt-auth arguments…` in the server's directory (so the `users` commands find `./data`),

@@ -38,6 +38,7 @@ import Testing
             #expect(ok.headers[HTTPField.Name("X-Auth-Subject")!] == "1")
             #expect(ok.headers[HTTPField.Name("X-Auth-Roles")!] == "")
             #expect(ok.headers[HTTPField.Name("X-Auth-Session")!]?.isEmpty == false)
+            #expect(ok.headers[.cacheControl] == "no-store")
             let missing = try await client.execute(uri: "/auth/verify", method: .get)
             #expect(missing.status == .unauthorized)
             #expect(missing.headers[.wwwAuthenticate] == #"Bearer realm="jwt-auth""#)
@@ -69,6 +70,24 @@ import Testing
                 body: ByteBuffer(string: "token=\(access)")
             )
             #expect(unknown.status == .unauthorized)
+        }
+    }
+
+    /// Only a configured client may ask: no credentials, an unknown client id, or a client id with the
+    /// right secret of another client are all 401, and none of them learns whether the token is active.
+    @Test(arguments: [nil, "Basic " + Data("stranger:\(clientSecret)".utf8).base64EncodedString(), "Bearer \(clientSecret)"])
+    func introspectionRefusesUnknownClients(authorization: String?) async throws {
+        try await withService { client, access in
+            var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+            headers[.authorization] = authorization
+            let response = try await client.execute(
+                uri: "/auth/introspect",
+                method: .post,
+                headers: headers,
+                body: ByteBuffer(string: "token=\(access)")
+            )
+            #expect(response.status == .unauthorized)
+            #expect(InProcessServiceTests.object(response)["active"] == nil)
         }
     }
 

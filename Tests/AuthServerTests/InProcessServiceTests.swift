@@ -45,6 +45,25 @@ import Testing
         #expect(secondJWKS == firstJWKS)
     }
 
+    /// A data directory that does not exist yet is created private to the service's user, as are the
+    /// key directory and the database file inside it.
+    @Test func aNewDataDirectoryIsPrivate() async throws {
+        let parent = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: parent) }
+        let directory = parent + "/data"
+        let configuration = try AuthServerConfiguration(settings: ["DATA_DIR": directory, "BCRYPT_COST": "4"])
+        try await AuthServer.buildApplication(configuration).test(.router) { client in
+            let health = try await client.execute(uri: "/health", method: .get)
+            #expect(health.status == .ok)
+        }
+        for path in [directory, directory + "/keys"] {
+            #expect((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) == 0o700, "\(path)")
+        }
+        let database = try #require(try FileManager.default.contentsOfDirectory(atPath: directory).first { $0.hasSuffix(".sqlite") })
+        let mode = try FileManager.default.attributesOfItem(atPath: directory + "/" + database)[.posixPermissions] as? Int
+        #expect(mode.map { $0 & 0o077 } == 0)
+    }
+
     @Test func registerLoginCallRefreshLogout() async throws {
         let directory = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -489,6 +489,28 @@ import Testing
         }
     }
 
+    /// A sibling subdomain (`same-site`) is as foreign as another site: only this origin may post, even
+    /// with a valid form token (a sibling can plant cookies). `same-origin` and `none` (typed address) pass.
+    @Test(arguments: [("cross-site", false), ("same-site", false), ("CROSS-SITE", false), ("same-origin", true), ("none", true)])
+    func formsFromAnotherOriginAreRefused(site: String, allowed: Bool) async throws {
+        try await withSite { client in
+            try await Self.register(client, "alice")
+            var jar = CookieJar()
+            let token = try await Self.formToken(client, &jar)
+            var headers = jar.headers + Self.formHeaders
+            headers[HTTPField.Name("Sec-Fetch-Site")!] = site
+            let response = try await client.execute(
+                uri: "/login",
+                method: .post,
+                headers: headers,
+                body: Self.form([("username", "alice"), ("password", Self.password), ("csrf_token", token)])
+            )
+            let session = CookieJar.setCookies(response)["access_token_cookie"]?.value.isEmpty == false
+            #expect(session == allowed)
+            #expect((response.status == .forbidden) == !allowed)
+        }
+    }
+
     @Test func formsMustBeFormEncodedAndSentFromThisSite() async throws {
         try await withSite { client in
             try await Self.register(client, "alice")

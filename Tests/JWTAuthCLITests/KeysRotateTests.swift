@@ -27,4 +27,18 @@ import Testing
         let after = try JSONParser().parse(Array(try sandbox.run(["keys", "list", "--data-dir", "data"]).stdout.utf8)).arrayValue ?? []
         #expect(after.count == 1)
     }
+
+    /// A stored RSA key keeps the algorithm it was made for: `token encode --key` with a PS256 key of the
+    /// key directory signs PS256 (a bare PEM would say RS256), and `token verify` with it accepts the token.
+    @Test func aStoredKeyKeepsItsAlgorithmForTheTokenCommands() throws {
+        let sandbox = try CLISandbox()
+        let rotated = try sandbox.run(["keys", "rotate", "--data-dir", "data", "--algorithm", "PS256"])
+        #expect(rotated.status == 0)
+        let file = "data/keys/key-\(rotated.line).pem"
+        let encoded = try sandbox.run(["token", "encode", "--key", file, "--kid=\(rotated.line)", "--sub", "billing"])
+        #expect(encoded.status == 0)
+        #expect(try UnverifiedToken(encoded.line).header.algorithm == "PS256")
+        let verified = try sandbox.run(["token", "verify", "--key", file, "--", encoded.line])
+        #expect(verified.status == 0, "\(verified.stderr)")
+    }
 }

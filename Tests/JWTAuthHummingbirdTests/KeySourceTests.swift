@@ -67,4 +67,49 @@ import Testing
             }
         }
     }
+
+    /// A source that also names the key to sign with, as a service's own rotated key store does.
+    final class SigningSource: JWTSigningKeySource {
+        let state = Mutex<JWTKeySnapshot?>(nil)
+
+        func set(_ keys: JWTKeySet, signingKey: JWTKey) {
+            state.withLock { $0 = JWTKeySnapshot(keys: keys, generation: ($0?.generation ?? 0) + 1, signingKey: signingKey) }
+        }
+
+        func verificationKeys(for keyID: String?) async throws(JWTAuthError) -> JWTKeySnapshot {
+            guard let snapshot = state.withLock({ $0 }) else { throw .unavailable("No verification keys") }
+            return snapshot
+        }
+
+        func signingSnapshot() async throws(JWTAuthError) -> JWTKeySnapshot { try await verificationKeys(for: nil) }
+    }
+
+    @Test func theIssuerFollowsASigningSourceAndKeepsItsConfiguration() async throws {
+        let clock = SettableClock()
+        let first = try TokenFactory(algorithm: .es256, clock: clock)
+        let second = try TokenFactory(algorithm: .es256, clock: clock)
+        var configuration = TokenConfiguration(accessTokenLifetime: .seconds(60))
+        configuration.issuer = "https://issuer.example"
+        let base = try TokenIssuer(key: first.key, configuration: configuration, clock: clock.clock)
+        let source = SigningSource()
+        source.set(try first.verificationKeys, signingKey: first.key)
+        let manager = JWTManager(verifier: try first.verifier(), issuer: base, keySource: source)
+
+        let before = try #require(try await manager.currentIssuer()).accessToken(for: "1")
+        #expect(try UnverifiedToken(before.token).header.keyID == first.key.keyID)
+
+        source.set(try JWTKeySet([first.key.publicKey!, second.key.publicKey!]), signingKey: second.key)
+        let rotated = try await manager.issuer(basedOn: base)
+        let after = try rotated.accessToken(for: "1")
+        #expect(try UnverifiedToken(after.token).header.keyID == second.key.keyID)
+        #expect(after.claims.issuer == "https://issuer.example")
+        #expect(after.expiresAt == before.expiresAt)
+        // Both verify through the manager's source.
+        for token in [before.token, after.token] {
+            #expect(try await manager.verifier(for: token).decode(token, as: .access).claims.subject == "1")
+        }
+        // Without a signing source the issuer is the one given.
+        let plain = JWTManager(verifier: try first.verifier(), issuer: base, keySource: SwitchableSource())
+        #expect(try await plain.issuer(basedOn: base).key.keyID == first.key.keyID)
+    }
 }

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import JWTAuth
 import JWTAuthHummingbird
+import JWTAuthTesting
 import NIOCore
 import Testing
 
@@ -39,6 +40,18 @@ import Testing
         try await fixture.app(try fixture.manager(locations: [.headers, .cookies])).test(.router) { client in
             let response = try await client.send(request)
             expectError(response, .unauthorized, "invalid_header", BearerHeaderTests.invalidHeaderMessage, challenge: .realm)
+        }
+    }
+
+    /// Proxies and access logs keep query strings: a manager built with the defaults never reads one.
+    @Test func theQueryStringIsNotALocationByDefault() async throws {
+        let fixture = try AuthFixture()
+        let token = try fixture.issuer.accessToken(for: "7").token
+        let manager = JWTManager(verifier: try fixture.factory.verifier(revocationStore: fixture.store))
+        try await fixture.app(manager).test(.router) { client in
+            let response = try await client.send(TokenRequest("/required").carrying(token, at: .query))
+            expectError(response, .unauthorized, "missing_token", "Missing Authorization Header", challenge: .realm)
+            expectUser(try await client.send(TokenRequest("/required").carrying(token, at: .headers)), "7")
         }
     }
 

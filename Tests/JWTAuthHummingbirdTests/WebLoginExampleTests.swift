@@ -40,7 +40,7 @@ enum WebLoginExample {
     static func buildApplication(secret: String, clock: JWTClock = .system) throws -> some ApplicationProtocol {
         let key = try JWTKey.hmac(secret: secret)
         let tokens = TokenConfiguration(includesCSRFClaim: true)  // tokens carry the session's CSRF value
-        let revocations = MemoryRevocationStore(clock: clock)
+        let revocations: any RevocationStore = MemoryRevocationStore(clock: clock)
         let issuer = try TokenIssuer(key: key, configuration: tokens, clock: clock)
         let manager = JWTManager(
             verifier: try TokenVerifier(keys: try JWTKeySet([key]), configuration: tokens, revocationStore: revocations, clock: clock),

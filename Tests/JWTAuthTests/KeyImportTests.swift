@@ -145,6 +145,18 @@ import Testing
         #expect(throws: JWTAuthError.invalidKey("")) { try JWTKey(pem: pem) }
     }
 
+    /// RFC 7468 §5.2: text before the encapsulation boundary (as `openssl pkey -text` and the service's
+    /// `alg:` line write) is ignored; the key is the same. Text alone, or a broken block after it, is not a key.
+    @Test func textBeforeThePEMBlockIsIgnored() throws {
+        let pem = try Fixtures.text("p256.pkcs8.pem")
+        let plain = try JWTKey(pem: pem)
+        for prefix in ["alg: ES256\n", "Private-Key: (256 bit)\npriv: 00:01\n", "\u{FEFF}comment\r\n"] {
+            #expect(try JWTKey(pem: prefix + pem).thumbprint == plain.thumbprint, "\(prefix.debugDescription)")
+        }
+        #expect(throws: JWTAuthError.invalidKey("")) { try JWTKey(pem: "alg: ES256\n") }
+        #expect(throws: JWTAuthError.invalidKey("")) { try JWTKey(pem: "alg: ES256\n" + pem.dropLast(40)) }
+    }
+
     @Test func keyAndAlgorithmMustAgree() throws {
         let ec = try Fixtures.text("p256.pkcs8.pem")
         for algorithm in [SigningAlgorithm.es384, .rs256, .hs256, .eddsa] {

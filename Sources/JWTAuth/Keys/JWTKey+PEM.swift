@@ -20,7 +20,12 @@ extension JWTKey {
     }
 
     private static func material(pem: String) -> Material? {
-        let pem = String(pem.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+        var pem = String(pem.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+        // RFC 7468 §5.2: text before the encapsulation boundary (a comment, the service's `alg:` line) is
+        // allowed and ignored, as OpenSSL does.
+        if let begin = pem.firstRange(of: "-----BEGIN "), begin.lowerBound != pem.startIndex {
+            pem = String(pem[begin.lowerBound...])
+        }
         let label = pem.prefix { $0 != "\n" && $0 != "\r" }
         if label.contains("PRIVATE KEY") {
             if label.contains("RSA"), let key = try? _RSA.Signing.PrivateKey(pemRepresentation: pem) { return .rsaPrivate(key) }

@@ -12,11 +12,15 @@ public protocol JWTKeySource: Sendable {
 public struct JWTKeySnapshot: Sendable {
     /// The keys.
     public let keys: JWTKeySet
-    /// Changes whenever ``keys`` do, so that what was built from them can be reused until then.
+    /// Changes whenever ``keys`` or ``signingKey`` do, so that what was built from them can be reused until then.
     public let generation: UInt64
+    /// The key to sign new tokens with, from a source that holds the issuer's own keys (a ``JWTSigningKeySource``);
+    /// nil from a source that only verifies (a remote JWKS), or when the source holds no private key.
+    public let signingKey: JWTKey?
 
-    public init(keys: JWTKeySet, generation: UInt64) {
+    public init(keys: JWTKeySet, generation: UInt64, signingKey: JWTKey? = nil) {
         self.keys = keys
         self.generation = generation
+        self.signingKey = signingKey
     }
 }

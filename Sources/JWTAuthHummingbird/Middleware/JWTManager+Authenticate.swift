@@ -58,7 +58,7 @@ extension JWTManager {
         if found.location == .cookies, type == .access, let threshold = implicitRefresh, let issuer, let exp = verified.claims.expiresAt,
             exp - verifier.clock.now < Double(threshold.components.seconds)
         {
-            reissued = try reissue(from: verified.claims, issuer: issuer)
+            reissued = try reissue(from: verified.claims, issuer: try await self.issuer(basedOn: issuer))
         }
         return JWTAuthentication(identity: identity, reissuedAccessToken: reissued)
     }
@@ -76,7 +76,7 @@ extension JWTManager {
         guard let verified = try? await verifier(for: token).decode(token, as: .refresh) else { return nil }
         try await checkCSRF(&request, claims: verified.claims)
         try await checkRevocation(verified)
-        let access = try reissue(from: verified.claims, issuer: issuer)
+        let access = try reissue(from: verified.claims, issuer: try await self.issuer(basedOn: issuer))
         let identity = try await loadUser(
             JWTIdentity(token: VerifiedToken(header: verified.header, claims: access.claims), rawToken: access.token, location: .cookies)
         )

@@ -16,7 +16,8 @@ public struct JWTManager: Sendable {
     /// Keys that change while the application runs (a remote JWKS, a rotated key directory). Defaults to
     /// none: ``verifier``'s own keys.
     public let keySource: (any JWTKeySource)?
-    /// Issues tokens, for implicit refresh and the auth routes. Defaults to none.
+    /// Issues tokens, for implicit refresh and the auth routes. Defaults to none. With a ``keySource`` that is a
+    /// ``JWTSigningKeySource``, tokens are signed with the source's current key instead (``issuer(basedOn:)``).
     public let issuer: TokenIssuer?
     /// Where tokens are looked for, in order. Defaults to `[.headers]`.
     public var locations: [TokenLocation]
@@ -43,6 +44,8 @@ public struct JWTManager: Sendable {
     let metrics: JWTMetrics
     /// The verifier built for the key source's latest keys.
     let sourcedVerifier = SourcedVerifier()
+    /// The issuer built for a signing key source's latest key.
+    let sourcedIssuer = SourcedIssuer()
 
     /// A manager verifying with `verifier` and, when given, issuing with `issuer`.
     public init(

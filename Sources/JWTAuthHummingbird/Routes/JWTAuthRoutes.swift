@@ -44,6 +44,12 @@ public struct JWTAuthRoutes<Context: JWTRequestContext>: Sendable {
         self.defaultRoles = defaultRoles
     }
 
+    /// The issuer that signs now: ``issuer``, or with a manager whose key source is a ``JWTSigningKeySource``,
+    /// ``issuer`` with the source's current key (a key rotated while the application runs).
+    public func signer() async throws(JWTAuthError) -> TokenIssuer {
+        try await manager.issuer(basedOn: issuer)
+    }
+
     /// Adds the routes to `group` (for example `router.group("auth")`).
     public func addRoutes(to group: RouterGroup<Context>) {
         group.post("register") { request, context in await self.run(request, context, self.register) }
@@ -110,7 +116,7 @@ public struct JWTAuthRoutes<Context: JWTRequestContext>: Sendable {
         case .success(let found): user = found
         case .failure(let response): return response
         }
-        let access = try issuer.accessToken(for: user.id, fresh: .fresh, claims: ["roles": .array(user.roles.map(JSONValue.string))])
+        let access = try await signer().accessToken(for: user.id, fresh: .fresh, claims: ["roles": .array(user.roles.map(JSONValue.string))])
         try await sessions.openSession(access.sessionID ?? "", subject: user.id, until: access.expiresAt)
         return tokenResponse(access: access, refresh: nil)
     }
@@ -131,8 +137,9 @@ public struct JWTAuthRoutes<Context: JWTRequestContext>: Sendable {
         guard let user = try await users.user(id: subject) else { throw JWTAuthError.userNotFound(subject) }
         guard !user.isDisabled else { throw JWTAuthError.forbidden("The account is disabled") }
         let roles: JSONValue = .array(user.roles.map(JSONValue.string))
-        let access = try issuer.accessToken(for: user.id, fresh: .notFresh, sessionID: sid, csrf: presented.csrf, claims: ["roles": roles])
-        let refresh = try issuer.refreshToken(for: user.id, sessionID: sid, csrf: presented.csrf, claims: ["roles": roles])
+        let signer = try await signer()
+        let access = try signer.accessToken(for: user.id, fresh: .notFresh, sessionID: sid, csrf: presented.csrf, claims: ["roles": roles])
+        let refresh = try signer.refreshToken(for: user.id, sessionID: sid, csrf: presented.csrf, claims: ["roles": roles])
         try await sessions.extendSession(sid, until: refresh.expiresAt)
         var response = tokenResponse(access: access, refresh: refresh)
         if manager.locations.contains(.cookies) {
@@ -257,7 +264,7 @@ public struct JWTAuthRoutes<Context: JWTRequestContext>: Sendable {
 
     /// A fresh token pair for `user` in a new session, recorded in the session store.
     public func startSession(for user: UserRecord) async throws -> TokenPair {
-        let pair = try issuer.tokenPair(for: user.id, fresh: .fresh, claims: ["roles": .array(user.roles.map(JSONValue.string))])
+        let pair = try await signer().tokenPair(for: user.id, fresh: .fresh, claims: ["roles": .array(user.roles.map(JSONValue.string))])
         try await sessions.openSession(pair.refresh.sessionID ?? "", subject: user.id, until: pair.refresh.expiresAt)
         return pair
     }

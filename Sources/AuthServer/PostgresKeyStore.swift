@@ -1,0 +1,88 @@
+public import JWTAuth
+public import JWTAuthPostgres
+
+/// The service's keys in PostgreSQL (`jwt_auth_signing_keys`), shared by every instance on the database.
+///
+/// Generated keys are stored as private-key PEM: the database then holds secrets, and access to it must be
+/// restricted as to the keys themselves. A key file's key is stored as its public half only.
+public struct PostgresKeyStore: ServiceKeyStore {
+    public let store: PostgresStore
+    public let location: String
+    public var setting: String { "JWT_AUTH_DATABASE_URL" }
+
+    /// - Parameter location: the database, without password, for messages.
+    public init(store: PostgresStore, location: String) {
+        self.store = store
+        self.location = location
+    }
+
+    public func prepare() async throws {}
+
+    public func changeMarker() async throws -> String {
+        String(try await store.signingKeysVersion())
+    }
+
+    public func read(now: Double) async throws -> KeyDirectory.Contents {
+        try await store.deleteRetiredSigningKeys(now: now)
+        var contents = KeyDirectory.Contents(keys: [], currentKeyID: nil, retirements: [:])
+        for row in try await store.signingKeys() {
+            guard let key = try? StoredKeyText.key(from: row.pem) else {
+                throw KeyDirectoryError("cannot read the key \(row.keyID) in \(location)")
+            }
+            guard key.thumbprint == row.keyID else { throw KeyDirectoryError("the key \(row.keyID) in \(location) is not the key its kid says") }
+            if row.isCurrent {
+                contents.currentKeyID = row.keyID
+            } else {
+                contents.retirements[row.keyID] = row.retireAt
+            }
+            contents.keys.append(key.withKeyID(row.keyID))
+        }
+        return contents
+    }
+
+    public func stampRetirements(at time: Double) async throws {
+        try await store.stampSigningKeyRetirements(at: time.rounded(.up))
+    }
+
+    public func add(_ key: JWTKey) async throws {
+        guard let pem = StoredKeyText.text(of: key) else { throw KeyDirectoryError("HMAC keys are not kept in \(location)") }
+        try await store.addSigningKey(keyID: key.thumbprint, pem: pem, makeCurrent: false)
+    }
+
+    public func makeCurrent(_ keyID: String) async throws {
+        guard try await store.makeSigningKeyCurrent(keyID) else { throw KeyDirectoryError("no key \(keyID) in \(location)") }
+    }
+
+    public func rotate(algorithm: SigningAlgorithm) async throws -> JWTKey {
+        let generated = try JWTKey.generate(algorithm)
+        guard let pem = StoredKeyText.text(of: generated) else { throw KeyDirectoryError("HMAC keys are not kept in \(location)") }
+        try await store.addSigningKey(keyID: generated.thumbprint, pem: pem, makeCurrent: true)
+        return generated.withKeyID(generated.thumbprint)
+    }
+
+    public func currentOrNewSigningKey(algorithm: SigningAlgorithm, now: Double) async throws -> JWTKey {
+        let current = try await store.ensureCurrentSigningKey(
+            keep: { row in
+                guard let key = try? StoredKeyText.key(from: row.pem) else { return false }
+                return key.algorithm == algorithm && key.canSign && key.thumbprint == row.keyID
+            },
+            make: {
+                let generated = try JWTKey.generate(algorithm)
+                guard let pem = StoredKeyText.text(of: generated) else { throw KeyDirectoryError("HMAC keys are not kept in \(location)") }
+                return (generated.thumbprint, pem)
+            }
+        )
+        guard let key = try? StoredKeyText.key(from: current.pem) else {
+            throw KeyDirectoryError("cannot read the key \(current.keyID) in \(location)")
+        }
+        return key.withKeyID(current.keyID)
+    }
+
+    public func retire(_ keyID: String) async throws {
+        let rows = try await store.signingKeys()
+        guard let row = rows.first(where: { $0.keyID == keyID }) else { throw KeyDirectoryError("no key \(keyID) in \(location)") }
+        guard !row.isCurrent, try await store.deleteSigningKey(keyID) else {
+            throw KeyDirectoryError("\(keyID) is the current signing key: rotate first (jwt-auth keys rotate), then retire it")
+        }
+    }
+}

@@ -1,0 +1,112 @@
+public import JWTAuth
+import Synchronization
+
+/// The keys of a ``ServiceKeyStore``, re-read while the service runs: a key made current by
+/// `jwt-auth keys rotate` signs from then on and is published, a key removed by `jwt-auth keys retire` is
+/// refused, and a key whose retirement time passed drops out — each within `recheckInterval`, no restart.
+///
+/// The store is looked at no more than once per `recheckInterval`, by the first request after it falls due
+/// (requests arriving meanwhile wait for that look); it is read only when its change marker (the directory's
+/// modification time, the database's version counter) changed or a retirement fell due. Between looks a
+/// request costs a clock read and a lock. When the store cannot be read, the last keys stay.
+///
+/// Keys that stopped being current while the service runs get their retirement time when the service sees
+/// it: `retirementDelay` (the longest token lifetime plus the leeway, plus the re-read interval during which
+/// another instance on a shared store may still sign with them) after that, since it signed with them until then.
+public final class ServiceKeySource: JWTSigningKeySource {
+    private struct State {
+        var snapshot: JWTKeySnapshot
+        var checkedAt: Double
+        var marker: String?
+        var nextRetirement: Double?
+        var look: Task<Void, Never>?
+    }
+
+    public let store: any ServiceKeyStore
+    private let clock: JWTClock
+    private let recheckInterval: Double
+    private let retirementDelay: Double?
+    private let state: Mutex<State>
+
+    /// Reads `store` now.
+    /// - Throws: ``KeyDirectoryError``, or `invalid_key` for a store with no key.
+    public init(
+        store: any ServiceKeyStore,
+        clock: JWTClock = .system,
+        recheckInterval: Duration = .seconds(1),
+        retirementDelay: Duration? = nil
+    ) async throws {
+        self.store = store
+        self.clock = clock
+        self.recheckInterval = Self.seconds(recheckInterval)
+        self.retirementDelay = retirementDelay.map(Self.seconds)
+        let now = clock.now
+        let marker = try await store.changeMarker()
+        let contents = try await store.read(now: now)
+        let snapshot = try Self.snapshot(contents, generation: 1)
+        guard !snapshot.keys.keys.isEmpty else { throw JWTAuthError.invalidKey("No key in \(store.location)") }
+        state = Mutex(State(snapshot: snapshot, checkedAt: now, marker: marker, nextRetirement: contents.nextRetirement))
+    }
+
+    /// The keys as of the last look at the store.
+    public var current: JWTKeySnapshot { state.withLock { $0.snapshot } }
+
+    public func verificationKeys(for keyID: String?) async throws(JWTAuthError) -> JWTKeySnapshot {
+        try await checked()
+    }
+
+    public func signingSnapshot() async throws(JWTAuthError) -> JWTKeySnapshot {
+        try await checked()
+    }
+
+    private func checked() async throws(JWTAuthError) -> JWTKeySnapshot {
+        let now = clock.now
+        let look = state.withLock { state -> Task<Void, Never>? in
+            if let look = state.look { return look }
+            guard now - state.checkedAt >= recheckInterval else { return nil }
+            state.checkedAt = now
+            let look = Task {
+                await self.reloadIfChanged(now: now)
+                self.state.withLock { $0.look = nil }
+            }
+            state.look = look
+            return look
+        }
+        if let look { await look.value }
+        let snapshot = current
+        guard !snapshot.keys.keys.isEmpty else { throw .unavailable("No verification key") }
+        return snapshot
+    }
+
+    /// Re-reads the store when it changed or a retirement fell due, stamping the retirement of keys that
+    /// stopped being current; keeps the last keys when the store cannot be read.
+    public func reloadIfChanged(now: Double) async {
+        guard let marker = try? await store.changeMarker() else { return }
+        let unchanged = state.withLock { state in
+            state.marker == marker && (state.nextRetirement.map { now < $0 } ?? true)
+        }
+        if unchanged { return }
+        guard var contents = try? await store.read(now: now) else { return }
+        if let retirementDelay, contents.retirements.values.contains(where: { $0 == nil }) {
+            try? await store.stampRetirements(at: now + retirementDelay)
+            if let stamped = try? await store.read(now: now) { contents = stamped }
+        }
+        state.withLock { state in
+            guard let snapshot = try? Self.snapshot(contents, generation: state.snapshot.generation + 1) else { return }
+            state.snapshot = snapshot
+            state.marker = marker
+            state.nextRetirement = contents.nextRetirement
+        }
+    }
+
+    /// The public halves, and the current key when the store holds its private key.
+    static func snapshot(_ contents: KeyDirectory.Contents, generation: UInt64) throws(JWTAuthError) -> JWTKeySnapshot {
+        let keys = try JWTKeySet(contents.keys.compactMap(\.publicKey))
+        let signing = contents.keys.first { $0.keyID != nil && $0.keyID == contents.currentKeyID && $0.canSign }
+        return JWTKeySnapshot(keys: keys, generation: generation, signingKey: signing)
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+    }
+}
