@@ -8,7 +8,8 @@ import Synchronization
 /// The store is looked at no more than once per `recheckInterval`, by the first request after it falls due
 /// (requests arriving meanwhile wait for that look); it is read only when its change marker (the directory's
 /// modification time, the database's version counter) changed or a retirement fell due. Between looks a
-/// request costs a clock read and a lock. When the store cannot be read, the last keys stay.
+/// request costs a clock read and a lock. When the store cannot be read, the last keys stay, and until a
+/// look succeeds again requests no longer wait for one.
 ///
 /// Keys that stopped being current while the service runs get their retirement time when the service sees
 /// it: `retirementDelay` (the longest token lifetime plus the leeway, plus the re-read interval during which
@@ -20,6 +21,8 @@ public final class ServiceKeySource: JWTSigningKeySource {
         var marker: String?
         var nextRetirement: Double?
         var look: Task<Void, Never>?
+        /// Whether the last look at the store failed: then requests do not wait for the next one.
+        var lastLookFailed = false
     }
 
     public let store: any ServiceKeyStore
@@ -62,15 +65,20 @@ public final class ServiceKeySource: JWTSigningKeySource {
     private func checked() async throws(JWTAuthError) -> JWTKeySnapshot {
         let now = clock.now
         let look = state.withLock { state -> Task<Void, Never>? in
-            if let look = state.look { return look }
+            if let look = state.look { return state.lastLookFailed ? nil : look }
             guard now - state.checkedAt >= recheckInterval else { return nil }
             state.checkedAt = now
             let look = Task {
-                await self.reloadIfChanged(now: now)
-                self.state.withLock { $0.look = nil }
+                let succeeded = await self.reloadIfChanged(now: now)
+                self.state.withLock {
+                    $0.look = nil
+                    $0.lastLookFailed = !succeeded
+                }
             }
             state.look = look
-            return look
+            // While the store is unreachable, requests go on with the last keys rather than each waiting
+            // out the store's deadline; the look goes on in the background.
+            return state.lastLookFailed ? nil : look
         }
         if let look { await look.value }
         let snapshot = current
@@ -79,14 +87,15 @@ public final class ServiceKeySource: JWTSigningKeySource {
     }
 
     /// Re-reads the store when it changed or a retirement fell due, stamping the retirement of keys that
-    /// stopped being current; keeps the last keys when the store cannot be read.
-    public func reloadIfChanged(now: Double) async {
-        guard let marker = try? await store.changeMarker() else { return }
+    /// stopped being current; keeps the last keys when the store cannot be read (and returns false).
+    @discardableResult
+    public func reloadIfChanged(now: Double) async -> Bool {
+        guard let marker = try? await store.changeMarker() else { return false }
         let unchanged = state.withLock { state in
             state.marker == marker && (state.nextRetirement.map { now < $0 } ?? true)
         }
-        if unchanged { return }
-        guard var contents = try? await store.read(now: now) else { return }
+        if unchanged { return true }
+        guard var contents = try? await store.read(now: now) else { return false }
         if let retirementDelay, contents.retirements.values.contains(where: { $0 == nil }) {
             try? await store.stampRetirements(at: now + retirementDelay)
             if let stamped = try? await store.read(now: now) { contents = stamped }
@@ -97,6 +106,7 @@ public final class ServiceKeySource: JWTSigningKeySource {
             state.marker = marker
             state.nextRetirement = contents.nextRetirement
         }
+        return true
     }
 
     /// The public halves, and the current key when the store holds its private key.

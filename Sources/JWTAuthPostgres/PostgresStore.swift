@@ -21,16 +21,29 @@ import Synchronization
 /// - ``init(client:clock:timeout:logger:)`` takes a `PostgresClient` that the application runs (for example
 ///   in its `ServiceGroup`); call ``migrate()`` once the client runs.
 public final class PostgresStore: Sendable {
-    /// The connection pool.
-    public let client: PostgresClient
+    /// The connection pool. A pool the store runs itself is replaced after a long outage (see
+    /// ``replacePoolAfter``), so read this property for each use rather than keeping it.
+    public var client: PostgresClient { state.withLock { $0.client } }
     let clock: JWTClock
     let timeout: Duration
     let logger: Logger
-    private let state = Mutex(State())
+    private let state: Mutex<State>
+
+    /// How long operations must have failed without a success before a pool the store runs itself is
+    /// replaced by a new one. postgres-nio backs off between connection attempts (100 ms × 1.25ⁿ, up to
+    /// 60 s, not configurable): after a long outage the old pool could wait a minute before it tries
+    /// again, while a new pool tries at once. So the store recovers within seconds of the database's return.
+    let replacePoolAfter: Duration
 
     private struct State {
+        var client: PostgresClient
         var isClosed = false
         var runTask: Task<Void, Never>?
+        /// The pool's configuration when the store runs the pool itself (and may replace it).
+        var configuration: PostgresClient.Configuration?
+        /// Since when operations have failed without a success in between (nil: the last one succeeded).
+        var failingSince: ContinuousClock.Instant?
+        var replacements = 0
     }
 
     /// A store on `client`, which the caller runs (`client.run()`, or as a service).
@@ -41,16 +54,37 @@ public final class PostgresStore: Sendable {
     ///   - timeout: How long an operation may take, waiting for a connection included, before it fails
     ///     with `unavailable`. Defaults to 5 seconds.
     ///   - logger: Where the store logs. Defaults to `jwt-auth.postgres`.
-    public init(
+    public convenience init(
         client: PostgresClient,
         clock: JWTClock = .system,
         timeout: Duration = .seconds(5),
         logger: Logger = Logger(label: "jwt-auth.postgres")
     ) {
-        self.client = client
+        self.init(client: client, clock: clock, timeout: timeout, logger: logger, replacePoolAfter: .seconds(10))
+    }
+
+    /// A store that runs its own pool on `configuration` (and may replace it), not yet migrated.
+    convenience init(
+        running configuration: PostgresClient.Configuration,
+        clock: JWTClock,
+        timeout: Duration,
+        logger: Logger,
+        replacePoolAfter: Duration
+    ) {
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.init(client: client, clock: clock, timeout: timeout, logger: logger, replacePoolAfter: replacePoolAfter)
+        state.withLock {
+            $0.configuration = configuration
+            $0.runTask = Task { await client.run() }
+        }
+    }
+
+    init(client: PostgresClient, clock: JWTClock, timeout: Duration, logger: Logger, replacePoolAfter: Duration) {
+        self.state = Mutex(State(client: client))
         self.clock = clock
         self.timeout = timeout
         self.logger = logger
+        self.replacePoolAfter = replacePoolAfter
     }
 
     /// Connects to the database at `url` (see ``PostgresURL``), runs the connection pool in a task owned by
@@ -63,10 +97,18 @@ public final class PostgresStore: Sendable {
         timeout: Duration = .seconds(5),
         logger: Logger = Logger(label: "jwt-auth.postgres")
     ) async throws -> PostgresStore {
+        try await connect(url: url, clock: clock, timeout: timeout, logger: logger, replacePoolAfter: .seconds(10))
+    }
+
+    static func connect(
+        url: String,
+        clock: JWTClock,
+        timeout: Duration,
+        logger: Logger,
+        replacePoolAfter: Duration
+    ) async throws -> PostgresStore {
         let configuration = try PostgresURL(url).clientConfiguration(statementTimeout: timeout)
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        let store = PostgresStore(client: client, clock: clock, timeout: timeout, logger: logger)
-        store.state.withLock { $0.runTask = Task { await client.run() } }
+        let store = PostgresStore(running: configuration, clock: clock, timeout: timeout, logger: logger, replacePoolAfter: replacePoolAfter)
         do {
             try await store.migrate()
         } catch {
@@ -121,7 +163,9 @@ public final class PostgresStore: Sendable {
             throw JWTAuthError.unavailable("The PostgreSQL store is unavailable")
         }
         do {
-            return try await withDeadline(timeout ?? self.timeout, body)
+            let result = try await withDeadline(timeout ?? self.timeout, body)
+            state.withLock { $0.failingSince = nil }
+            return result
         } catch let error as JWTAuthError {
             throw error
         } catch let error as PostgresStoreError {
@@ -130,8 +174,35 @@ public final class PostgresStore: Sendable {
             throw CancellationError()
         } catch {
             logger.warning("PostgreSQL operation failed", metadata: ["operation": "\(operation)", "error": "\(Self.summary(error))"])
+            replacePoolIfFailingTooLong()
             throw JWTAuthError.unavailable("The PostgreSQL store is unavailable")
         }
+    }
+
+    /// How many times the store has replaced its pool (for tests and logs).
+    var poolReplacements: Int { state.withLock { $0.replacements } }
+
+    /// After `replacePoolAfter` of failures with no success, a pool the store runs itself is swapped for a
+    /// new one (which connects at once, without the old one's back-off); the old one is stopped.
+    private func replacePoolIfFailingTooLong() {
+        let now = ContinuousClock.now
+        let old = state.withLock { state -> Task<Void, Never>? in
+            guard let since = state.failingSince else {
+                state.failingSince = now
+                return nil
+            }
+            guard !state.isClosed, let configuration = state.configuration, now - since >= replacePoolAfter else { return nil }
+            let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+            let old = state.runTask
+            state.client = client
+            state.runTask = Task { await client.run() }
+            state.failingSince = now
+            state.replacements += 1
+            return old
+        }
+        guard let old else { return }
+        logger.notice("PostgreSQL unreachable for a while: connecting with a new pool")
+        old.cancel()
     }
 
     /// What can be logged of an error: its kind and SQLSTATE, never the query's values or the server's text.
