@@ -24,20 +24,7 @@ struct PostgresKeyRotationTests {
             PostgresTestServer.url,
             "JWT_AUTH_POSTGRES_URL is not set: run the tests through scripts/postgres-test-server (scripts/test does)"
         )
-        let name = "jwt_auth_k\(UInt64.random(in: 0...UInt64.max))"
-        let admin = try await PostgresStore.connect(url: base, timeout: .seconds(10))
-        do {
-            _ = try await admin.client.query("CREATE DATABASE \(unescaped: name)").collect()
-            let (path, query) = base.firstIndex(of: "?").map { (base[..<$0], base[$0...]) } ?? (base[...], "")
-            let slash = try #require(path.lastIndex(of: "/"))
-            try await body(String(path[...slash]) + name + String(query))
-        } catch {
-            _ = try? await admin.client.query("DROP DATABASE IF EXISTS \(unescaped: name) WITH (FORCE)").collect()
-            await admin.close()
-            throw error
-        }
-        _ = try? await admin.client.query("DROP DATABASE IF EXISTS \(unescaped: name) WITH (FORCE)").collect()
-        await admin.close()
+        try await PostgresStore.withTemporaryDatabase(on: base, prefix: "jwt_auth_k", body)
     }
 
     static func configuration(database: String, directory: String) throws -> AuthServerConfiguration {

@@ -20,20 +20,7 @@ struct KeysPostgresTests {
             ProcessInfo.processInfo.environment["JWT_AUTH_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 },
             "JWT_AUTH_POSTGRES_URL is not set: run the tests through scripts/postgres-test-server (scripts/test does)"
         )
-        let name = "jwt_auth_cli\(UInt64.random(in: 0...UInt64.max))"
-        let admin = try await PostgresStore.connect(url: base, timeout: .seconds(10))
-        let (path, query) = base.firstIndex(of: "?").map { (base[..<$0], base[$0...]) } ?? (base[...], "")
-        do {
-            _ = try await admin.client.query("CREATE DATABASE \(unescaped: name)").collect()
-            let slash = try #require(path.lastIndex(of: "/"))
-            try await body(String(path[...slash]) + name + String(query))
-        } catch {
-            _ = try? await admin.client.query("DROP DATABASE IF EXISTS \(unescaped: name) WITH (FORCE)").collect()
-            await admin.close()
-            throw error
-        }
-        _ = try? await admin.client.query("DROP DATABASE IF EXISTS \(unescaped: name) WITH (FORCE)").collect()
-        await admin.close()
+        try await PostgresStore.withTemporaryDatabase(on: base, prefix: "jwt_auth_cli", body)
     }
 
     static func entries(_ result: CLIResult) throws -> [JSONValue] {

@@ -54,3 +54,19 @@ import Testing
         }
     }
 }
+
+@Suite struct PostgresURLDatabaseTests {
+    @Test(arguments: [
+        ("postgres://u:p%40ss@127.0.0.1:5433/base?sslmode=disable", "postgres://u:p%40ss@127.0.0.1:5433/other?sslmode=disable"),
+        ("postgresql://u@db.example", "postgresql://u@db.example/other"),
+        ("postgres://u@[::1]:5432/base/", "postgres://u@[::1]:5432/other"),
+    ])
+    func theDatabaseIsReplacedAndTheRestKept(url: String, expected: String) throws {
+        #expect(try PostgresURL.replacingDatabase(in: url, with: "other") == expected)
+        #expect(try PostgresURL(expected).database == "other")
+    }
+
+    @Test func anInvalidURLIsRefused() {
+        #expect(throws: PostgresURL.InvalidURL.self) { try PostgresURL.replacingDatabase(in: "mysql://u@h/db", with: "x") }
+    }
+}

@@ -71,10 +71,7 @@ final class ConnectedStores: Sendable {
         try await TestDatabase.withBaseStore(base) { store in
             _ = try await store.client.query("CREATE DATABASE \(unescaped: name)").collect()
         }
-        // postgres://user:password@host:port/DATABASE?parameters
-        let (path, query) = base.firstIndex(of: "?").map { (base[..<$0], base[$0...]) } ?? (base[...], "")
-        let slash = try #require(path.lastIndex(of: "/"))
-        let url = String(path[...slash]) + name + String(query)
+        let url = try PostgresURL.replacingDatabase(in: base, with: name)
         database.withLock { $0 = (name, url) }
         return url
     }
