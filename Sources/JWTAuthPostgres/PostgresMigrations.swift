@@ -62,8 +62,14 @@ enum PostgresMigrations {
 
     /// Applies the steps the database lacks, in one transaction under an advisory lock, so that several
     /// instances starting at once migrate once. Throws when the database is newer than this code.
-    static func migrate(_ client: PostgresClient, logger: Logger) async throws {
+    /// `timeout` also bounds the wait for the lock and each statement: the connection's own
+    /// `lock_timeout` (the per-request timeout) would otherwise end the wait while another instance
+    /// migrates a fresh database on a busy server.
+    static func migrate(_ client: PostgresClient, logger: Logger, timeout: Duration) async throws {
+        let milliseconds = max(1, timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
         try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("SET LOCAL lock_timeout = \(unescaped: String(milliseconds))", logger: logger)
+            try await connection.query("SET LOCAL statement_timeout = \(unescaped: String(milliseconds))", logger: logger)
             try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
             try await connection.query("CREATE TABLE IF NOT EXISTS jwt_auth_schema (version INTEGER NOT NULL)", logger: logger)
             var current = 0

@@ -127,8 +127,9 @@ public final class PostgresStore: Sendable {
     public func migrate() async throws {
         // A migration runs once, at start, possibly behind another instance's advisory lock: it gets six
         // times the per-request timeout (30 s by default).
-        try await perform("migrate", timeout: timeout * 6) { [client, logger] in
-            try await PostgresMigrations.migrate(client, logger: logger)
+        let deadline = timeout * 6
+        try await perform("migrate", timeout: deadline) { [client, logger] in
+            try await PostgresMigrations.migrate(client, logger: logger, timeout: deadline)
         }
     }
 
@@ -212,6 +213,10 @@ public final class PostgresStore: Sendable {
             return "\(error.code)\(state)"
         }
         if error is DeadlineExceeded { return "timed out" }
+        if let error = error as? PostgresTransactionError {
+            let inner = [error.beginError, error.closureError, error.commitError].compactMap { $0 }.first
+            return "transaction: " + (inner.map(summary) ?? "failed")
+        }
         return String(describing: type(of: error))
     }
 }

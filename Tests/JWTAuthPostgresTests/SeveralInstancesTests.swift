@@ -1,8 +1,9 @@
 import JWTAuth
-import JWTAuthPostgres
 import JWTAuthTesting
 import PostgresNIO
 import Testing
+
+@testable import JWTAuthPostgres
 
 /// Several stores (separate connection pools, as several service instances have) on one database.
 @Suite(.enabled(if: TestDatabase.isAvailable, "JWT_AUTH_POSTGRES_URL is not set"))
@@ -78,6 +79,24 @@ struct SeveralInstancesTests {
         let versions = try await store.client.query("SELECT version FROM jwt_auth_schema").collect()
         #expect(versions.count == 1)
         #expect(try versions.first?.decode(Int.self) == PostgresStore.schemaVersion)
+        await stores.closeAll()
+    }
+
+    /// An instance that finds another one migrating waits for it longer than one request's timeout (the
+    /// connection's `lock_timeout`): on a busy server a fresh database's migration can take that long.
+    @Test func aMigrationWaitsForAnotherLongerThanTheRequestTimeout() async throws {
+        let stores = ConnectedStores()
+        let url = try await stores.databaseURL()
+        let holder = try await stores.connect()
+        try await holder.client.withConnection { connection in
+            _ = try await connection.query("SELECT pg_advisory_lock(\(PostgresMigrations.lockKey))", logger: connection.logger).collect()
+            let waiting = Task { try await PostgresStore.connect(url: url, timeout: .seconds(1)) }
+            try await Task.sleep(for: .seconds(2))  // twice the waiting store's request timeout
+            _ = try await connection.query("SELECT pg_advisory_unlock(\(PostgresMigrations.lockKey))", logger: connection.logger).collect()
+            let store = try await waiting.value
+            #expect(try await store.user(named: "nobody") == nil)
+            await store.close()
+        }
         await stores.closeAll()
     }
 
