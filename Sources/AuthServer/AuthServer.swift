@@ -2,7 +2,7 @@ import Foundation
 public import Hummingbird
 import HummingbirdAuth
 public import JWTAuth
-public import JWTAuthHummingbird
+import JWTAuthHummingbird
 import JWTAuthSQLite
 import Logging
 import Metrics

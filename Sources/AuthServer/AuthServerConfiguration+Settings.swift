@@ -1,4 +1,4 @@
-public import JWTAuth
+import JWTAuth
 import JWTAuthHummingbird
 import JWTAuthPostgres
 import JWTAuthRedis

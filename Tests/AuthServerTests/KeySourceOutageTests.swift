@@ -34,12 +34,12 @@ import Testing
                 throw StoreDown()
             }
         }
-        func read(now: Double) async throws -> KeyDirectory.Contents { try await directory.read(now: now) }
-        func stampRetirements(at time: Double) async throws { try await directory.stampRetirements(at: time) }
-        func add(_ key: JWTKey) async throws { try await directory.add(key) }
-        func makeCurrent(_ keyID: String) async throws { try await directory.makeCurrent(keyID) }
-        func rotate(algorithm: SigningAlgorithm) async throws -> JWTKey { try await directory.rotate(algorithm: algorithm) }
-        func retire(_ keyID: String) async throws { try await directory.retire(keyID) }
+        func read(now: Double) async throws -> KeyDirectory.Contents { try directory.read(now: now) }
+        func stampRetirements(at time: Double) async throws { try directory.stampRetirements(at: time) }
+        func add(_ key: JWTKey) async throws { try directory.add(key) }
+        func makeCurrent(_ keyID: String) async throws { try directory.makeCurrent(keyID) }
+        func rotate(algorithm: SigningAlgorithm) async throws -> JWTKey { try directory.rotate(algorithm: algorithm) }
+        func retire(_ keyID: String) async throws { try directory.retire(keyID) }
     }
 
     @Test func afterAFailedLookRequestsUseTheLastKeysWithoutWaiting() async throws {

@@ -58,7 +58,7 @@ final class ConnectedStores: Sendable {
         for store in stores.withLock({ $0 }) { await store.close() }
         guard let name = database.withLock({ $0?.name }), let base = TestDatabase.url else { return }
         try? await TestDatabase.withBaseStore(base) { store in
-            try await store.client.query("DROP DATABASE IF EXISTS \(unescaped: name) WITH (FORCE)").collect()
+            _ = try await store.client.query("DROP DATABASE IF EXISTS \(unescaped: name) WITH (FORCE)").collect()
         }
     }
 

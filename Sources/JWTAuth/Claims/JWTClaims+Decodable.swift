@@ -1,4 +1,4 @@
-public import FoundationEssentials
+import FoundationEssentials
 
 extension JWTClaims {
     /// The claim `name` decoded as `T` (e.g. `[String].self`, or a struct of your own).

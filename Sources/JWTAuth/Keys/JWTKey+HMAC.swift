@@ -1,4 +1,4 @@
-public import Crypto
+import Crypto
 import FoundationEssentials
 
 extension JWTKey {

@@ -1,6 +1,6 @@
-public import Crypto
+import Crypto
 import FoundationEssentials
-public import _CryptoExtras
+import _CryptoExtras
 
 extension JWTKey {
     /// A key from a JSON Web Key (RFC 7517): `oct`, `RSA`, `EC` (P-256, P-384, P-521) or `OKP` (Ed25519).

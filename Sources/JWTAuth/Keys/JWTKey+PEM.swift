@@ -1,6 +1,6 @@
-public import Crypto
+import Crypto
 import FoundationEssentials
-public import _CryptoExtras
+import _CryptoExtras
 
 extension JWTKey {
     /// A key from PEM: PKCS#8 or SEC1 private keys, SPKI public keys, PKCS#1 RSA keys.

@@ -1,6 +1,6 @@
-public import Crypto
+import Crypto
 import FoundationEssentials
-public import _CryptoExtras
+import _CryptoExtras
 
 /// A signing or verification key bound to exactly one algorithm.
 ///
