@@ -5,10 +5,14 @@ import NIOPosix
 final class RedisConnection: Sendable {
     let channel: any Channel
     private let broken: BrokenFlag
+    /// Whether a flush is already queued on the event loop: commands written before it runs share it,
+    /// so that concurrent requests' commands leave in one write and their replies come back in one read.
+    private let flushQueued: NIOLoopBoundBox<Bool>
 
     private init(channel: any Channel, broken: BrokenFlag) {
         self.channel = channel
         self.broken = broken
+        self.flushQueued = .makeBoxSendingValue(false, eventLoop: channel.eventLoop)
     }
 
     /// Whether commands can still be sent.
@@ -70,26 +74,35 @@ final class RedisConnection: Sendable {
         guard !commands.isEmpty else { return [] }
         let eventLoop = channel.eventLoop
         let promises = commands.map { _ in eventLoop.makePromise(of: RESPValue.self) }
-        for (command, promise) in zip(commands, promises) {
-            let written = eventLoop.makePromise(of: Void.self)
-            written.futureResult.whenFailure { error in
-                if let error = error as? RedisError {
-                    promise.fail(error)
-                } else {
-                    // Written to a closed channel: nothing went out. Other failures may have sent part of it.
-                    let unsent = error as? ChannelError == .ioOnClosedChannel
-                    promise.fail(RedisError(code: .connectionClosed, message: "Cannot write to Redis: \(error)", isUnsent: unsent))
-                }
-            }
-            channel.write(RedisRequest(command: command, promise: promise), promise: written)
-        }
-        channel.flush()
         let timer = eventLoop.scheduleTask(in: TimeAmount(timeout)) { [channel, broken] in
             broken.set()
             for promise in promises { promise.fail(RedisError.timeout) }
             channel.close(promise: nil)
         }
         defer { timer.cancel() }
+        // One hop onto the event loop for the writes; the flush is shared with every command written
+        // before it runs.
+        eventLoop.execute { [channel, flushQueued] in
+            for (command, promise) in zip(commands, promises) {
+                let written = eventLoop.makePromise(of: Void.self)
+                written.futureResult.whenFailure { error in
+                    if let error = error as? RedisError {
+                        promise.fail(error)
+                    } else {
+                        // Written to a closed channel: nothing went out. Other failures may have sent part of it.
+                        let unsent = error as? ChannelError == .ioOnClosedChannel
+                        promise.fail(RedisError(code: .connectionClosed, message: "Cannot write to Redis: \(error)", isUnsent: unsent))
+                    }
+                }
+                channel.write(RedisRequest(command: command, promise: promise), promise: written)
+            }
+            guard !flushQueued.value else { return }
+            flushQueued.value = true
+            eventLoop.execute {
+                flushQueued.value = false
+                channel.flush()
+            }
+        }
         var replies: [RESPValue] = []
         replies.reserveCapacity(promises.count)
         for promise in promises { replies.append(try await promise.futureResult.get()) }
