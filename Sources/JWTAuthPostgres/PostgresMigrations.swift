@@ -66,10 +66,9 @@ enum PostgresMigrations {
     /// `lock_timeout` (the per-request timeout) would otherwise end the wait while another instance
     /// migrates a fresh database on a busy server.
     static func migrate(_ client: PostgresClient, logger: Logger, timeout: Duration) async throws {
-        let milliseconds = max(1, timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
         try await client.withTransaction(logger: logger) { connection in
-            try await connection.query("SET LOCAL lock_timeout = \(unescaped: String(milliseconds))", logger: logger)
-            try await connection.query("SET LOCAL statement_timeout = \(unescaped: String(milliseconds))", logger: logger)
+            try await connection.setLocal(.lock, timeout, logger: logger)
+            try await connection.setLocal(.statement, timeout, logger: logger)
             try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
             try await connection.query("CREATE TABLE IF NOT EXISTS jwt_auth_schema (version INTEGER NOT NULL)", logger: logger)
             var current = 0

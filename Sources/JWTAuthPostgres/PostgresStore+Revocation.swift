@@ -58,12 +58,11 @@ extension PostgresStore: RevocationStore {
         // connection's statement_timeout). It gets twelve times the timeout (a minute by default), so that a
         // Redis refill at that size completes once instead of failing on every try.
         let deadline = timeout * 12
-        let milliseconds = max(1, deadline.components.seconds * 1000 + deadline.components.attoseconds / 1_000_000_000_000_000)
         return try await perform("snapshot", timeout: deadline) { [client] in
             try await client.withConnection { connection in
                 try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: connection.logger)
                 do {
-                    try await connection.query("SET LOCAL statement_timeout = \(unescaped: String(milliseconds))", logger: connection.logger)
+                    try await connection.setLocal(.statement, deadline, logger: connection.logger)
                     var index = RevocationIndex()
                     let tokens = try await connection.query(
                         "SELECT jti, expires_at FROM jwt_auth_revoked_tokens WHERE expires_at > \(now)",

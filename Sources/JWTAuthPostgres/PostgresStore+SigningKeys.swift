@@ -20,6 +20,31 @@ extension PostgresStore {
         try await connection.query("SELECT pg_advisory_xact_lock(\(signingKeysLockKey))", logger: logger)
     }
 
+    /// Records that the signing keys changed, for every instance polling ``signingKeysVersion()``.
+    private static func bumpSigningKeysVersion(_ connection: PostgresConnection, _ logger: Logger) async throws {
+        try await connection.query("UPDATE jwt_auth_signing_keys_version SET version = version + 1", logger: logger)
+    }
+
+    /// Adds a key, not current, unless one with its `kid` is stored.
+    private static func insertSigningKey(keyID: String, pem: String, now: Double, _ connection: PostgresConnection, _ logger: Logger) async throws {
+        try await connection.query(
+            """
+            INSERT INTO jwt_auth_signing_keys (kid, pem, created_at) VALUES (\(keyID), \(pem), \(now))
+            ON CONFLICT (kid) DO NOTHING
+            """,
+            logger: logger
+        )
+    }
+
+    /// The rows of a `SELECT kid, pem, is_current, retire_at FROM jwt_auth_signing_keys …`.
+    private static func decodeSigningKeys(_ rows: PostgresRowSequence) async throws -> [StoredSigningKey] {
+        var keys: [StoredSigningKey] = []
+        for try await (keyID, pem, isCurrent, retireAt) in rows.decode((String, String, Bool, Double?).self) {
+            keys.append(StoredSigningKey(keyID: keyID, pem: pem, isCurrent: isCurrent, retireAt: retireAt))
+        }
+        return keys
+    }
+
     /// The current key when `keep` accepts it; otherwise a key from `make` (its `kid` and PEM), added and made
     /// current. One transaction under the keys' lock: of instances starting at once on an empty table, the
     /// first generates the key and the others find and keep it, so there is exactly one.
@@ -35,25 +60,16 @@ extension PostgresStore {
                     "SELECT kid, pem, is_current, retire_at FROM jwt_auth_signing_keys WHERE is_current",
                     logger: logger
                 )
-                var found: StoredSigningKey?
-                for try await (keyID, pem, isCurrent, retireAt) in rows.decode((String, String, Bool, Double?).self) {
-                    found = StoredSigningKey(keyID: keyID, pem: pem, isCurrent: isCurrent, retireAt: retireAt)
-                }
-                if let found, keep(found) { return found }
+                if let found = try await Self.decodeSigningKeys(rows).last, keep(found) { return found }
                 let made = try make()
-                try await connection.query(
-                    """
-                    INSERT INTO jwt_auth_signing_keys (kid, pem, created_at) VALUES (\(made.keyID), \(made.pem), \(now))
-                    ON CONFLICT (kid) DO NOTHING
-                    """,
-                    logger: logger
-                )
+                try await Self.insertSigningKey(keyID: made.keyID, pem: made.pem, now: now, connection, logger)
                 _ = try await Self.makeCurrent(made.keyID, connection, logger)
-                try await connection.query("UPDATE jwt_auth_signing_keys_version SET version = version + 1", logger: logger)
+                try await Self.bumpSigningKeysVersion(connection, logger)
                 return StoredSigningKey(keyID: made.keyID, pem: made.pem, isCurrent: true, retireAt: nil)
             }
         }
     }
+
     /// A number that changes with every change to the signing keys.
     public func signingKeysVersion() async throws -> Int64 {
         try await perform("signing keys version") { [client] in
@@ -68,11 +84,7 @@ extension PostgresStore {
     public func signingKeys() async throws -> [StoredSigningKey] {
         try await perform("signing keys") { [client] in
             let rows = try await client.query("SELECT kid, pem, is_current, retire_at FROM jwt_auth_signing_keys ORDER BY kid")
-            var keys: [StoredSigningKey] = []
-            for try await (keyID, pem, isCurrent, retireAt) in rows.decode((String, String, Bool, Double?).self) {
-                keys.append(StoredSigningKey(keyID: keyID, pem: pem, isCurrent: isCurrent, retireAt: retireAt))
-            }
-            return keys
+            return try await Self.decodeSigningKeys(rows)
         }
     }
 
@@ -83,15 +95,9 @@ extension PostgresStore {
         try await perform("add signing key") { [client, logger] in
             try await client.withTransaction(logger: logger) { connection in
                 try await Self.lockSigningKeys(connection, logger)
-                try await connection.query(
-                    """
-                    INSERT INTO jwt_auth_signing_keys (kid, pem, created_at) VALUES (\(keyID), \(pem), \(now))
-                    ON CONFLICT (kid) DO NOTHING
-                    """,
-                    logger: logger
-                )
+                try await Self.insertSigningKey(keyID: keyID, pem: pem, now: now, connection, logger)
                 if makeCurrent { _ = try await Self.makeCurrent(keyID, connection, logger) }
-                try await connection.query("UPDATE jwt_auth_signing_keys_version SET version = version + 1", logger: logger)
+                try await Self.bumpSigningKeysVersion(connection, logger)
             }
         }
     }
@@ -102,7 +108,7 @@ extension PostgresStore {
             try await client.withTransaction(logger: logger) { connection in
                 try await Self.lockSigningKeys(connection, logger)
                 guard try await Self.makeCurrent(keyID, connection, logger) else { return false }
-                try await connection.query("UPDATE jwt_auth_signing_keys_version SET version = version + 1", logger: logger)
+                try await Self.bumpSigningKeysVersion(connection, logger)
                 return true
             }
         }
@@ -131,7 +137,7 @@ extension PostgresStore {
                 )
                 for try await _ in rows { stamped = true }
                 if stamped {
-                    try await connection.query("UPDATE jwt_auth_signing_keys_version SET version = version + 1", logger: logger)
+                    try await Self.bumpSigningKeysVersion(connection, logger)
                 }
             }
         }
@@ -168,7 +174,7 @@ extension PostgresStore {
                 var deleted = false
                 for try await _ in try await statement(connection, logger) { deleted = true }
                 if deleted {
-                    try await connection.query("UPDATE jwt_auth_signing_keys_version SET version = version + 1", logger: logger)
+                    try await Self.bumpSigningKeysVersion(connection, logger)
                 }
                 return deleted
             }

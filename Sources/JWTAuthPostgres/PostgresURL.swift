@@ -118,10 +118,10 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
             database: database,
             tls: mode
         )
-        let milliseconds = max(1, statementTimeout.components.seconds * 1000 + statementTimeout.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = statementTimeout.postgresMilliseconds
         configuration.options.additionalStartupParameters = [
-            ("statement_timeout", "\(milliseconds)"),
-            ("lock_timeout", "\(milliseconds)"),
+            (PostgresTimeout.statement.rawValue, "\(milliseconds)"),
+            (PostgresTimeout.lock.rawValue, "\(milliseconds)"),
             ("application_name", "jwt-auth"),
         ]
         configuration.options.connectTimeout = statementTimeout
