@@ -26,9 +26,7 @@ public struct PostgresKeyStore: ServiceKeyStore {
         try await store.deleteRetiredSigningKeys(now: now)
         var contents = KeyDirectory.Contents(keys: [], currentKeyID: nil, retirements: [:])
         for row in try await store.signingKeys() {
-            guard let key = try? StoredKeyText.key(from: row.pem) else {
-                throw KeyDirectoryError("cannot read the key \(row.keyID) in \(location)")
-            }
+            let key = try key(of: row)
             guard key.thumbprint == row.keyID else { throw KeyDirectoryError("the key \(row.keyID) in \(location) is not the key its kid says") }
             if row.isCurrent {
                 contents.currentKeyID = row.keyID
@@ -45,8 +43,7 @@ public struct PostgresKeyStore: ServiceKeyStore {
     }
 
     public func add(_ key: JWTKey) async throws {
-        guard let pem = StoredKeyText.text(of: key) else { throw KeyDirectoryError("HMAC keys are not kept in \(location)") }
-        try await store.addSigningKey(keyID: key.thumbprint, pem: pem, makeCurrent: false)
+        try await store.addSigningKey(keyID: key.thumbprint, pem: try storedText(of: key), makeCurrent: false)
     }
 
     public func makeCurrent(_ keyID: String) async throws {
@@ -55,27 +52,22 @@ public struct PostgresKeyStore: ServiceKeyStore {
 
     public func rotate(algorithm: SigningAlgorithm) async throws -> JWTKey {
         let generated = try JWTKey.generate(algorithm)
-        guard let pem = StoredKeyText.text(of: generated) else { throw KeyDirectoryError("HMAC keys are not kept in \(location)") }
-        try await store.addSigningKey(keyID: generated.thumbprint, pem: pem, makeCurrent: true)
+        try await store.addSigningKey(keyID: generated.thumbprint, pem: try storedText(of: generated), makeCurrent: true)
         return generated.withKeyID(generated.thumbprint)
     }
 
     public func currentOrNewSigningKey(algorithm: SigningAlgorithm, now: Double) async throws -> JWTKey {
         let current = try await store.ensureCurrentSigningKey(
             keep: { row in
-                guard let key = try? StoredKeyText.key(from: row.pem) else { return false }
+                guard let key = try? key(of: row) else { return false }
                 return key.algorithm == algorithm && key.canSign && key.thumbprint == row.keyID
             },
             make: {
                 let generated = try JWTKey.generate(algorithm)
-                guard let pem = StoredKeyText.text(of: generated) else { throw KeyDirectoryError("HMAC keys are not kept in \(location)") }
-                return (generated.thumbprint, pem)
+                return (generated.thumbprint, try storedText(of: generated))
             }
         )
-        guard let key = try? StoredKeyText.key(from: current.pem) else {
-            throw KeyDirectoryError("cannot read the key \(current.keyID) in \(location)")
-        }
-        return key.withKeyID(current.keyID)
+        return try key(of: current).withKeyID(current.keyID)
     }
 
     public func retire(_ keyID: String) async throws {
@@ -84,5 +76,17 @@ public struct PostgresKeyStore: ServiceKeyStore {
         guard !row.isCurrent, try await store.deleteSigningKey(keyID) else {
             throw KeyDirectoryError("\(keyID) is the current signing key: rotate first (jwt-auth keys rotate), then retire it")
         }
+    }
+
+    /// The text stored for `key`. - Throws: for an HMAC key, which is never stored.
+    private func storedText(of key: JWTKey) throws -> String {
+        guard let text = StoredKeyText.text(of: key) else { throw KeyDirectoryError("HMAC keys are not kept in \(location)") }
+        return text
+    }
+
+    /// The key a row holds, without its `kid`.
+    private func key(of row: StoredSigningKey) throws -> JWTKey {
+        guard let key = try? StoredKeyText.key(from: row.pem) else { throw KeyDirectoryError("cannot read the key \(row.keyID) in \(location)") }
+        return key
     }
 }

@@ -108,14 +108,24 @@ extension AuthServer {
         return (stores.users, { try await stores.close() })
     }
 
-    /// The key store of `configuration`, for the `keys` commands: the database's with PostgreSQL (the database
-    /// only, not the blocklist), else the data directory's; call `close` when done.
-    public static func openKeyStore(
-        _ configuration: AuthServerConfiguration
-    ) async throws -> (keys: any ServiceKeyStore, close: @Sendable () async throws -> Void) {
+    /// `body` with the key store of `configuration`, for the `keys` commands: the database's with PostgreSQL
+    /// (the database only, not the blocklist), else the data directory's; closed afterwards, also when `body`
+    /// throws.
+    public static func withKeyStore<T>(
+        _ configuration: AuthServerConfiguration,
+        _ body: (any ServiceKeyStore) async throws -> T
+    ) async throws -> T {
         guard case .postgres(let url) = configuration.database else {
-            return (KeyDirectory(dataDirectory: configuration.dataDirectory), {})
+            return try await body(KeyDirectory(dataDirectory: configuration.dataDirectory))
         }
-        return try await ServiceStores.openPostgresKeyStore(url: url, configuration, logger: Logger(label: "jwt-auth"))
+        let (keys, close) = try await ServiceStores.openPostgresKeyStore(url: url, configuration, logger: Logger(label: "jwt-auth"))
+        do {
+            let result = try await body(keys)
+            try await close()
+            return result
+        } catch {
+            try? await close()
+            throw error
+        }
     }
 }

@@ -103,6 +103,8 @@ public struct SigningKeys: Sendable {
         let now = clock.now
         let signing: JWTKey
         do {
+            // Read first on both paths: a store holding a key it cannot read stops the start before anything
+            // is written to it.
             let contents = try await store.read(now: now)
             if let fileKey {
                 // A changed key file is a rotation: the previous key's public half keeps verifying.

@@ -14,18 +14,15 @@ struct KeysList: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try service.configuration()
-        let (store, close) = try await AuthServer.openKeyStore(configuration)
-        let contents: KeyDirectory.Contents
-        do {
-            contents = try await store.read(now: Date().timeIntervalSince1970)
-        } catch let error as KeyDirectoryError {
-            try? await close()
-            throw CommandFailure.io(error.description)
-        } catch {
-            try? await close()
-            throw CommandFailure.io("cannot read the keys in \(store.location)")
+        let contents = try await AuthServer.withKeyStore(configuration) { store in
+            do {
+                return try await store.read(now: Date().timeIntervalSince1970)
+            } catch let error as KeyDirectoryError {
+                throw CommandFailure.io(error.description)
+            } catch {
+                throw CommandFailure.io("cannot read the keys in \(store.location)")
+            }
         }
-        try await close()
         let keys: [JSONValue] = contents.keys.map { key in
             let keyID = key.keyID ?? ""
             var entry: [String: JSONValue] = ["kid": .string(keyID), "alg": .string(key.algorithm.name)]

@@ -19,17 +19,15 @@ struct KeysRetire: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try service.configuration()
-        let (keys, close) = try await AuthServer.openKeyStore(configuration)
-        do {
-            try await keys.retire(keyID)
-        } catch let error as KeyDirectoryError {
-            try? await close()
-            throw CommandFailure(code: "invalid_key", message: error.description)
-        } catch {
-            try? await close()
-            throw CommandFailure.io("cannot retire \(keyID) in \(keys.location)")
+        try await AuthServer.withKeyStore(configuration) { keys in
+            do {
+                try await keys.retire(keyID)
+            } catch let error as KeyDirectoryError {
+                throw CommandFailure(code: "invalid_key", message: error.description)
+            } catch {
+                throw CommandFailure.io("cannot retire \(keyID) in \(keys.location)")
+            }
         }
-        try await close()
         StandardStreams.writeError("Retired \(keyID).")
     }
 }

@@ -31,16 +31,14 @@ struct KeysRotate: AsyncParsableCommand {
                 message: "keys rotate acts on generated keys: with a key file, replace the file instead"
             )
         }
-        let (keys, close) = try await AuthServer.openKeyStore(configuration)
-        let key: JWTKey
-        do {
-            try await keys.prepare()
-            key = try await keys.rotate(algorithm: configuration.algorithm ?? .es256)
-        } catch {
-            try? await close()
-            throw CommandFailure.io("cannot write a new key into \(keys.location)")
+        let key = try await AuthServer.withKeyStore(configuration) { keys in
+            do {
+                try await keys.prepare()
+                return try await keys.rotate(algorithm: configuration.algorithm ?? .es256)
+            } catch {
+                throw CommandFailure.io("cannot write a new key into \(keys.location)")
+            }
         }
-        try await close()
         StandardStreams.writeError("A running service signs with the new key within a second.")
         print(key.thumbprint)
     }

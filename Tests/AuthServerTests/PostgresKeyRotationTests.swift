@@ -38,19 +38,6 @@ struct PostgresKeyRotationTests {
         return response.status == .ok ? nil : InProcessServiceTests.object(response)["error"]
     }
 
-    /// `body` with the key store the `keys` commands open for `configuration`, closed afterwards.
-    static func withKeyStore<T>(_ configuration: AuthServerConfiguration, _ body: (any ServiceKeyStore) async throws -> T) async throws -> T {
-        let (keys, close) = try await AuthServer.openKeyStore(configuration)
-        do {
-            let result = try await body(keys)
-            try await close()
-            return result
-        } catch {
-            try? await close()
-            throw error
-        }
-    }
-
     /// Every row of the keys table: (kid, is_current, whether the PEM is a private key).
     static func rows(_ keys: any ServiceKeyStore) async throws -> [(keyID: String, isCurrent: Bool, isPrivate: Bool)] {
         let store = try #require(keys as? PostgresKeyStore).store
@@ -67,7 +54,7 @@ struct PostgresKeyRotationTests {
             let appB = try await AuthServer.buildApplication(configuration, clock: clock.clock)
             // The keys are in the database, not in the data directory: one generated ES256 key, private.
             #expect(!FileManager.default.fileExists(atPath: directory + "/keys"))
-            try await Self.withKeyStore(configuration) { keys in
+            try await AuthServer.withKeyStore(configuration) { keys in
                 let initial = try await Self.rows(keys)
                 #expect(initial.count == 1)
                 #expect(initial.first?.isCurrent == true && initial.first?.isPrivate == true)
@@ -133,7 +120,7 @@ struct PostgresKeyRotationTests {
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let configuration = try Self.configuration(database: database, directory: directory)
             // Migrate first, so that the starts race on the keys, not behind the migration's lock.
-            try await Self.withKeyStore(configuration) { keys in
+            try await AuthServer.withKeyStore(configuration) { keys in
                 #expect(try await Self.rows(keys).isEmpty)
                 let apps = try await withThrowingTaskGroup(of: (any ApplicationProtocol).self) { group in
                     for _ in 0..<4 { group.addTask { try await AuthServer.buildApplication(configuration) } }
@@ -176,7 +163,7 @@ struct PostgresKeyRotationTests {
                 #expect(try KeyRotationTests.keyID(token) == fileKey.thumbprint)
                 #expect(try await Self.jwtError(client, generated) == nil)
             }
-            try await Self.withKeyStore(plain) { keys in
+            try await AuthServer.withKeyStore(plain) { keys in
                 let rows = try await Self.rows(keys)
                 let imported = try #require(rows.first { $0.keyID == fileKey.thumbprint })
                 #expect(imported.isCurrent)
@@ -194,7 +181,7 @@ struct PostgresKeyRotationTests {
             let clock = SettableClock()
             let configuration = try Self.configuration(database: database, directory: directory)
             let app = try await AuthServer.buildApplication(configuration, clock: clock.clock)
-            try await Self.withKeyStore(configuration) { keys in
+            try await AuthServer.withKeyStore(configuration) { keys in
                 try await app.test(.router) { client in
                     let old = try await KeyRotationTests.login(client)
                     let oldKeyID = try KeyRotationTests.keyID(old)
