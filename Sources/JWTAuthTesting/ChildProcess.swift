@@ -126,6 +126,30 @@ public enum ChildProcess {
         return Output(status: status, standardOutput: running.standardOutput(), standardError: running.standardError())
     }
 
+    /// Runs a program to its end without blocking a thread, waiting at most `timeout`.
+    /// - Throws: ``Failure`` with the end of its output when it exits non-zero or is still running at the
+    ///   timeout (then it is killed).
+    public static func runToSuccess(
+        _ executable: String,
+        _ arguments: [String],
+        directory: String? = nil,
+        captureDirectory: String = "/tmp",
+        timeout: Duration
+    ) async throws {
+        let running = try start(executable, arguments, directory: directory, captureDirectory: captureDirectory)
+        defer {
+            unlink(running.standardOutputPath)
+            unlink(running.standardErrorPath)
+        }
+        let status = await running.wait(timeout: timeout)
+        guard status == 0 else {
+            if status == nil { running.send(SIGKILL) }
+            let output = String(decoding: running.standardOutput() + running.standardError(), as: UTF8.self)
+            let name = executable.split(separator: "/").last.map(String.init) ?? executable
+            throw Failure(description: "\(name) failed (\(status.map(String.init) ?? "timeout")): \(output.suffix(1500))")
+        }
+    }
+
     /// The exit status of `pid` once it has ended; nil while it runs (when not blocking).
     static func reap(_ pid: Int32, block: Bool) -> Int32? {
         var status: Int32 = 0

@@ -81,16 +81,17 @@ final class PrivatePostgres: Sendable {
     private func run(_ program: String, _ arguments: [String]) async throws {
         var words = ["\(programs)/\(program)"] + arguments
         if getuid() == 0 { words = ["/usr/sbin/runuser", "-u", "postgres", "--"] + words }
-        let running = try ChildProcess.start(words[0], Array(words.dropFirst()), directory: "/", captureDirectory: directory.path)
-        defer {
-            unlink(running.standardOutputPath)
-            unlink(running.standardErrorPath)
-        }
-        let status = await running.wait(timeout: .seconds(90))
-        guard status == 0 else {
-            if status == nil { running.send(SIGKILL) }
-            let output = String(decoding: running.standardOutput() + running.standardError(), as: UTF8.self)
-            throw LiveServerError("\(program) failed (\(status.map(String.init) ?? "timeout")): \(output.suffix(1500))")
+        do {
+            try await ChildProcess.runToSuccess(
+                words[0],
+                Array(words.dropFirst()),
+                directory: "/",
+                captureDirectory: directory.path,
+                timeout: .seconds(90)
+            )
+        } catch let failure as ChildProcess.Failure {
+            // Named by the PostgreSQL program, not by runuser in front of it.
+            throw LiveServerError("\(program): \(failure.description)")
         }
     }
 }

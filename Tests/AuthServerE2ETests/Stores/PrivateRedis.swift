@@ -52,7 +52,7 @@ final class PrivateRedis: Sendable {
         )
         process.withLock { $0 = running }
         for _ in 0..<500 {
-            if TestStores.isListening(port) { return }
+            if LoopbackPort.isListening(port) { return }
             if await running.wait(timeout: .milliseconds(1)) != nil { break }
             try await Task.sleep(for: .milliseconds(20))
         }

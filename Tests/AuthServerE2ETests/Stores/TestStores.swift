@@ -70,18 +70,12 @@ enum TestStores {
 
     /// Runs `executable` to its end; throws with its output when it fails.
     private static func run(_ executable: String, _ arguments: [String]) async throws {
-        let running = try ChildProcess.start(executable, arguments, captureDirectory: FileManager.default.temporaryDirectory.path)
-        defer {
-            unlink(running.standardOutputPath)
-            unlink(running.standardErrorPath)
-        }
-        let status = await running.wait(timeout: .seconds(60))
-        guard status == 0 else {
-            if status == nil { running.send(SIGKILL) }
-            let output = String(decoding: running.standardOutput() + running.standardError(), as: UTF8.self)
-            let name = URL(filePath: executable).lastPathComponent
-            throw LiveServerError("\(name) failed (\(status.map(String.init) ?? "timeout")): \(output.suffix(500))")
-        }
+        try await ChildProcess.runToSuccess(
+            executable,
+            arguments,
+            captureDirectory: FileManager.default.temporaryDirectory.path,
+            timeout: .seconds(60)
+        )
     }
 
     /// Logical database `database` of the shared Redis (the other suites use 0, 1, 2 and 5; SeveralInstancesTests 7 to 10).
@@ -126,42 +120,8 @@ enum TestStores {
         let candidates = ephemeralStart > 12000 ? 10000..<ephemeralStart : 1025..<10000
         for _ in 0..<100 {
             let port = Int.random(in: candidates)
-            if try tryBinding(port) != nil { return port }
+            if LoopbackPort.bind(port) != nil { return port }
         }
-        return try #require(try tryBinding(0), "cannot bind a loopback port")
-    }
-
-    /// Binds a socket to the loopback `port` (0: the system picks one) and closes it; nil when it is taken.
-    private static func tryBinding(_ port: Int) throws -> Int? {
-        let socket = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        try #require(socket >= 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                bind(socket, socketAddress, length) == 0 && getsockname(socket, socketAddress, &length) == 0
-            }
-        }
-        return bound ? Int(UInt16(bigEndian: address.sin_port)) : nil
-    }
-
-    /// Whether something accepts TCP connections on the loopback `port`.
-    static func isListening(_ port: Int) -> Bool {
-        let socket = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { return false }
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        return withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
+        return try #require(LoopbackPort.bind(0), "cannot bind a loopback port")
     }
 }

@@ -127,7 +127,7 @@ final class GatewayFixture: Sendable {
         )
         var ready = false
         while !ready, ContinuousClock.now < deadline {
-            ready = accepts(gatewayPort) && accepts(upstreamPort)
+            ready = LoopbackPort.isListening(gatewayPort) && LoopbackPort.isListening(upstreamPort)
             if !ready, await gateway.wait(timeout: .milliseconds(20)) != nil { break }
         }
         if !ready {
@@ -270,38 +270,8 @@ final class GatewayFixture: Sendable {
 
     /// A TCP port on 127.0.0.1 that nothing listens on now.
     static func freePort() throws -> Int {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { throw GatewayFailure("socket failed") }
-        defer { close(socket) }
-        var address = loopback(port: 0)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
-                guard bind(socket, pointer, length) == 0 else { return -1 }
-                return getsockname(socket, pointer, &length)
-            }
-        }
-        guard bound == 0 else { throw GatewayFailure("bind failed") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    /// Whether something accepts connections on `port`.
-    static func accepts(_ port: Int) -> Bool {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { return false }
-        defer { close(socket) }
-        var address = loopback(port: port)
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
-    }
-
-    static func loopback(port: Int) -> sockaddr_in {
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        return address
+        guard let port = LoopbackPort.bind() else { throw GatewayFailure("bind failed") }
+        return port
     }
 
     static func contents(_ path: String) -> String {
