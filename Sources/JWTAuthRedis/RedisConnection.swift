@@ -79,7 +79,9 @@ final class RedisConnection: Sendable {
             for promise in promises { promise.fail(RedisError.timeout) }
             channel.close(promise: nil)
         }
-        defer { timer.cancel() }
+        // Cancelled on the event loop when the last reply comes, not when this task next runs: a caller
+        // that is slow to resume (a busy executor) must not close a connection whose replies came in time.
+        EventLoopFuture.andAllComplete(promises.map(\.futureResult), on: eventLoop).whenComplete { _ in timer.cancel() }
         // One hop onto the event loop for the writes; the flush is shared with every command written
         // before it runs.
         eventLoop.execute { [channel, flushQueued] in

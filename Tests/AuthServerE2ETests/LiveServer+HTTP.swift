@@ -33,9 +33,13 @@ struct TokenPair: Sendable {
 extension LiveServer {
     static let password = "correct horse battery"
 
+    /// How long a request waits for its answer. The whole suite runs at once on two cores, servers and
+    /// databases included; an answer slowed by that is not what these tests are about (the default is 15 s).
+    static let requestTimeout = TestClient.Configuration(timeout: .seconds(60))
+
     /// Sends one request on a new connection to the server.
     func request(_ method: HTTPRequest.Method, _ path: String, headers: HTTPFields = [:], body: [UInt8]? = nil) async throws -> HTTPResult {
-        try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+        try await TestClient.withClient(host: "127.0.0.1", port: port, configuration: Self.requestTimeout) { client in
             let response = try await client.execute(.init(path, method: method, headers: headers, body: body.map { ByteBuffer(bytes: $0) }))
             return HTTPResult(
                 status: response.status,

@@ -87,6 +87,22 @@ func closedPort() async throws -> Int { 1 }
         try await server.close()
     }
 
+    /// The timeout is the reply's, not the caller's: a caller whose executor runs it again only after the
+    /// command timeout (a busy process) gets its reply, and the connection stays open for the others.
+    @Test func aCallerSlowToResumeDoesNotTimeOutAReplyThatCameInTime() async throws {
+        let server = try await FakeRedisServer { _, _ in "+PONG\r\n" }
+        let client = RedisClient(configuration: RedisConfiguration(port: server.port, poolSize: 1, commandTimeout: .seconds(1)))
+        #expect(try await client.send("PING") == .simpleString("PONG"))
+        let slow = try await withTaskExecutorPreference(DelayingExecutor(delay: .seconds(3))) {
+            try await client.send("PING")
+        }
+        #expect(slow == .simpleString("PONG"))
+        #expect(try await client.send("PING") == .simpleString("PONG"))
+        #expect(server.connectionCount == 1, "the connection was closed although every reply came in time")
+        await client.close()
+        try await server.close()
+    }
+
     @Test func aClosedClientRefusesCommands() async throws {
         let client = RedisClient(configuration: RedisConfiguration(port: try await closedPort()))
         await client.close()
@@ -179,5 +195,22 @@ func closedPort() async throws -> Int { 1 }
         let client = try RedisClient(url: url(userInfo))
         #expect(try await client.send("PING") == .simpleString("PONG"))
         await client.close()
+    }
+}
+
+/// Runs each job it is given only after `delay`: a task that prefers it is slow to resume after every await.
+final class DelayingExecutor: TaskExecutor {
+    let delay: Duration
+    private let queue = DispatchQueue(label: "delaying-executor")
+
+    init(delay: Duration) { self.delay = delay }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let (seconds, attoseconds) = delay.components
+        let nanoseconds = Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
+        queue.asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) {
+            job.runSynchronously(on: self.asUnownedTaskExecutor())
+        }
     }
 }
