@@ -39,8 +39,7 @@ public struct SigningKeys: Sendable {
             do {
                 key = try JWTKey.hmac(secret: secret, algorithm: configuration.algorithm ?? .hs256, allowWeakSecret: configuration.allowWeakSecret)
             } catch {
-                let hint = configuration.allowWeakSecret ? "" : " (set JWT_AUTH_ALLOW_WEAK_SECRET=true to allow a short secret)"
-                throw ConfigurationError(setting: "JWT_AUTH_SECRET", message: error.message + hint)
+                throw ConfigurationError(setting: "JWT_AUTH_SECRET", message: secretAdvice(error, secret: secret, configuration))
             }
             return try make(key, setting: "JWT_AUTH_SECRET")
         }
@@ -65,6 +64,20 @@ public struct SigningKeys: Sendable {
             return try await stored(configuration, in: store, signing: key.withKeyID(key.thumbprint), setting: "JWT_AUTH_KEY_FILE", clock: clock)
         }
         return try await stored(configuration, in: store, signing: nil, setting: store.setting, clock: clock)
+    }
+
+    /// Why `secret` is refused, with the setting that helps: JWT_AUTH_ALLOW_WEAK_SECRET only when shortness is
+    /// the one fault, JWT_AUTH_KEY_FILE when the value is an asymmetric key, which no setting makes a secret.
+    private static func secretAdvice(_ error: JWTAuthError, secret: String, _ configuration: AuthServerConfiguration) -> String {
+        let algorithm = configuration.algorithm ?? .hs256
+        if !configuration.allowWeakSecret, (try? JWTKey.hmac(secret: secret, algorithm: algorithm, allowWeakSecret: true)) != nil {
+            return error.message + " (set JWT_AUTH_ALLOW_WEAK_SECRET=true to allow a short secret)"
+        }
+        if secret.contains("-----BEGIN") || (try? parse(secret, algorithm: nil, allowWeakSecret: true))?.algorithm.isAsymmetric == true {
+            return "the value looks like an asymmetric key (PEM or JWK), not an HMAC secret: put the key in a file and give its path in "
+                + "JWT_AUTH_KEY_FILE instead"
+        }
+        return error.message
     }
 
     /// A key from PEM or JWK text.

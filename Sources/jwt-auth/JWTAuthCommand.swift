@@ -65,17 +65,18 @@ struct JWTAuthCommand: AsyncParsableCommand {
         }
     }
 
-    /// `message` without the arguments that may be secret: the value of `--key`, anything holding a PEM
-    /// block or a line break, anything shaped like a JWS. argument-parser repeats arguments it rejects.
+    /// `message` without the arguments that may be secret: the value of `--key` or `--secret`, anything
+    /// holding a PEM block or a line break, anything shaped like a JWS. argument-parser repeats arguments it
+    /// rejects.
     static func redacting(_ message: String, _ arguments: some Sequence<String>) -> String {
         var message = message
         var previous = ""
         for argument in arguments {
             var secret: Substring? = nil
-            if previous == "--key" {
+            if previous == "--key" || previous == "--secret" {
                 secret = Substring(argument)
-            } else if argument.hasPrefix("--key=") {
-                secret = argument.dropFirst(6)
+            } else if argument.hasPrefix("--key=") || argument.hasPrefix("--secret=") {
+                secret = argument.drop { $0 != "=" }.dropFirst()
             } else if argument.contains("-----BEGIN") || argument.contains("\n")
                 || argument.split(separator: ".", omittingEmptySubsequences: false).count == 3
             {

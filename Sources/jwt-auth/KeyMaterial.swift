@@ -2,7 +2,7 @@ import AuthServer
 import Foundation
 import JWTAuth
 
-/// Key material as `--key` gave it, before it is bound to an algorithm.
+/// Key material as `--key` or `--secret` gave it, before it is bound to an algorithm.
 enum KeyMaterial {
     case pem(String)
     case jwk([String: JSONValue])
@@ -11,10 +11,10 @@ enum KeyMaterial {
     /// A secret file that is not UTF-8 text, taken byte for byte.
     case binarySecret([UInt8])
 
-    /// PEM when the text holds `-----BEGIN`, a JWK or the keys of a JWK Set when it starts with `{`,
-    /// otherwise a secret (a file's without its final line break).
+    /// A key file's contents: PEM when the text holds `-----BEGIN`, a JWK or the keys of a JWK Set when it
+    /// starts with `{`, otherwise a secret without its final line break.
     /// - Throws: `invalid_key` for `{` text that is not a JSON object, or a JWK Set whose keys are not objects.
-    static func parse(_ bytes: [UInt8], isFile: Bool) throws(JWTAuthError) -> (materials: [KeyMaterial], isSet: Bool) {
+    static func parse(_ bytes: [UInt8]) throws(JWTAuthError) -> (materials: [KeyMaterial], isSet: Bool) {
         guard let text = String(validating: bytes, as: UTF8.self) else { return ([.binarySecret(bytes)], false) }
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.contains("-----BEGIN") { return ([.pem(trimmed)], false) }
@@ -28,7 +28,6 @@ enum KeyMaterial {
             }
             return (entries.map(KeyMaterial.jwk), true)
         }
-        guard isFile else { return ([.secret(text)], false) }
         var secret = Substring(text)
         while let last = secret.last, last == "\n" || last == "\r" || last == "\r\n" { secret = secret.dropLast() }
         return ([.secret(String(secret))], false)

@@ -1,25 +1,40 @@
 import ArgumentParser
-import Foundation
 import JWTAuth
 
-/// The key a command signs, verifies or describes with: `--key`, `--alg`, `--kid`, `--allow-weak-secret`.
+/// The key a command signs, verifies or describes with: `--key` or `--secret`, `--alg`, `--kid`,
+/// `--allow-weak-secret`.
 struct KeyOptions: ParsableArguments {
+    // Unconditional, so that `--key -` and a file whose name starts with `-` are taken as the value.
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "A PEM, JWK or JWK Set file, an HMAC secret file, or - to read the key from standard input.",
+            discussion: """
+                Read as PEM when it holds `-----BEGIN`, as a JWK or JWK Set when it starts with `{`, \
+                and otherwise as an HMAC secret (without its final newline; UTF-8, or binary after a \
+                `base64:` prefix). A PEM or JWK public key is never taken for an HMAC secret. A missing \
+                file is an error, never a secret. A PEM held in a variable goes through standard input: \
+                `printf '%s' "$PEM" | jwt-auth … --key -`.
+                """,
+            valueName: "file"
+        )
+    )
+    var key: String?
+
     // Unconditional, so that a secret starting with `-` is taken as the value, not as an option.
     @Option(
         parsing: .unconditional,
         help: ArgumentHelp(
-            "A PEM, JWK or JWK Set file, an HMAC secret file, or an HMAC secret itself.",
+            "An HMAC secret itself (instead of --key).",
             discussion: """
-                A file is read as PEM when it holds `-----BEGIN`, as a JWK or JWK Set when it starts \
-                with `{`, and otherwise as an HMAC secret (without its final newline). A value that is \
-                not a file is itself the secret. Secrets are UTF-8; prefix `base64:` for binary. A \
-                PEM or JWK public key is never taken for an HMAC secret. Give a PEM inline as \
-                `--key="$(cat key.pem)"`.
+                Visible to other users of this machine in the process list (ps) and kept in the shell's \
+                history: prefer --key with a file, or --key - with the secret on standard input. UTF-8, \
+                or binary after a `base64:` prefix.
                 """,
-            valueName: "key"
+            valueName: "secret"
         )
     )
-    var key: String
+    var secret: String?
 
     @Option(
         help: ArgumentHelp(
@@ -42,33 +57,34 @@ struct KeyOptions: ParsableArguments {
     @Flag(help: "Accept an HMAC secret shorter than 32 bytes.")
     var allowWeakSecret = false
 
-    /// Reads and parses the keys `--key` names, bound to `--alg` when it is given.
-    /// - Throws: `invalid_key` (a `JWTAuthError`), or `io_error` (a ``CommandFailure``).
+    /// True when `--key -` reads the key from standard input, which the command cannot then read too.
+    var readsStandardInput: Bool { key == "-" }
+
+    func validate() throws {
+        switch (key, secret) {
+        case (nil, nil): throw ValidationError("Missing --key FILE (or --secret TEXT)")
+        case (_?, _?): throw ValidationError("--key and --secret cannot be used together")
+        default: break
+        }
+    }
+
+    /// Reads and parses the keys `--key` or `--secret` gives, bound to `--alg` when it is given.
+    /// - Throws: `invalid_key`, also for a `--key` file that cannot be read.
     func loadKeys() throws -> LoadedKeys {
-        let (bytes, isFile) = try readSource()
-        let (materials, isSet) = try KeyMaterial.parse(bytes, isFile: isFile)
+        let materials: [KeyMaterial]
+        var isSet = false
+        if let secret {
+            materials = [.secret(secret)]
+        } else {
+            (materials, isSet) = try KeyMaterial.parse(try KeyFile.read(key ?? "-"))
+        }
         return try LoadedKeys(materials, isSet: isSet, algorithm: alg, keyID: kid, allowWeakSecret: allowWeakSecret)
     }
 
-    /// The one key `--key` names, which must be able to sign.
+    /// The one key `--key` or `--secret` gives, which must be able to sign.
     func signingKey() throws -> JWTKey {
         let key = try loadKeys().single().key
         guard key.canSign else { throw JWTAuthError.invalidKey("The key cannot sign: it is a public key") }
         return key
-    }
-
-    private func readSource() throws -> (bytes: [UInt8], isFile: Bool) {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: key, isDirectory: &isDirectory) {
-            guard !isDirectory.boolValue else { throw CommandFailure.io("The --key path is a directory") }
-            guard let data = FileManager.default.contents(atPath: key) else { throw CommandFailure.io("Cannot read the --key file") }
-            return (Array(data), true)
-        }
-        // A missing file is a mistake, not a secret; the name is not repeated in case it was one.
-        let fileExtensions = [".pem", ".key", ".jwk", ".jwks", ".json", ".secret"]
-        if fileExtensions.contains(where: { key.lowercased().hasSuffix($0) }) {
-            throw JWTAuthError.invalidKey("The --key file does not exist")
-        }
-        return (Array(key.utf8), false)
     }
 }

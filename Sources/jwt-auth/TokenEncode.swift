@@ -16,6 +16,7 @@ struct TokenEncode: ParsableCommand {
               jwt-auth token encode --alg ES256 --key key.pem '{"sub":"42"}'
               jwt-auth token encode --key key.pem --sub billing --aud ledger --ttl 5m
               echo '{"sub":"42"}' | jwt-auth token encode --key secret.txt --ttl 15m -
+              printenv SIGNING_KEY_PEM | jwt-auth token encode --key - --sub billing
             """
     )
 
@@ -53,7 +54,11 @@ struct TokenEncode: ParsableCommand {
         if let at, !(at.isFinite && at >= 0 && at <= Double(Self.latestDate)) {
             throw ValidationError("--at must be a number of seconds since 1970")
         }
-        if claims != "-" { _ = try Self.parseClaims(claims) }
+        if claims != "-" {
+            _ = try Self.parseClaims(claims)
+        } else if keyOptions.readsStandardInput {
+            throw ValidationError("--key - and the claims - cannot both be read from standard input")
+        }
     }
 
     func run() throws {

@@ -45,6 +45,9 @@ struct TokenVerify: ParsableCommand {
 
     func validate() throws {
         if let at, !(at.isFinite && at >= 0) { throw ValidationError("--at must be a number of seconds since 1970") }
+        if token == "-", keyOptions.readsStandardInput {
+            throw ValidationError("--key - and the token - cannot both be read from standard input")
+        }
     }
 
     func run() throws {

@@ -37,10 +37,17 @@ final class CLISandbox {
     }
 
     /// Runs `jwt-auth arguments…` in ``directory`` with `input` on standard input, and waits for it
-    /// (through ``ChildProcess``, not Foundation's `Process`).
-    func run(_ arguments: [String], input: String? = nil) throws -> CLIResult {
+    /// (through ``ChildProcess``, not Foundation's `Process`). With `environment`, that is its whole
+    /// environment; without, it inherits the test's.
+    func run(_ arguments: [String], input: String? = nil, environment: [String: String]? = nil) throws -> CLIResult {
         let executable = try #require(Self.executable, "jwt-auth is not built: run `swift build --build-tests` first")
-        let output = try ChildProcess.run(executable.path, arguments, input: Array((input ?? "").utf8), directory: directory.path)
+        let output = try ChildProcess.run(
+            executable.path,
+            arguments,
+            input: Array((input ?? "").utf8),
+            environment: environment,
+            directory: directory.path
+        )
         return CLIResult(
             status: output.status,
             stdout: String(decoding: output.standardOutput, as: UTF8.self),

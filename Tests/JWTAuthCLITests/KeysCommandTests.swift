@@ -91,7 +91,7 @@ import Testing
 
     @Test func thumbprintRefusesASecret() throws {
         let sandbox = try CLISandbox()
-        let result = try sandbox.run(["keys", "thumbprint", "--key", String(repeating: "s", count: 40)])
+        let result = try sandbox.run(["keys", "thumbprint", "--secret", String(repeating: "s", count: 40)])
         #expect(result.status == 1)
         #expect(result.stderr == "invalid_key: The key is not a PEM or JWK key\n")
     }

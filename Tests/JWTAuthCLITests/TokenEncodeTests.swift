@@ -10,7 +10,7 @@ import Testing
     @Test func flagsAddServiceClaims() throws {
         let sandbox = try CLISandbox()
         let arguments = [
-            "token", "encode", "--key", Self.secret, "--sub", "billing", "--iss", "auth", "--aud", "ledger", "--aud", "audit",
+            "token", "encode", "--secret", Self.secret, "--sub", "billing", "--iss", "auth", "--aud", "ledger", "--aud", "audit",
             "--scope", "read", "--scope", "write", "--ttl", "2m", "--jti", "--at", "1000", #"{"tier":2}"#,
         ]
         let encoded = try sandbox.run(arguments)
@@ -31,11 +31,11 @@ import Testing
     @Test func claimsFromStandardInput() throws {
         let sandbox = try CLISandbox()
         let encoded = try sandbox.run(
-            ["token", "encode", "--key", Self.longSecret, "--alg", "HS512", "-"],
+            ["token", "encode", "--secret", Self.longSecret, "--alg", "HS512", "-"],
             input: #"{"sub": "42", "admin": true}"# + "\n"
         )
         #expect(encoded.status == 0)
-        let verified = try sandbox.run(["token", "verify", "--key", Self.longSecret, encoded.line])
+        let verified = try sandbox.run(["token", "verify", "--secret", Self.longSecret, encoded.line])
         #expect(verified.status == 0)
         #expect(try verified.json()["header"]?["alg"] == "HS512")
         #expect(try verified.json()["claims"] == ["sub": "42", "admin": true])
@@ -45,7 +45,7 @@ import Testing
         let sandbox = try CLISandbox()
         try sandbox.write("secret.txt", Self.secret + "\n")
         let fromFile = try sandbox.run(["token", "encode", "--key", "secret.txt", #"{"sub":"1"}"#])
-        #expect(try sandbox.run(["token", "verify", "--key", Self.secret, fromFile.line]).status == 0)
+        #expect(try sandbox.run(["token", "verify", "--secret", Self.secret, fromFile.line]).status == 0)
 
         let key = try JWTKey.generate(.eddsa, keyID: "signing-1")
         try sandbox.write("private.jwk", String(describing: JSONValue.object(key.privateJWK)))
@@ -63,7 +63,7 @@ import Testing
 
     @Test func aClaimGivenTwiceIsAUsageError() throws {
         let sandbox = try CLISandbox()
-        let result = try sandbox.run(["token", "encode", "--key", Self.secret, "--sub", "1", "-"], input: #"{"sub":"2"}"#)
+        let result = try sandbox.run(["token", "encode", "--secret", Self.secret, "--sub", "1", "-"], input: #"{"sub":"2"}"#)
         #expect(result.status == 2)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr == "Error: The claim sub is given both by --sub and in the claims\n")

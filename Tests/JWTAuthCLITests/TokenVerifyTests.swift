@@ -130,7 +130,7 @@ import Testing
         let token = "\(header).\(Base64URL.encode(Array(#"{"sub":"admin"}"#.utf8)))."
         try fixture.expectFailure(["--key", "public.pem"], token: token, "invalid_token: The specified alg value is not allowed")
         let secret = String(repeating: "s", count: 32)
-        try fixture.expectFailure(["--key", secret], token: token, "invalid_token: The specified alg value is not allowed")
+        try fixture.expectFailure(["--secret", secret], token: token, "invalid_token: The specified alg value is not allowed")
     }
 
     @Test(.bug("https://auth0.com/blog/critical-vulnerabilities-in-json-web-token-libraries/", "HS256 with a public key as its secret"))
@@ -213,12 +213,12 @@ import Testing
 
     @Test func weakSecretsNeedAnExplicitFlag() throws {
         let sandbox = try CLISandbox()
-        let refused = try sandbox.run(["token", "encode", "--key", "too-short", #"{"sub":"1"}"#])
+        let refused = try sandbox.run(["token", "encode", "--secret", "too-short", #"{"sub":"1"}"#])
         #expect(refused.status == 1)
         #expect(refused.stderr == "invalid_key: The HMAC secret is shorter than 32 bytes, the size of the HS256 hash\n")
-        let token = try sandbox.run(["token", "encode", "--key", "too-short", "--allow-weak-secret", #"{"sub":"1"}"#]).line
-        #expect(try sandbox.run(["token", "verify", "--key", "too-short", token]).status == 1)
-        let verified = try sandbox.run(["token", "verify", "--key", "too-short", "--allow-weak-secret", token])
+        let token = try sandbox.run(["token", "encode", "--secret", "too-short", "--allow-weak-secret", #"{"sub":"1"}"#]).line
+        #expect(try sandbox.run(["token", "verify", "--secret", "too-short", token]).status == 1)
+        let verified = try sandbox.run(["token", "verify", "--secret", "too-short", "--allow-weak-secret", token])
         #expect(verified.status == 0)
         #expect(!verified.stderr.contains("too-short"))
     }
