@@ -18,7 +18,8 @@ extension AuthServerConfiguration {
     public static let settingNames: [String] = [
         "SECRET", "KEY_FILE", "ALGORITHM", "ALLOW_WEAK_SECRET", "ACCESS_TTL", "REFRESH_TTL", "LEEWAY", "ISSUER", "AUDIENCE",
         "TOKEN_LOCATION", "COOKIE_SECURE", "DATA_DIR", "DATABASE_URL", "BLOCKLIST_URL", "BCRYPT_COST", "REGISTRATION",
-        "LOGIN_ATTEMPTS", "LOGIN_WINDOW", "HOST", "PORT", "LOG_LEVEL", "INTROSPECTION_CLIENTS", "WEB",
+        "LOGIN_ATTEMPTS", "LOGIN_WINDOW", "REGISTER_ATTEMPTS", "TRUSTED_PROXIES", "IDLE_TIMEOUT", "MAX_CONNECTIONS",
+        "BCRYPT_QUEUE", "HOST", "PORT", "LOG_LEVEL", "INTROSPECTION_CLIENTS", "WEB",
     ]
 
     /// The settings given in `environment` (`JWT_AUTH_*` variables), overridden by `flags` (keyed by
@@ -135,6 +136,17 @@ extension AuthServerConfiguration {
         }
         if let attempts = try integer("LOGIN_ATTEMPTS", 0...1_000_000) { loginAttempts = attempts }
         if let window = try duration("LOGIN_WINDOW") { loginWindow = window }
+        if let attempts = try integer("REGISTER_ATTEMPTS", 0...1_000_000) { registerAttempts = attempts }
+        if let list = settings["TRUSTED_PROXIES"] {
+            do throws(TrustedProxies.InvalidEntry) {
+                trustedProxies = try TrustedProxies(list)
+            } catch {
+                throw fail("TRUSTED_PROXIES", "\(error.entry) is not an IP address or CIDR range (expected e.g. 10.0.0.0/8,::1)")
+            }
+        }
+        if let timeout = try duration("IDLE_TIMEOUT") { idleTimeout = timeout }
+        if let connections = try integer("MAX_CONNECTIONS", 1...1_000_000) { maxConnections = connections }
+        if let queue = try integer("BCRYPT_QUEUE", 0...1_000_000) { bcryptQueue = queue }
         if let host = settings["HOST"] {
             guard !host.isEmpty else { throw fail("HOST", "expected a host name or address") }
             self.host = host

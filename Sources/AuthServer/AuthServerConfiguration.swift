@@ -53,6 +53,21 @@ public struct AuthServerConfiguration: Sendable {
     public var loginAttempts: Int
     /// How long a failed login counts (`LOGIN_WINDOW`). Defaults to 15 minutes.
     public var loginWindow: Duration
+    /// Registrations allowed per client address within `loginWindow` (`REGISTER_ATTEMPTS`; 0 turns the
+    /// limit off). Defaults to 10.
+    public var registerAttempts: Int
+    /// Proxies whose `X-Forwarded-For` and `Forwarded` headers name the client (`TRUSTED_PROXIES`:
+    /// addresses or CIDR ranges, comma-separated). Defaults to none: the client is the peer.
+    public var trustedProxies: TrustedProxies
+    /// How long a request's head, and then its body, may take to arrive, and how long a connection may
+    /// stay idle between requests (`IDLE_TIMEOUT`). Defaults to 30 seconds.
+    public var idleTimeout: Duration
+    /// Connections served at once (`MAX_CONNECTIONS`); one more is accepted and closed at once.
+    /// Defaults to 10,000.
+    public var maxConnections: Int
+    /// Password hashes that may wait for the bcrypt pool (`BCRYPT_QUEUE`); past it, logins and
+    /// registrations get 503 with `Retry-After: 1`. Defaults to 64.
+    public var bcryptQueue: Int
     /// The address to listen on (`HOST`, `PORT`). Defaults to 127.0.0.1:8080.
     public var host: String
     public var port: Int
@@ -79,6 +94,11 @@ public struct AuthServerConfiguration: Sendable {
         isRegistrationOpen: Bool = true,
         loginAttempts: Int = 5,
         loginWindow: Duration = .seconds(15 * 60),
+        registerAttempts: Int = 10,
+        trustedProxies: TrustedProxies = TrustedProxies(),
+        idleTimeout: Duration = .seconds(30),
+        maxConnections: Int = 10_000,
+        bcryptQueue: Int = 64,
         host: String = "127.0.0.1",
         port: Int = 8080,
         logLevel: Logger.Level = .info,
@@ -99,6 +119,11 @@ public struct AuthServerConfiguration: Sendable {
         self.isRegistrationOpen = isRegistrationOpen
         self.loginAttempts = loginAttempts
         self.loginWindow = loginWindow
+        self.registerAttempts = registerAttempts
+        self.trustedProxies = trustedProxies
+        self.idleTimeout = idleTimeout
+        self.maxConnections = maxConnections
+        self.bcryptQueue = bcryptQueue
         self.host = host
         self.port = port
         self.logLevel = logLevel

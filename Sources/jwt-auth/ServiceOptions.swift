@@ -43,6 +43,19 @@ struct ServiceOptions: ParsableArguments {
     var loginAttempts: String?
     @Option(name: .customLong("login-window"), help: "How long a failed login counts (default 15m).")
     var loginWindow: String?
+    @Option(
+        name: .customLong("register-attempts"),
+        help: "Registrations per client address within the login window; 0 turns the limit off (default 10)."
+    )
+    var registerAttempts: String?
+    @Option(name: .customLong("trusted-proxies"), help: "Addresses or CIDR ranges whose X-Forwarded-For/Forwarded is believed (default none).")
+    var trustedProxies: String?
+    @Option(name: .customLong("idle-timeout"), help: "Time for a request's head, then its body, and idle time between requests (default 30s).")
+    var idleTimeout: String?
+    @Option(name: .customLong("max-connections"), help: "Connections served at once; more are closed at once (default 10000).")
+    var maxConnections: String?
+    @Option(name: .customLong("bcrypt-queue"), help: "Password hashes that may wait; past it logins and registrations get 503 (default 64).")
+    var bcryptQueue: String?
     @Option(help: "Address to listen on (default 127.0.0.1).")
     var host: String?
     @Option(help: "Port to listen on (default 8080; 0 picks a free one).")
@@ -61,7 +74,9 @@ struct ServiceOptions: ParsableArguments {
             "ACCESS_TTL": accessTTL, "REFRESH_TTL": refreshTTL, "LEEWAY": leeway, "ISSUER": issuer, "AUDIENCE": audience,
             "TOKEN_LOCATION": tokenLocation, "COOKIE_SECURE": cookieSecure, "DATA_DIR": dataDir, "DATABASE_URL": databaseURL,
             "BLOCKLIST_URL": blocklistURL, "BCRYPT_COST": bcryptCost, "REGISTRATION": registration,
-            "LOGIN_ATTEMPTS": loginAttempts, "LOGIN_WINDOW": loginWindow, "HOST": host, "PORT": port, "LOG_LEVEL": logLevel,
+            "LOGIN_ATTEMPTS": loginAttempts, "LOGIN_WINDOW": loginWindow, "REGISTER_ATTEMPTS": registerAttempts,
+            "TRUSTED_PROXIES": trustedProxies, "IDLE_TIMEOUT": idleTimeout, "MAX_CONNECTIONS": maxConnections,
+            "BCRYPT_QUEUE": bcryptQueue, "HOST": host, "PORT": port, "LOG_LEVEL": logLevel,
             "INTROSPECTION_CLIENTS": introspectionClients, "WEB": web,
         ]
         let settings = AuthServerConfiguration.settings(environment: ProcessInfo.processInfo.environment, flags: flags.compactMapValues { $0 })
