@@ -33,6 +33,7 @@ public enum AuthServer {
     ) async throws -> some ApplicationProtocol {
         var logger = Logger(label: "jwt-auth")
         logger.logLevel = configuration.logLevel
+        DataDirectoryCheck.warnIfShared(configuration.dataDirectory, logger: logger)
         let registry = MetricsBootstrap.registry
         let stores = try await ServiceStores.open(configuration, clock: clock, logger: logger)
         let keys: SigningKeys
@@ -70,16 +71,18 @@ public enum AuthServer {
                 }
             )
         )
-        let auth = JWTAuthRoutes<BasicJWTRequestContext>(
+        var auth = JWTAuthRoutes<BasicJWTRequestContext>(
             manager: manager,
             issuer: issuer,
             users: stores.users,
             sessions: stores.sessions,
             revocations: stores.revocations,
-            passwords: PasswordHasher(cost: configuration.bcryptCost),
+            passwords: PasswordHasher(cost: configuration.bcryptCost, maximumWaiting: configuration.bcryptQueue),
             throttler: LoginThrottler(limit: configuration.loginAttempts, window: configuration.loginWindow, clock: { clock.now }),
             isRegistrationOpen: configuration.isRegistrationOpen
         )
+        auth.registrationThrottler = LoginThrottler(limit: configuration.registerAttempts, window: configuration.loginWindow, clock: { clock.now })
+        auth.trustedProxies = configuration.trustedProxies
         auth.addRoutes(to: router.group("auth"))
         ServiceRoutes(manager: manager, keys: keys, stores: stores, registry: registry).addRoutes(to: router)
         GatewayRoutes(manager: manager, introspectionClients: configuration.introspectionClients).addRoutes(to: router)
@@ -92,6 +95,7 @@ public enum AuthServer {
 
         var app = Application(
             router: router,
+            server: .limitedHTTP1(idleTimeout: configuration.idleTimeout, maxConnections: configuration.maxConnections, logger: logger),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "jwt-auth"),
             onServerRunning: onServerRunning,
             logger: logger

@@ -15,14 +15,19 @@ import Testing
         let revocations: MemoryRevocationStore
         let app: Application<RouterResponder<BasicJWTRequestContext>>
 
-        init(loginAttempts: Int = 5, registrationOpen: Bool = true, passwords: PasswordHasher = PasswordHasher(cost: 4)) throws {
+        init(
+            loginAttempts: Int = 5,
+            registerAttempts: Int = 0,
+            registrationOpen: Bool = true,
+            passwords: PasswordHasher = PasswordHasher(cost: 4)
+        ) throws {
             let factory = try TokenFactory()
             let users = MemoryUserStore(clock: factory.clock.clock)
             let revocations = MemoryRevocationStore(clock: factory.clock.clock)
             let manager = JWTManager(verifier: try factory.verifier(revocationStore: revocations), issuer: factory.issuer)
             let router = Router(context: BasicJWTRequestContext.self)
             router.add(middleware: JWTErrorMiddleware(manager: manager))
-            JWTAuthRoutes<BasicJWTRequestContext>(
+            var routes = JWTAuthRoutes<BasicJWTRequestContext>(
                 manager: manager,
                 issuer: factory.issuer,
                 users: users,
@@ -31,7 +36,9 @@ import Testing
                 passwords: passwords,
                 throttler: LoginThrottler(limit: loginAttempts, window: .seconds(900), clock: { factory.clock.now }),
                 isRegistrationOpen: registrationOpen
-            ).addRoutes(to: router.group("auth"))
+            )
+            routes.registrationThrottler = LoginThrottler(limit: registerAttempts, window: .seconds(900), clock: { factory.clock.now })
+            routes.addRoutes(to: router.group("auth"))
             self.factory = factory
             self.users = users
             self.revocations = revocations

@@ -23,18 +23,15 @@ extension WebSite {
         }
         let password = FormDecoding.field("password", in: form) ?? ""
         do {
-            let address = context.remoteAddress?.ipAddress ?? "unknown"
-            switch try await auth.checkCredentials(username: username, password: password, clientAddress: address, logger: context.logger) {
-            case .success(let user):
-                return try await signIn(user, next: next)
-            case .throttled(let retryAfter):
-                var response = Self.page(
-                    .tooManyRequests,
-                    WebPages.message(title: "Too many attempts", text: "Too many failed sign-ins. Try again in \(retryAfter) seconds.")
-                )
-                response.headers[.retryAfter] = String(retryAfter)
-                return response
-            }
+            let user = try await auth.checkCredentials(
+                username: username,
+                password: password,
+                clientAddress: clientAddress(request, context),
+                logger: context.logger
+            )
+            return try await signIn(user, next: next)
+        } catch let error as JWTAuthError where error.code == .rateLimited || error.retryAfter != nil {
+            return Self.retryLater(error)
         } catch let error as JWTAuthError where error.code != .unavailable {
             return formPage(error.code.status, request) {
                 WebPages.login(next: next, username: username, error: error.message, isRegistrationOpen: auth.isRegistrationOpen, csrfToken: $0)
@@ -58,17 +55,36 @@ extension WebSite {
             return formPage(.forbidden, request) { WebPages.register(username: rawUsername, error: Self.expiredForm, csrfToken: $0) }
         }
         do {
-            let username = try Credentials.username(rawUsername)
-            let password = try Credentials.password(FormDecoding.field("password", in: form) ?? "")
-            let hash = try await auth.passwords.hash(password)
-            let user = try await auth.users.createUser(username: username, passwordHash: hash, roles: auth.defaultRoles)
+            let user = try await auth.register(
+                username: rawUsername,
+                password: FormDecoding.field("password", in: form) ?? "",
+                clientAddress: clientAddress(request, context)
+            )
             return try await signIn(user, next: "/")
+        } catch let error as JWTAuthError where error.code == .rateLimited || error.retryAfter != nil {
+            return Self.retryLater(error)
         } catch let error as JWTAuthError where error.code != .unavailable {
             return formPage(error.code.status, request) { WebPages.register(username: rawUsername, error: error.message, csrfToken: $0) }
         } catch {
             context.logger.error("A store failed", metadata: ["error.type": "\(type(of: error))"])
             return Self.unavailable()
         }
+    }
+
+    /// The client's address: the peer's, or the one a trusted proxy names.
+    func clientAddress(_ request: Request, _ context: Context) -> String {
+        auth.trustedProxies.clientAddress(headers: request.headers, peer: context.remoteAddress)
+    }
+
+    /// 429 (too many attempts) or 503 (bcrypt's queue is full) with `Retry-After`.
+    static func retryLater(_ error: JWTAuthError) -> Response {
+        let page =
+            error.code == .rateLimited
+            ? WebPages.message(title: "Too many attempts", text: "Too many attempts. Try again in \(error.retryAfter ?? 1) seconds.")
+            : WebPages.message(title: "Busy", text: "The service is busy. Try again in a moment.")
+        var response = Self.page(error.code.status, page)
+        response.headers[.retryAfter] = String(error.retryAfter ?? 1)
+        return response
     }
 
     /// A new session for `user`: its cookies on a 303 to `next`.
@@ -91,9 +107,7 @@ extension WebSite {
     /// posted from another site (`Sec-Fetch-Site: cross-site` or `same-site`) is refused: signing a
     /// victim into the attacker's account (login CSRF) needs one.
     static func form(_ request: Request, maximumSize: Int) async -> Result<String, Refusal> {
-        if let site = request.headers[Self.secFetchSite]?.lowercased(), site == "cross-site" || site == "same-site" {
-            return .failure(Refusal(response: page(.forbidden, WebPages.message(title: "Refused", text: "Forms must be sent from this site."))))
-        }
+        if let refusal = crossSiteRefusal(request) { return .failure(refusal) }
         guard let type = request.headers[.contentType]?.lowercased(), type.hasPrefix("application/x-www-form-urlencoded") else {
             let page = WebPages.message(title: "Unsupported form", text: "Expected application/x-www-form-urlencoded")
             return .failure(Refusal(response: Self.page(.unsupportedMediaType, page)))
@@ -104,6 +118,12 @@ extension WebSite {
         } catch {
             return .failure(Refusal(response: page(.contentTooLarge, WebPages.message(title: "Too large", text: "Request body too large"))))
         }
+    }
+
+    /// 403 for a request another site made the browser send (`Sec-Fetch-Site: cross-site` or `same-site`).
+    static func crossSiteRefusal(_ request: Request) -> Refusal? {
+        guard let site = request.headers[Self.secFetchSite]?.lowercased(), site == "cross-site" || site == "same-site" else { return nil }
+        return Refusal(response: page(.forbidden, WebPages.message(title: "Refused", text: "Forms must be sent from this site.")))
     }
 
     static let secFetchSite = HTTPField.Name("Sec-Fetch-Site")!

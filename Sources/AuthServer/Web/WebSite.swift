@@ -76,8 +76,10 @@ struct WebSite: Sendable {
         return response
     }
 
-    /// Ends the session (its tokens are revoked) when the CSRF value matches, then back to the form.
+    /// Ends the session (its tokens are revoked) when the CSRF value matches, then back to the form. A
+    /// sign-out another site sent is refused with the cookies untouched.
     func logout(_ request: Request, _ context: Context) async -> Response {
+        if let refusal = Self.crossSiteRefusal(request) { return refusal.response }
         var request = request
         let identity: JWTIdentity
         do throws(JWTAuthError) {

@@ -37,10 +37,14 @@ public struct JWTAuthError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public let code: Code
     public let message: String
+    /// Seconds after which the request may succeed (HTTP `Retry-After`), for `rate_limited` and for an
+    /// `unavailable` that will pass shortly; nil otherwise.
+    public let retryAfter: Int?
 
-    public init(code: Code, message: String) {
+    public init(code: Code, message: String, retryAfter: Int? = nil) {
         self.code = code
         self.message = message
+        self.retryAfter = retryAfter
     }
 
     public var description: String { "\(code): \(message)" }
@@ -72,6 +76,10 @@ extension JWTAuthError {
     public static func insufficientScope(_ message: String) -> Self { Self(code: .insufficientScope, message: message) }
     public static let invalidCredentials = Self(code: .invalidCredentials, message: "Bad username or password")
     public static func rateLimited(_ message: String = "Too many attempts") -> Self { Self(code: .rateLimited, message: message) }
+    /// Too many attempts: the next may succeed in `retryAfter` seconds.
+    public static func rateLimited(retryAfter: Int) -> Self {
+        Self(code: .rateLimited, message: "Too many attempts, try again in \(retryAfter) seconds", retryAfter: retryAfter)
+    }
     public static func badRequest(_ message: String) -> Self { Self(code: .badRequest, message: message) }
     public static func conflict(_ message: String = "Username already exists") -> Self { Self(code: .conflict, message: message) }
     public static func forbidden(_ message: String) -> Self { Self(code: .forbidden, message: message) }

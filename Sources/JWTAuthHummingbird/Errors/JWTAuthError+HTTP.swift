@@ -48,6 +48,7 @@ extension JWTAuthError: HTTPResponseError {
         JSONWriter.write(.object(["error": .string(code.description), "msg": .string(message)]), into: &body, sortedKeys: true)
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if let challenge = wwwAuthenticate(realm: realm) { headers[.wwwAuthenticate] = challenge }
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         headers.append(contentsOf: extra)
         return Response(status: code.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }

@@ -21,6 +21,14 @@ public struct JWTAuthRoutes<Context: JWTRequestContext>: Sendable {
     public let isRegistrationOpen: Bool
     /// The roles a registered user starts with. Defaults to none.
     public let defaultRoles: [String]
+    /// Registration throttling per client address (every attempt counts, successful or not); nil turns
+    /// it off. Defaults to nil.
+    public var registrationThrottler: LoginThrottler? = nil
+    /// The proxies whose forwarding headers name the client, for throttling. Defaults to none.
+    public var trustedProxies = TrustedProxies()
+    /// The keyed hash under which failed logins log the username. Defaults to a key of this process;
+    /// give one kept per installation so that logs of several instances and restarts agree.
+    public var logPseudonym = LogPseudonym()
 
     public init(
         manager: JWTManager,
@@ -88,19 +96,16 @@ public struct JWTAuthRoutes<Context: JWTRequestContext>: Sendable {
     @Sendable func register(_ request: inout Request, _ context: Context) async throws -> Response {
         guard isRegistrationOpen else { throw JWTAuthError.forbidden("Registration is closed") }
         let body = try await JSONBody(&request, limit: manager.maximumBodySize)
-        let username = try Credentials.username(try body.string("username"))
-        let password = try Credentials.password(try body.string("password"))
-        let hash = try await passwords.hash(password)
-        let user = try await users.createUser(username: username, passwordHash: hash, roles: defaultRoles)
+        let user = try await register(
+            username: try body.string("username"),
+            password: try body.string("password"),
+            clientAddress: clientAddress(request, context)
+        )
         return Self.json(.created, Self.describe(user))
     }
 
     @Sendable func login(_ request: inout Request, _ context: Context) async throws -> Response {
-        let user: UserRecord
-        switch try await checkCredentials(&request, context) {
-        case .success(let found): user = found
-        case .failure(let response): return response
-        }
+        let user = try await checkCredentials(&request, context)
         let pair = try await startSession(for: user)
         var response = tokenResponse(access: pair.access, refresh: pair.refresh)
         if manager.locations.contains(.cookies) {
@@ -111,11 +116,7 @@ public struct JWTAuthRoutes<Context: JWTRequestContext>: Sendable {
     }
 
     @Sendable func freshLogin(_ request: inout Request, _ context: Context) async throws -> Response {
-        let user: UserRecord
-        switch try await checkCredentials(&request, context) {
-        case .success(let found): user = found
-        case .failure(let response): return response
-        }
+        let user = try await checkCredentials(&request, context)
         let access = try await signer().accessToken(for: user.id, fresh: .fresh, claims: ["roles": .array(user.roles.map(JSONValue.string))])
         try await sessions.openSession(access.sessionID ?? "", subject: user.id, until: access.expiresAt)
         return tokenResponse(access: access, refresh: nil)
@@ -126,7 +127,7 @@ public struct JWTAuthRoutes<Context: JWTRequestContext>: Sendable {
         guard let jti = presented.id, let sid = presented.sessionID, let subject = presented.subject else {
             throw JWTAuthError.invalidToken("The refresh token lacks jti, sid or sub")
         }
-        let sessionEnd = issuer.clock.now + Double(issuer.configuration.refreshTokenLifetime.components.seconds)
+        let sessionEnd = userSessions.sessionEnd
         guard try await revocations.spend(refreshTokenID: jti, until: presented.expiresAt ?? sessionEnd) else {
             // A spent refresh token came back: someone holds a copy. End the whole session.
             try await revocations.revoke(sessionID: sid, until: sessionEnd)
@@ -167,7 +168,7 @@ public struct JWTAuthRoutes<Context: JWTRequestContext>: Sendable {
 
     @Sendable func logoutAll(_ request: inout Request, _ context: Context) async throws -> Response {
         let identity = try context.requireJWT()
-        try await revokeEverySession(of: identity.subject, current: identity.claims.sessionID)
+        try await userSessions.endAll(of: identity.subject, current: identity.claims.sessionID)
         var response = Response(status: .noContent)
         if manager.locations.contains(.cookies) { manager.unsetCookies(on: &response) }
         return response
@@ -179,7 +180,7 @@ public struct JWTAuthRoutes<Context: JWTRequestContext>: Sendable {
         let password = try Credentials.password(try body.string("new_password"), field: "new_password")
         guard try await users.user(id: identity.subject) != nil else { throw JWTAuthError.userNotFound(identity.subject) }
         try await users.setPasswordHash(try await passwords.hash(password), forUser: identity.subject)
-        try await revokeEverySession(of: identity.subject, current: identity.claims.sessionID)
+        try await userSessions.endAll(of: identity.subject, current: identity.claims.sessionID)
         return Response(status: .noContent)
     }
 
@@ -191,75 +192,100 @@ public struct JWTAuthRoutes<Context: JWTRequestContext>: Sendable {
 
     // MARK: Helpers
 
-    /// Sets the user's cutoff to the current second and revokes every open session, so that tokens
-    /// issued earlier in that same second die too while later logins work.
-    private func revokeEverySession(of subject: String, current: String?) async throws {
-        let now = issuer.clock.now
-        let sessionEnd = now + Double(issuer.configuration.refreshTokenLifetime.components.seconds)
-        try await revocations.revokeAll(subject: subject, issuedBefore: now.rounded(.down))
-        var open = try await sessions.openSessions(of: subject)
-        if let current { open[current] = max(open[current] ?? sessionEnd, sessionEnd) }
-        for (sid, until) in open {
-            try await revocations.revoke(sessionID: sid, until: max(until, now + 1))
-            try await sessions.closeSession(sid)
-        }
+    /// The session rules over this group's stores.
+    public var userSessions: UserSessions {
+        UserSessions(
+            sessions: sessions,
+            revocations: revocations,
+            refreshTokenLifetime: issuer.configuration.refreshTokenLifetime,
+            clock: issuer.clock
+        )
     }
 
-    private enum CredentialCheck {
-        case success(UserRecord)
-        case failure(Response)
+    /// The client's address: the peer's, or the one a trusted proxy names.
+    func clientAddress(_ request: Request, _ context: Context) -> String {
+        trustedProxies.clientAddress(headers: request.headers, peer: (context as? any RemoteAddressRequestContext)?.remoteAddress)
     }
 
-    /// Reads `{username, password}` from the JSON body and checks them with ``checkCredentials(username:password:clientAddress:)``.
-    private func checkCredentials(_ request: inout Request, _ context: Context) async throws -> CredentialCheck {
+    /// Reads `{username, password}` from the JSON body and checks them with ``checkCredentials(username:password:clientAddress:logger:)``.
+    private func checkCredentials(_ request: inout Request, _ context: Context) async throws -> UserRecord {
         let body = try await JSONBody(&request, limit: manager.maximumBodySize)
-        let username = try body.string("username")
-        let password = try body.string("password")
-        let address = (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress ?? "unknown"
-        switch try await checkCredentials(username: username, password: password, clientAddress: address, logger: context.logger) {
-        case .success(let user): return .success(user)
-        case .throttled(let retryAfter):
-            return .failure(
-                JWTAuthError.rateLimited("Too many attempts, try again in \(retryAfter) seconds")
-                    .response(realm: manager.realm, headers: [.retryAfter: String(retryAfter)])
-            )
-        }
-    }
-
-    /// What checking a username and password gave.
-    public enum CredentialOutcome: Sendable {
-        case success(UserRecord)
-        /// Too many failures for this username or address: retry after this many seconds.
-        case throttled(retryAfter: Int)
+        return try await checkCredentials(
+            username: try body.string("username"),
+            password: try body.string("password"),
+            clientAddress: clientAddress(request, context),
+            logger: context.logger
+        )
     }
 
     /// Checks a username and password as `login` does, for other front ends (an HTML form): the rules
     /// of ``Credentials``, throttling, bcrypt on the thread pool, the same work and answer for an unknown
     /// user and a wrong password.
-    /// - Throws: `bad_request`, `invalid_credentials`, `forbidden` (disabled), or a store's error.
+    ///
+    /// The attempt takes its throttling slots (the username's and the address's) before bcrypt runs: of
+    /// any number of concurrent guesses, at most the throttler's limit reach bcrypt.
+    /// - Throws: `bad_request` (what can never be a stored password), `rate_limited` (with `retryAfter`),
+    ///   `invalid_credentials`, `forbidden` (disabled), `unavailable` (bcrypt's queue is full), or a
+    ///   store's error.
     public func checkCredentials(
         username rawUsername: String,
         password rawPassword: String,
         clientAddress: String,
         logger: Logger
-    ) async throws
-        -> CredentialOutcome
-    {
+    ) async throws -> UserRecord {
         let username = try Credentials.username(rawUsername)
-        let password = try Credentials.password(rawPassword)
-        let keys = ["user:" + username, "ip:" + clientAddress]
-        if let throttler, case .reject(let retryAfter) = await throttler.attempt(keys) {
-            return .throttled(retryAfter: retryAfter)
+        let password = try Credentials.presentedPassword(rawPassword)
+        let userKey = "user:" + Credentials.comparisonKey(username)
+        let reservation = try reserve([userKey, "ip:" + clientAddress], with: throttler)
+        let user: UserRecord?
+        let matches: Bool
+        do {
+            user = try await users.user(named: username)
+            matches = try await passwords.verify(password, hash: user?.passwordHash)
+        } catch {
+            // Not a failed guess: a store or the hasher's queue. The slots are free again.
+            if let reservation { throttler?.released(reservation) }
+            throw error
         }
-        let user = try await users.user(named: username)
-        guard try await passwords.verify(password, hash: user?.passwordHash), let user else {
-            await throttler?.failed(keys)
-            logger.info("Login failed")
+        guard matches, let user else {
+            if let reservation { throttler?.failed(reservation) }
+            logger.info(
+                "Login failed",
+                metadata: ["username.pseudonym": "\(logPseudonym(Credentials.comparisonKey(username)))", "client.address": "\(clientAddress)"]
+            )
             throw JWTAuthError.invalidCredentials
         }
-        await throttler?.succeeded("user:" + username)
+        if let reservation {
+            throttler?.released(reservation)
+            throttler?.forgive(userKey)
+        }
         guard !user.isDisabled else { throw JWTAuthError.forbidden("The account is disabled") }
-        return .success(user)
+        return user
+    }
+
+    /// Creates a user as `register` does, for other front ends: the rules of ``Credentials``, a slot of
+    /// the registration throttle taken before bcrypt runs (kept: every attempt counts), bcrypt on the
+    /// thread pool, the store's atomic uniqueness.
+    /// - Throws: `forbidden` (registration closed), `bad_request`, `rate_limited`, `conflict`,
+    ///   `unavailable` (bcrypt's queue is full), or a store's error.
+    public func register(username rawUsername: String, password rawPassword: String, clientAddress: String) async throws -> UserRecord {
+        guard isRegistrationOpen else { throw JWTAuthError.forbidden("Registration is closed") }
+        let username = try Credentials.username(rawUsername)
+        let password = try Credentials.password(rawPassword)
+        let reservation = try reserve(["ip:" + clientAddress], with: registrationThrottler)
+        // Whatever the outcome, the attempt counts for the window.
+        defer { if let reservation { registrationThrottler?.failed(reservation) } }
+        let hash = try await passwords.hash(password)
+        return try await users.createUser(username: username, passwordHash: hash, roles: defaultRoles)
+    }
+
+    /// A slot for each of `keys`, or `rate_limited`; nil without a throttler.
+    private func reserve(_ keys: [String], with throttler: LoginThrottler?) throws(JWTAuthError) -> LoginThrottle.Reservation? {
+        guard let throttler else { return nil }
+        switch throttler.reserve(keys) {
+        case .allow(let reservation): return reservation
+        case .reject(let retryAfter): throw .rateLimited(retryAfter: retryAfter)
+        }
     }
 
     /// A fresh token pair for `user` in a new session, recorded in the session store.
@@ -271,12 +297,7 @@ public struct JWTAuthRoutes<Context: JWTRequestContext>: Sendable {
 
     /// Revokes the token with `claims` and its whole session: what `logout` does.
     public func endSession(_ claims: JWTClaims) async throws {
-        let sessionEnd = issuer.clock.now + Double(issuer.configuration.refreshTokenLifetime.components.seconds)
-        if let jti = claims.id { try await revocations.revoke(tokenID: jti, until: claims.expiresAt ?? sessionEnd) }
-        if let sid = claims.sessionID {
-            try await revocations.revoke(sessionID: sid, until: sessionEnd)
-            try await sessions.closeSession(sid)
-        }
+        try await userSessions.end(claims)
     }
 
     /// The `refresh_token` member of an optional JSON body.

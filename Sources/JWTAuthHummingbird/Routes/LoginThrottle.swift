@@ -1,18 +1,39 @@
-/// The login throttling rule as a state machine: after `limit` failures for one key (a username or a
-/// client address) within `window` seconds, attempts for that key are refused until the window passes.
+import Synchronization
+
+/// The throttling rule for logins and registrations as a state machine: at most `limit` attempts for one
+/// key (a username or a client address) may be failed or in flight within `window` seconds; further
+/// attempts for that key are refused until the window lets one go.
+///
+/// An attempt takes a slot for each of its keys before the expensive check (bcrypt) runs, in the same
+/// step as the decision, so concurrent attempts can never pass the limit together. A failure keeps its
+/// slots for the window; a success (or an attempt that never reached the check) releases them.
 public struct LoginThrottle: Sendable {
     public enum Decision: Sendable, Equatable {
-        case allow
+        /// Go ahead; settle the reservation with ``failed(_:now:)`` or ``released(_:)``.
+        case allow(Reservation)
         case reject(retryAfter: Int)
     }
 
-    /// Failures that block; 0 turns throttling off.
+    /// The slots one attempt holds.
+    public struct Reservation: Sendable, Hashable {
+        let id: UInt64
+        let keys: [String]
+    }
+
+    struct Slot: Sendable {
+        var time: Double
+        /// The attempt holding it while in flight; nil once it failed.
+        var reservation: UInt64?
+    }
+
+    /// Attempts that block; 0 turns throttling off.
     public let limit: Int
     /// Seconds a failure counts.
     public let window: Double
     /// The most keys remembered; past it the oldest are forgotten first.
     public let capacity: Int
-    private var failures: [String: [Double]] = [:]
+    private var slots: [String: [Slot]] = [:]
+    private var nextReservation: UInt64 = 1
 
     public init(limit: Int, window: Double, capacity: Int = 100_000) {
         self.limit = limit
@@ -20,60 +41,98 @@ public struct LoginThrottle: Sendable {
         self.capacity = capacity
     }
 
-    /// Whether an attempt for `keys` may go ahead at `now`.
-    public mutating func attempt(_ keys: [String], now: Double) -> Decision {
-        guard limit > 0 else { return .allow }
+    /// Takes a slot for each of `keys` at `now`, or refuses when any key has no slot left.
+    public mutating func reserve(_ keys: [String], now: Double) -> Decision {
+        let reservation = Reservation(id: nextReservation, keys: keys)
+        nextReservation &+= 1
+        guard limit > 0 else { return .allow(reservation) }
         var retryAfter = 0.0
         for key in keys {
-            guard var times = failures[key] else { continue }
-            times.removeAll { $0 <= now - window }
-            failures[key] = times.isEmpty ? nil : times
-            if times.count >= limit {
-                // Blocked until enough failures leave the window to fall below the limit.
-                retryAfter = max(retryAfter, times[times.count - limit] + window - now)
+            guard var held = slots[key] else { continue }
+            held.removeAll { $0.reservation == nil && $0.time <= now - window }
+            slots[key] = held.isEmpty ? nil : held
+            if held.count >= limit {
+                // Blocked until a slot frees: an attempt in flight frees its own within seconds (a second
+                // is the least to wait), a failure when it leaves the window.
+                let needed = held.count - limit + 1
+                let inFlight = held.count { $0.reservation != nil }
+                let failures = held.filter { $0.reservation == nil }.map(\.time).sorted()
+                let wait = inFlight >= needed ? 1 : failures[needed - inFlight - 1] + window - now
+                retryAfter = max(retryAfter, wait, 1)
             }
         }
-        return retryAfter > 0 ? .reject(retryAfter: Int(retryAfter.rounded(.up))) : .allow
+        if retryAfter > 0 { return .reject(retryAfter: Int(retryAfter.rounded(.up))) }
+        if slots.count + keys.count > capacity { forgetOld(now: now) }
+        for key in keys { slots[key, default: []].append(Slot(time: now, reservation: reservation.id)) }
+        return .allow(reservation)
     }
 
-    /// Counts a failed attempt for `keys`.
-    public mutating func failed(_ keys: [String], now: Double) {
-        guard limit > 0 else { return }
-        if failures.count >= capacity { forgetOld(now: now) }
-        for key in keys {
-            var times = failures[key, default: []]
-            times.removeAll { $0 <= now - window }
-            times.append(now)
-            if times.count > limit { times.removeFirst(times.count - limit) }
-            failures[key] = times
+    /// The attempt failed: its slots stay taken for the window, from `now`.
+    public mutating func failed(_ reservation: Reservation, now: Double) {
+        update(reservation) { $0 = Slot(time: now, reservation: nil) }
+    }
+
+    /// The attempt succeeded, or never reached the check: its slots are free again.
+    public mutating func released(_ reservation: Reservation) {
+        for key in reservation.keys {
+            slots[key]?.removeAll { $0.reservation == reservation.id }
+            if slots[key]?.isEmpty == true { slots[key] = nil }
         }
     }
 
-    /// Forgets the failures of `key` after a successful login.
-    public mutating func succeeded(_ key: String) {
-        failures[key] = nil
+    /// Forgets the failures of `key` (a successful login forgives its username's earlier failures);
+    /// attempts in flight keep their slots.
+    public mutating func forgive(_ key: String) {
+        slots[key]?.removeAll { $0.reservation == nil }
+        if slots[key]?.isEmpty == true { slots[key] = nil }
+    }
+
+    /// The slots `key` holds (failed or in flight), for tests and metrics.
+    public func held(_ key: String) -> Int { slots[key]?.count ?? 0 }
+
+    private mutating func update(_ reservation: Reservation, _ change: (inout Slot) -> Void) {
+        for key in reservation.keys {
+            guard let index = slots[key]?.firstIndex(where: { $0.reservation == reservation.id }) else { continue }
+            change(&slots[key]![index])
+        }
     }
 
     private mutating func forgetOld(now: Double) {
-        failures = failures.filter { ($0.value.last ?? 0) > now - window }
-        if failures.count >= capacity {
-            let oldest = failures.sorted { ($0.value.last ?? 0) < ($1.value.last ?? 0) }.prefix(failures.count - capacity / 2)
-            for (key, _) in oldest { failures[key] = nil }
+        slots = slots.filter { _, held in held.contains { $0.reservation != nil || $0.time > now - window } }
+        if slots.count >= capacity {
+            let latest = { (held: [Slot]) in held.map(\.time).max() ?? 0 }
+            let oldest = slots.filter { _, held in !held.contains { $0.reservation != nil } }
+                .sorted { latest($0.value) < latest($1.value) }
+                .prefix(slots.count - capacity / 2)
+            for (key, _) in oldest { slots[key] = nil }
         }
     }
 }
 
 /// ``LoginThrottle`` shared by concurrent requests.
-public actor LoginThrottler {
-    private var throttle: LoginThrottle
+public final class LoginThrottler: Sendable {
+    private let throttle: Mutex<LoginThrottle>
     private let clock: @Sendable () -> Double
 
     public init(limit: Int, window: Duration, clock: @escaping @Sendable () -> Double) {
-        self.throttle = LoginThrottle(limit: limit, window: Double(window.components.seconds))
+        self.throttle = Mutex(LoginThrottle(limit: limit, window: Double(window.components.seconds)))
         self.clock = clock
     }
 
-    public func attempt(_ keys: [String]) -> LoginThrottle.Decision { throttle.attempt(keys, now: clock()) }
-    public func failed(_ keys: [String]) { throttle.failed(keys, now: clock()) }
-    public func succeeded(_ key: String) { throttle.succeeded(key) }
+    /// Whether throttling is on.
+    public var isEnabled: Bool { throttle.withLock { $0.limit > 0 } }
+
+    public func reserve(_ keys: [String]) -> LoginThrottle.Decision {
+        let now = clock()
+        return throttle.withLock { $0.reserve(keys, now: now) }
+    }
+
+    public func failed(_ reservation: LoginThrottle.Reservation) {
+        let now = clock()
+        throttle.withLock { $0.failed(reservation, now: now) }
+    }
+
+    public func released(_ reservation: LoginThrottle.Reservation) { throttle.withLock { $0.released(reservation) } }
+    public func forgive(_ key: String) { throttle.withLock { $0.forgive(key) } }
+    public func held(_ key: String) -> Int { throttle.withLock { $0.held(key) } }
 }

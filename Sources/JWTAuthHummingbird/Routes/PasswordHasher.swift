@@ -1,4 +1,5 @@
 import HummingbirdBcrypt
+public import JWTAuth
 import Metrics
 import NIOCore
 public import NIOPosix
@@ -21,8 +22,12 @@ public final class PasswordHasher: Sendable {
     /// The bcrypt cost (log2 rounds). Defaults to 12; tests use 4.
     public let cost: UInt8
     public let threadPool: NIOThreadPool
+    /// Hashes that may wait for a thread beyond those running; past it a new one fails with `unavailable`
+    /// (`Retry-After: 1`) instead of queueing without end. Defaults to 64.
+    public let maximumWaiting: Int
     private let dummyHash: String
     private let queued = Atomic<Int>(0)
+    private let started = Atomic<Int>(0)
     private let metrics: (queue: Gauge, duration: Timer)
 
     /// - Precondition: `cost` is within bcrypt's range 4...31.
@@ -36,22 +41,30 @@ public final class PasswordHasher: Sendable {
     /// Whether the pool's threads are ours to lower in priority (never a pool the caller shares).
     private let lowersPriority: Bool
 
-    public init(cost: UInt8 = 12, threadPool: NIOThreadPool = PasswordHasher.defaultThreadPool) {
+    public init(cost: UInt8 = 12, threadPool: NIOThreadPool = PasswordHasher.defaultThreadPool, maximumWaiting: Int = 64) {
         precondition((4...31).contains(cost), "bcrypt cost must be 4...31")
         self.cost = cost
         self.threadPool = threadPool
+        self.maximumWaiting = maximumWaiting
         self.lowersPriority = threadPool === Self.defaultThreadPool
         // A hash of a random password at the same cost, so that an unknown user costs one full verification.
         self.dummyHash = Bcrypt.hash(String(UInt64.random(in: .min ... .max), radix: 36), cost: cost)
         self.metrics = (Gauge(label: "jwt_auth_bcrypt_queue_depth"), Timer(label: "jwt_auth_bcrypt_duration_seconds"))
     }
 
+    /// The hashes running or waiting now.
+    public var inFlight: Int { queued.load(ordering: .relaxed) }
+    /// How many hashes or verifications were let through to bcrypt, for tests.
+    package var runCount: Int { started.load(ordering: .relaxed) }
+
     /// The bcrypt hash of `password`.
+    /// - Throws: `unavailable` (with `retryAfter` 1) when ``maximumWaiting`` hashes already wait.
     public func hash(_ password: String) async throws -> String {
         try await run { [cost] in Bcrypt.hash(password, cost: cost) }
     }
 
     /// Whether `password` matches `hash`; with a nil hash, does the same work and returns false.
+    /// - Throws: `unavailable` (with `retryAfter` 1) when ``maximumWaiting`` hashes already wait.
     public func verify(_ password: String, hash: String?) async throws -> Bool {
         let matches = try await run { [dummyHash] in Bcrypt.verify(password, hash: hash ?? dummyHash) }
         return matches && hash != nil
@@ -59,6 +72,12 @@ public final class PasswordHasher: Sendable {
 
     private func run<Result: Sendable>(_ work: @escaping @Sendable () -> Result) async throws -> Result {
         let depth = queued.wrappingAdd(1, ordering: .relaxed).newValue
+        // Those beyond one per core wait for a thread.
+        guard depth - System.coreCount <= maximumWaiting else {
+            queued.wrappingSubtract(1, ordering: .relaxed)
+            throw JWTAuthError(code: .unavailable, message: "Too many password checks in progress, try again shortly", retryAfter: 1)
+        }
+        started.wrappingAdd(1, ordering: .relaxed)
         metrics.queue.record(depth)
         let start = ContinuousClock.now
         defer {
