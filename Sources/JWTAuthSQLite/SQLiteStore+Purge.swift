@@ -21,20 +21,28 @@ extension SQLiteStore {
         return removed
     }
 
-    /// Purges expired entries now and then every `interval` (default 10 minutes), until the task is
-    /// cancelled or the store closed. A failed purge is logged and tried again next time.
-    public func run(purgeEvery interval: Duration = .seconds(600)) async {
+    /// Purges expired entries now and then every `purgeInterval` (default 10 minutes), and merges the
+    /// revocations other processes commit to the file every `pollInterval` (default 1 second, see
+    /// ``reloadRevocationsIfChanged()``), until the task is cancelled or the store closed. A failed purge or
+    /// reload is logged and tried again next time.
+    public func run(purgeEvery purgeInterval: Duration = .seconds(600), pollEvery pollInterval: Duration = .seconds(1)) async {
+        let timer = ContinuousClock()
+        var nextPurge = timer.now
         while !Task.isCancelled {
             do {
-                try await purgeExpired()
+                if timer.now >= nextPurge {
+                    nextPurge = timer.now.advanced(by: purgeInterval)
+                    try await purgeExpired()
+                }
+                try await reloadRevocationsIfChanged()
             } catch is CancellationError {
                 return
             } catch let error as SQLiteStoreError where error == .closed {
                 return
             } catch {
-                logger.warning("Purging expired entries failed", metadata: ["error": "\(error)"])
+                logger.warning("Purging expired entries or reading other processes' revocations failed", metadata: ["error": "\(error)"])
             }
-            do { try await Task.sleep(for: interval) } catch { return }
+            do { try await Task.sleep(for: pollInterval) } catch { return }
         }
     }
 }

@@ -15,7 +15,8 @@ import Darwin
 ///
 /// The file is opened in WAL mode, its schema migrated at open. Every write is one transaction; a write
 /// that returned is on disk (see ``Synchronous``). Revocation checks answer from an index in memory,
-/// loaded at open and updated after each committed write. SQLite runs on sqlite-nio's thread pool, never
+/// loaded at open, updated after each committed write, and merged with what other processes committed when
+/// ``reloadRevocationsIfChanged()`` finds the file changed (``run(purgeEvery:pollEvery:)`` looks every second). SQLite runs on sqlite-nio's thread pool, never
 /// on the caller's thread. Call ``close()`` when done; afterwards every call throws ``SQLiteStoreError/closed``.
 /// Expired entries are removed by ``purgeExpired()``, or periodically by ``run(purgeEvery:)``.
 public final class SQLiteStore: Sendable {
@@ -33,6 +34,8 @@ public final class SQLiteStore: Sendable {
     struct State {
         var isClosed = false
         var index = RevocationIndex()
+        /// `PRAGMA data_version` when the index last read the file: it changes when another connection commits.
+        var dataVersion: Int64 = 0
     }
 
     let connection: SQLiteConnection
@@ -62,9 +65,11 @@ public final class SQLiteStore: Sendable {
         createFileIfMissing(path)
         let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
         let index: RevocationIndex
+        let dataVersion: Int64
         do {
             try await SQLiteMigrations.configure(connection, synchronous: synchronous, busyTimeout: busyTimeout)
             try await SQLiteMigrations.migrate(connection)
+            dataVersion = try await Self.dataVersion(connection)
             index = try await Self.loadIndex(connection, now: clock.now)
         } catch {
             await Task { try? await connection.close() }.value
@@ -73,7 +78,7 @@ public final class SQLiteStore: Sendable {
         self.connection = connection
         self.clock = clock
         self.logger = logger
-        self.state = Mutex(State(index: index))
+        self.state = Mutex(State(index: index, dataVersion: dataVersion))
     }
 
     deinit {
@@ -128,7 +133,7 @@ public final class SQLiteStore: Sendable {
         if state.withLock({ $0.isClosed }) { throw SQLiteStoreError.closed }
     }
 
-    private static func loadIndex(_ db: SQLiteConnection, now: Double) async throws -> RevocationIndex {
+    static func loadIndex(_ db: SQLiteConnection, now: Double) async throws -> RevocationIndex {
         var index = RevocationIndex()
         for row in try await db.query("SELECT jti, expires_at FROM revoked_tokens WHERE expires_at > ?1", [.float(now)]) {
             index.revoke(tokenID: try row.text("jti"), until: try row.real("expires_at"))
