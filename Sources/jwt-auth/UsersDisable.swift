@@ -4,7 +4,10 @@ import JWTAuth
 
 /// `jwt-auth users disable NAME`: the user can no longer log in or refresh.
 struct UsersDisable: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "disable", abstract: "Disable a user: no more logins or refreshes.")
+    static let configuration = CommandConfiguration(
+        commandName: "disable",
+        abstract: "Disable a user: no more logins or refreshes, and every token of the user is revoked."
+    )
     @Argument(help: "The username.") var name: String
     @OptionGroup var options: ServiceOptions
 
@@ -21,13 +24,14 @@ struct UsersEnable: AsyncParsableCommand {
 }
 
 private func setDisabled(_ disabled: Bool, name: String, options: ServiceOptions) async throws {
-    let (users, close) = try await AuthServer.openUserStore(try options.configuration())
-    guard let user = try await users.user(named: name) else {
-        try await close()
-        throw CommandFailure(code: "not_found", message: "No user named \(name)")
+    let user = try await AuthServer.withAccounts(try options.configuration()) { users, sessions in
+        guard let user = try await users.user(named: name) else {
+            throw CommandFailure(code: "not_found", message: "No user named \(name)")
+        }
+        // Disabling ends every session at once: the user's tokens are refused on their next request.
+        try await sessions.setDisabled(disabled, user: user.id, in: users)
+        return user
     }
-    try await users.setDisabled(disabled, forUser: user.id)
-    try await close()
     print(
         UsersList.describe(
             UserRecord(id: user.id, username: user.username, passwordHash: "", roles: user.roles, isDisabled: disabled, createdAt: user.createdAt)

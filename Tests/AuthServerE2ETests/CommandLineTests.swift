@@ -71,9 +71,10 @@ import Testing
             #expect(login.headers[.wwwAuthenticate] == nil)
             let fresh = try await server.post("/auth/fresh-login", json: LiveServer.credentials("zara"))
             #expect(fresh.status == .forbidden)
+            // Disabling ended the session: its refresh token is revoked.
             let refresh = try await server.post("/auth/refresh", token: tokens.refresh)
-            #expect(refresh.status == .forbidden)
-            #expect(refresh.error == "forbidden")
+            #expect(refresh.status == .unauthorized)
+            #expect(refresh.error == "token_revoked")
             // The wrong password is still just a wrong password: it does not reveal the account's state.
             let wrong = try await server.post("/auth/login", json: LiveServer.credentials("zara", "not the password"))
             #expect(wrong.error == "invalid_credentials")
