@@ -2,7 +2,7 @@ public import Hummingbird
 public import JWTAuth
 import NIOCore
 
-/// A request's JSON object body, read strictly: `application/json` only (415), at most `limit` bytes
+/// A request's JSON object body, read strictly: `application/json` in UTF-8 only (415), at most `limit` bytes
 /// (413), a well-formed object (400), members of the right type (400).
 public struct JSONBody: Sendable {
     public let members: [String: JSONValue]

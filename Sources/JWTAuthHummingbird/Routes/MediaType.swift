@@ -11,9 +11,23 @@ public enum MediaType {
         return essence.trimmingWhitespace().lowercased()
     }
 
-    /// Whether `request`'s `Content-Type` is `type` (lowercase, no parameters).
+    /// The lowercased values of the `charset` parameters of `request`'s `Content-Type` (quotes removed),
+    /// in order; empty when there is none.
+    public static func charsets(of request: Request) -> [String] {
+        guard let value = request.headers[.contentType] else { return [] }
+        return value.split(separator: ";", omittingEmptySubsequences: false).dropFirst().compactMap { parameter in
+            let pair = parameter.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard pair.count == 2, pair[0].trimmingWhitespace().lowercased() == "charset" else { return nil }
+            var charset = pair[1].trimmingWhitespace()
+            if charset.count >= 2, charset.first == "\"", charset.last == "\"" { charset = charset.dropFirst().dropLast() }
+            return charset.lowercased()
+        }
+    }
+
+    /// Whether `request`'s `Content-Type` is `type` (lowercase, no parameters) in UTF-8: bodies are read
+    /// as UTF-8, so a `charset` parameter other than `utf-8` (say `utf-16`) does not match; none does.
     public static func matches(_ request: Request, _ type: String) -> Bool {
-        of(request) == type
+        of(request) == type && charsets(of: request).allSatisfy { $0 == "utf-8" }
     }
 }
 

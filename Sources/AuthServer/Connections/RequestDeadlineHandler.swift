@@ -1,0 +1,99 @@
+import NIOCore
+import NIOHTTPTypes
+
+/// Closes a connection whose client is too slow or idle, as ``ConnectionDeadlines`` rules: placed after
+/// the HTTP decoder, it sees each request's head and end, each response's end, and the
+/// ``InboundBytesObserver`` events from the front of the pipeline. One timer runs per phase.
+final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    private let timeout: TimeAmount
+    private var deadlines: ConnectionDeadlines?
+    private var timer: Scheduled<Void>?
+
+    init(timeout: TimeAmount) {
+        self.timeout = timeout
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { start(context: context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        start(context: context)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        cancelTimer()
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        cancelTimer()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard event is InboundBytesObserver.BytesReceived else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        update(context: context) { $0.bytesReceived(now: $1) }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head: update(context: context) { $0.headReceived(now: $1) }
+        case .end: update(context: context) { $0.endReceived(now: $1) }
+        case .body: break
+        }
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .end = unwrapOutboundIn(data) {
+            update(context: context) { $0.responseEnded(now: $1) }
+        }
+        context.write(data, promise: promise)
+    }
+
+    private func start(context: ChannelHandlerContext) {
+        guard deadlines == nil else { return }
+        deadlines = ConnectionDeadlines(timeout: timeout, now: context.eventLoop.now)
+        schedule(context: context)
+    }
+
+    /// Applies `event` and moves the timer when the deadline changed.
+    private func update(context: ChannelHandlerContext, _ event: (inout ConnectionDeadlines, NIODeadline) -> Void) {
+        guard var state = deadlines else { return }
+        let before = state.deadline
+        event(&state, context.eventLoop.now)
+        deadlines = state
+        if state.deadline != before { schedule(context: context) }
+    }
+
+    private func schedule(context: ChannelHandlerContext) {
+        cancelTimer()
+        guard let deadline = deadlines?.deadline else { return }
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
+            self.timer = nil
+            guard let state = self.deadlines else { return }
+            if state.isExpired(now: context.eventLoop.now) {
+                context.close(promise: nil)
+            } else {
+                self.schedule(context: context)
+            }
+        }
+    }
+
+    private func cancelTimer() {
+        timer?.cancel()
+        timer = nil
+    }
+}
+
+@available(*, unavailable)
+extension RequestDeadlineHandler: Sendable {}
