@@ -268,6 +268,9 @@ let package = Package(
                 "JWTAuthTesting",
                 "JWTAuthPostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                // Old-schema files made by hand for the `users rename`/`users delete` migration tests.
+                "JWTAuthSQLite",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings

@@ -37,7 +37,8 @@ extension ServiceStores {
             return try await PostgresStore.connect(url: url, clock: clock, logger: logger)
         } catch {
             let location = (try? PostgresURL(url).description) ?? "the configured URL"
-            throw ConfigurationError(setting: "JWT_AUTH_DATABASE_URL", message: "cannot open the PostgreSQL database at \(location)")
+            let reason = (error as? PostgresStoreError).map { ": \($0)" } ?? ""
+            throw ConfigurationError(setting: "JWT_AUTH_DATABASE_URL", message: "cannot open the PostgreSQL database at \(location)\(reason)")
         }
     }
 }

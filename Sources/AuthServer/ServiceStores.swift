@@ -26,6 +26,8 @@ struct ServiceStores: Sendable {
             let store: SQLiteStore
             do {
                 store = try await SQLiteStore(path: path, clock: clock, logger: logger)
+            } catch let clash as UsernameClash {
+                throw ConfigurationError(setting: "JWT_AUTH_DATABASE_URL", message: "cannot open the SQLite database at \(path): \(clash)")
             } catch {
                 throw ConfigurationError(setting: "JWT_AUTH_DATABASE_URL", message: "cannot open the SQLite database at \(path)")
             }

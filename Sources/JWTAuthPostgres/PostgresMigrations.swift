@@ -1,3 +1,4 @@
+import JWTAuth
 import Logging
 import PostgresNIO
 
@@ -6,8 +7,16 @@ import PostgresNIO
 /// A released step is never edited: a change to the schema is a new step at the end. Every table is named
 /// `jwt_auth_*`, so the store can share a database with the application's own tables.
 enum PostgresMigrations {
-    /// Each step's statements, one statement per string.
-    static let steps: [[String]] = [
+    /// A step: statements, one per string, or Swift code for what SQL cannot compute.
+    enum Step: Sendable, ExpressibleByArrayLiteral {
+        case statements([String])
+        case code(@Sendable (PostgresConnection, Logger) async throws -> Void)
+
+        init(arrayLiteral statements: String...) { self = .statements(statements) }
+    }
+
+    /// Each step, in order.
+    static let steps: [Step] = [
         [
             """
             CREATE TABLE jwt_auth_users (
@@ -52,7 +61,12 @@ enum PostgresMigrations {
             "CREATE TABLE jwt_auth_signing_keys_version (version BIGINT NOT NULL)",
             "INSERT INTO jwt_auth_signing_keys_version (version) VALUES (0)",
         ],
+        // 3: usernames compared by their RFC 8265 key (UsernameCaseMapped), and the installation's secrets.
+        .code(addUsernameKeys),
     ]
+
+    /// The step that adds `jwt_auth_users.username_key` (schema 3): the number of steps before it.
+    static let usernameKeyStep = 2
 
     /// The schema version this code writes and reads.
     static var version: Int { steps.count }
@@ -65,7 +79,31 @@ enum PostgresMigrations {
     /// `timeout` also bounds the wait for the lock and each statement: the connection's own
     /// `lock_timeout` (the per-request timeout) would otherwise end the wait while another instance
     /// migrates a fresh database on a busy server.
-    static func migrate(_ client: PostgresClient, logger: Logger, timeout: Duration) async throws {
+    ///
+    /// With `leavingClashingUsernamesPending`, a username-key step that finds clashing names is left pending
+    /// instead of refusing (for `jwt-auth users rename` and `users delete`, which resolve the clash).
+    static func migrate(
+        _ client: PostgresClient,
+        logger: Logger,
+        timeout: Duration,
+        leavingClashingUsernamesPending: Bool = false
+    ) async throws {
+        do {
+            try await migrateInTransaction(client, logger: logger, timeout: timeout, leavingClashingUsernamesPending)
+        } catch let error as PostgresTransactionError {
+            // The transaction wraps what its body threw: give callers the store's own errors.
+            if let inner = error.closureError as? PostgresStoreError { throw inner }
+            if let clash = error.closureError as? UsernameClash { throw PostgresStoreError(description: clash.description) }
+            throw error
+        }
+    }
+
+    private static func migrateInTransaction(
+        _ client: PostgresClient,
+        logger: Logger,
+        timeout: Duration,
+        _ leavingClashingUsernamesPending: Bool
+    ) async throws {
         try await client.withTransaction(logger: logger) { connection in
             try await connection.setLocal(.lock, timeout, logger: logger)
             try await connection.setLocal(.statement, timeout, logger: logger)
@@ -79,12 +117,65 @@ enum PostgresMigrations {
                 throw PostgresStoreError(description: "The PostgreSQL database has schema version \(current); this build knows up to \(version)")
             }
             guard current < version else { return }
-            for step in steps[current...] {
-                for statement in step { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
+            var applied = current
+            steps: for step in steps[current...] {
+                switch step {
+                case .statements(let statements):
+                    for statement in statements { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
+                case .code(let body):
+                    do {
+                        try await body(connection, logger)
+                    } catch is UsernameClash where leavingClashingUsernamesPending {
+                        break steps  // nothing of the step was applied: it checks before it changes
+                    }
+                }
+                applied += 1
             }
+            guard applied > current else { return }
             try await connection.query("DELETE FROM jwt_auth_schema", logger: logger)
-            try await connection.query("INSERT INTO jwt_auth_schema (version) VALUES (\(version))", logger: logger)
-            logger.info("Migrated the PostgreSQL schema", metadata: ["from": "\(current)", "to": "\(version)"])
+            try await connection.query("INSERT INTO jwt_auth_schema (version) VALUES (\(applied))", logger: logger)
+            logger.info("Migrated the PostgreSQL schema", metadata: ["from": "\(current)", "to": "\(applied)"])
         }
+    }
+
+    /// Step 3: `jwt_auth_users.username_key`, RFC 8265's UsernameCaseMapped form of each name (computed here,
+    /// in Swift), unique; and the table of installation secrets. Refuses with ``UsernameClash``, changing
+    /// nothing, when two existing names have one key: merging their accounts is the operator's decision.
+    @Sendable static func addUsernameKeys(_ connection: PostgresConnection, logger: Logger) async throws {
+        var users: [(id: Int64, username: String)] = []
+        let rows = try await connection.query("SELECT id, username FROM jwt_auth_users ORDER BY id", logger: logger)
+        for try await (id, username) in rows.decode((Int64, String).self) { users.append((id, username)) }
+        if let clash = UsernameClash(users: users.map { (String($0.id), $0.username) }) { throw clash }
+        try await connection.query("ALTER TABLE jwt_auth_users ADD COLUMN username_key TEXT COLLATE \"C\"", logger: logger)
+        // In batches, as arrays: one statement per thousand users rather than per user.
+        var start = users.startIndex
+        while start < users.endIndex {
+            let batch = users[start..<min(start + 1000, users.endIndex)]
+            let ids = batch.map(\.id)
+            let keys = batch.map { Username.key($0.username) }
+            try await connection.query(
+                """
+                UPDATE jwt_auth_users SET username_key = k.key
+                FROM unnest(\(ids)::BIGINT[], \(keys)::TEXT[]) AS k(id, key) WHERE jwt_auth_users.id = k.id
+                """,
+                logger: logger
+            )
+            start = batch.endIndex
+        }
+        try await connection.query("ALTER TABLE jwt_auth_users ALTER COLUMN username_key SET NOT NULL", logger: logger)
+        try await connection.query("CREATE UNIQUE INDEX jwt_auth_users_username_key ON jwt_auth_users (username_key)", logger: logger)
+        try await connection.query(
+            "CREATE TABLE jwt_auth_installation_secrets (name TEXT COLLATE \"C\" PRIMARY KEY, secret BYTEA NOT NULL)",
+            logger: logger
+        )
+    }
+
+    /// The schema version recorded in the database (0 before any migration).
+    static func schemaVersion(_ connection: PostgresConnection, logger: Logger) async throws -> Int {
+        var current = 0
+        for try await version in try await connection.query("SELECT version FROM jwt_auth_schema", logger: logger).decode(Int.self) {
+            current = max(current, version)
+        }
+        return current
     }
 }

@@ -1,17 +1,19 @@
 public import JWTAuth
+public import Logging
 import PostgresNIO
 
 extension PostgresStore: UserStore {
-    /// One statement: `ON CONFLICT DO NOTHING` on the unique name, so of any number of concurrent
-    /// creations of one name, on any instance, exactly one gets a row back.
+    /// One statement: `ON CONFLICT DO NOTHING` on the unique name and key, so of any number of concurrent
+    /// creations of names with one key, on any instance, exactly one gets a row back.
     public func createUser(username: String, passwordHash: String, roles: [String]) async throws -> UserRecord {
         let createdAt = clock.now
+        let key = Username.key(username)
         let id = try await perform("create user") { [client] () -> Int64? in
             let rows = try await client.query(
                 """
-                INSERT INTO jwt_auth_users (username, password_hash, roles, disabled, created_at)
-                VALUES (\(username), \(passwordHash), \(roles), false, \(createdAt))
-                ON CONFLICT (username) DO NOTHING
+                INSERT INTO jwt_auth_users (username, username_key, password_hash, roles, disabled, created_at)
+                VALUES (\(username), \(key), \(passwordHash), \(roles), false, \(createdAt))
+                ON CONFLICT DO NOTHING
                 RETURNING id
                 """
             )
@@ -24,8 +26,9 @@ extension PostgresStore: UserStore {
     }
 
     public func user(named username: String) async throws -> UserRecord? {
-        try await perform("find user") { [client] in
-            try await Self.records(client.query("SELECT \(unescaped: Self.columns) FROM jwt_auth_users WHERE username = \(username)")).first
+        let key = Username.key(username)
+        return try await perform("find user") { [client] in
+            try await Self.records(client.query("SELECT \(unescaped: Self.columns) FROM jwt_auth_users WHERE username_key = \(key)")).first
         }
     }
 
@@ -56,6 +59,70 @@ extension PostgresStore: UserStore {
         }
     }
 
+    /// Also on a database whose username-key step is pending (``connectForRepair(url:clock:logger:)``), where
+    /// the key is checked here, under a lock on the users table, instead of by the unique index.
+    public func renameUser(id: String, to username: String) async throws {
+        guard let rowID = Self.rowID(id) else { return }
+        let key = Username.key(username)
+        try await perform("rename user") { [client, logger] in
+            try await client.withTransaction(logger: logger) { connection in
+                guard try await PostgresMigrations.schemaVersion(connection, logger: logger) > PostgresMigrations.usernameKeyStep else {
+                    try await connection.query("LOCK TABLE jwt_auth_users IN SHARE ROW EXCLUSIVE MODE", logger: logger)
+                    let rows = try await connection.query("SELECT username FROM jwt_auth_users WHERE id <> \(rowID)", logger: logger)
+                    for try await other in rows.decode(String.self) where Username.key(other) == key { throw JWTAuthError.conflict() }
+                    try await connection.query("UPDATE jwt_auth_users SET username = \(username) WHERE id = \(rowID)", logger: logger)
+                    return
+                }
+                let rows = try await connection.query(
+                    """
+                    UPDATE jwt_auth_users SET username = \(username), username_key = \(key) WHERE id = \(rowID)
+                    AND NOT EXISTS (SELECT 1 FROM jwt_auth_users WHERE id <> \(rowID) AND (username_key = \(key) OR username = \(username)))
+                    RETURNING id
+                    """,
+                    logger: logger
+                )
+                var updated = false
+                for try await _ in rows { updated = true }
+                let exists = try await connection.query("SELECT 1 FROM jwt_auth_users WHERE id = \(rowID)", logger: logger)
+                var found = false
+                for try await _ in exists { found = true }
+                if found && !updated { throw JWTAuthError.conflict() }
+            }
+        }
+    }
+
+    public func deleteUser(id: String) async throws {
+        guard let rowID = Self.rowID(id) else { return }
+        try await perform("delete user") { [client] in
+            try await client.runStatement("DELETE FROM jwt_auth_users WHERE id = \(rowID)")
+        }
+    }
+
+    /// Connects as ``connect(url:clock:timeout:logger:)`` does, except that a username-key step (schema 3)
+    /// that finds existing names equal under RFC 8265's comparison is left pending instead of refusing: for
+    /// `jwt-auth users rename` and `users delete`, which resolve the clash. On a database left pending,
+    /// ``user(named:)`` and ``createUser(username:passwordHash:roles:)`` do not work; the next ordinary connect
+    /// applies the step.
+    public static func connectForRepair(
+        url: String,
+        clock: JWTClock = .system,
+        timeout: Duration = .seconds(5),
+        logger: Logger = Logger(label: "jwt-auth.postgres")
+    ) async throws -> PostgresStore {
+        let configuration = try PostgresURL(url).clientConfiguration(statementTimeout: timeout)
+        let store = PostgresStore(running: configuration, clock: clock, timeout: timeout, logger: logger, replacePoolAfter: .seconds(10))
+        do {
+            let deadline = timeout * 6
+            try await store.perform("migrate", timeout: deadline) { [client = store.client] in
+                try await PostgresMigrations.migrate(client, logger: logger, timeout: deadline, leavingClashingUsernamesPending: true)
+            }
+        } catch {
+            await store.close()
+            throw error
+        }
+        return store
+    }
+
     private static let columns = "id, username, password_hash, roles, disabled, created_at"
 
     private static func records(_ rows: PostgresRowSequence) async throws -> [UserRecord] {
@@ -79,5 +146,29 @@ extension PostgresClient {
     /// Runs a statement and reads its result to the end, which returns the connection to the pool.
     func runStatement(_ query: PostgresQuery) async throws {
         for try await _ in try await self.query(query) {}
+    }
+}
+
+extension PostgresStore: InstallationSecretStore {
+    /// One statement makes it (`INSERT … ON CONFLICT DO NOTHING`), another reads it back, so that of
+    /// concurrent first calls, on any instance, one secret is kept.
+    public func installationSecret(named name: String) async throws -> [UInt8] {
+        let candidate = Self.randomSecret()
+        let secret = try await perform("installation secret") { [client] () -> [UInt8]? in
+            try await client.runStatement(
+                "INSERT INTO jwt_auth_installation_secrets (name, secret) VALUES (\(name), \(candidate)) ON CONFLICT (name) DO NOTHING"
+            )
+            var secret: [UInt8]?
+            for try await value in try await client.query("SELECT secret FROM jwt_auth_installation_secrets WHERE name = \(name)").decode(
+                [UInt8].self
+            ) {
+                secret = value
+            }
+            return secret
+        }
+        guard let secret, secret.count == 32 else {
+            throw PostgresStoreError(description: "The installation secret \(name) is missing or not 32 bytes")
+        }
+        return secret
     }
 }

@@ -1,12 +1,19 @@
+import JWTAuth
 import SQLiteNIO
 
 /// The schema, as numbered steps. `PRAGMA user_version` records how many have been applied.
 ///
 /// A released step is never edited: a change to the schema is a new step at the end.
 enum SQLiteMigrations {
-    /// Each step's statements, one statement per string.
-    static let steps: [[String]] = [
-        [
+    /// A step: statements, one per string, or Swift code for what SQL cannot compute.
+    enum Step: Sendable {
+        case statements([String])
+        case code(@Sendable (SQLiteConnection) async throws -> Void)
+    }
+
+    /// Each step, in order.
+    static let steps: [Step] = [
+        .statements([
             """
             CREATE TABLE users (
                 id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -27,8 +34,17 @@ enum SQLiteMigrations {
             "CREATE TABLE sessions (sid TEXT PRIMARY KEY, subject TEXT NOT NULL, expires_at REAL NOT NULL) STRICT, WITHOUT ROWID",
             "CREATE INDEX sessions_subject ON sessions (subject)",
             "CREATE INDEX sessions_expiry ON sessions (expires_at)",
-        ]
+        ]),
+        // 2: usernames compared by their RFC 8265 key (UsernameCaseMapped), and the installation's secrets.
+        .code(addUsernameKeys),
     ]
+
+    /// The step that adds `users.username_key` (schema 2): the number of steps before it.
+    static let usernameKeyStep = 1
+
+    /// When set (``SQLiteStore/openForRepair(path:clock:logger:)``), a username-key step that finds
+    /// clashing names is left pending instead of refusing the open, so the operator can rename or delete.
+    @TaskLocal static var leavesClashingUsernamesPending = false
 
     /// The schema version this code writes and reads.
     static var version: Int { steps.count }
@@ -53,12 +69,21 @@ enum SQLiteMigrations {
         do {
             // Read again under the write lock: another process may have migrated meanwhile.
             let current = try await userVersion(db)
-            if current < version {
-                for step in steps[current...] {
-                    for statement in step { _ = try await db.query(statement) }
+            var applied = current
+            steps: for step in steps[current...] {
+                switch step {
+                case .statements(let statements):
+                    for statement in statements { _ = try await db.query(statement) }
+                case .code(let body):
+                    do {
+                        try await body(db)
+                    } catch is UsernameClash where leavesClashingUsernamesPending {
+                        break steps  // nothing of the step was applied: it checks before it changes
+                    }
                 }
-                _ = try await db.query("PRAGMA user_version = \(version)")
+                applied += 1
             }
+            if applied > current { _ = try await db.query("PRAGMA user_version = \(applied)") }
             _ = try await db.query("COMMIT")
         } catch {
             _ = try? await db.query("ROLLBACK")
@@ -75,5 +100,21 @@ enum SQLiteMigrations {
 
     static func userVersion(_ db: SQLiteConnection) async throws -> Int {
         Int(try await db.query("PRAGMA user_version").first?.column("user_version")?.integer ?? 0)
+    }
+
+    /// Step 2: `users.username_key`, RFC 8265's UsernameCaseMapped form of each name (computed here, in
+    /// Swift), unique; and the table of installation secrets. Refuses with ``UsernameClash``, changing
+    /// nothing, when two existing names have one key: merging their accounts is the operator's decision.
+    @Sendable static func addUsernameKeys(_ db: SQLiteConnection) async throws {
+        let users = try await db.query("SELECT id, username FROM users ORDER BY id").map { row in
+            (id: try row.integer("id"), username: try row.text("username"))
+        }
+        if let clash = UsernameClash(users: users.map { (String($0.id), $0.username) }) { throw clash }
+        _ = try await db.query("ALTER TABLE users ADD COLUMN username_key TEXT")
+        for user in users {
+            _ = try await db.query("UPDATE users SET username_key = ?1 WHERE id = ?2", [.text(Username.key(user.username)), .integer(Int(user.id))])
+        }
+        _ = try await db.query("CREATE UNIQUE INDEX users_username_key ON users (username_key)")
+        _ = try await db.query("CREATE TABLE installation_secrets (name TEXT PRIMARY KEY, secret BLOB NOT NULL) STRICT, WITHOUT ROWID")
     }
 }

@@ -1,4 +1,5 @@
 public import JWTAuth
+public import Logging
 import SQLiteNIO
 
 extension SQLiteStore: UserStore {
@@ -8,10 +9,10 @@ extension SQLiteStore: UserStore {
             do {
                 let rows = try await db.query(
                     """
-                    INSERT INTO users (username, password_hash, roles, disabled, created_at)
-                    VALUES (?1, ?2, ?3, 0, ?4) RETURNING id
+                    INSERT INTO users (username, username_key, password_hash, roles, disabled, created_at)
+                    VALUES (?1, ?2, ?3, ?4, 0, ?5) RETURNING id
                     """,
-                    [.text(username), .text(passwordHash), .text(Self.encode(roles)), .float(createdAt)]
+                    [.text(username), .text(Username.key(username)), .text(passwordHash), .text(Self.encode(roles)), .float(createdAt)]
                 )
                 guard let row = rows.first else { throw SQLiteStoreError(description: "The new user has no id") }
                 return try row.integer("id")
@@ -24,7 +25,7 @@ extension SQLiteStore: UserStore {
 
     public func user(named username: String) async throws -> UserRecord? {
         try await read { db in
-            try await db.query("SELECT \(Self.columns) FROM users WHERE username = ?1", [.text(username)]).first.map(Self.record)
+            try await db.query("SELECT \(Self.columns) FROM users WHERE username_key = ?1", [.text(Username.key(username))]).first.map(Self.record)
         }
     }
 
@@ -55,6 +56,54 @@ extension SQLiteStore: UserStore {
         }
     }
 
+    /// Also on a file whose username-key step is pending (``openForRepair(path:clock:logger:)``), where the key
+    /// is checked here instead of by the unique index.
+    public func renameUser(id: String, to username: String) async throws {
+        guard let rowID = Self.rowID(id) else { return }
+        let key = Username.key(username)
+        try await write { db in
+            guard try await SQLiteMigrations.userVersion(db) > SQLiteMigrations.usernameKeyStep else {
+                for row in try await db.query("SELECT id, username FROM users WHERE id != ?1", [.integer(rowID)])
+                where Username.key(try row.text("username")) == key {
+                    throw JWTAuthError.conflict()
+                }
+                _ = try await db.query("UPDATE users SET username = ?1 WHERE id = ?2", [.text(username), .integer(rowID)])
+                return
+            }
+            do {
+                _ = try await db.query(
+                    "UPDATE users SET username = ?1, username_key = ?2 WHERE id = ?3",
+                    [.text(username), .text(key), .integer(rowID)]
+                )
+            } catch let error as SQLiteError where error.reason == .constraintUniqueFailed || error.reason == .constraint {
+                throw JWTAuthError.conflict()
+            }
+        }
+    }
+
+    public func deleteUser(id: String) async throws {
+        guard let rowID = Self.rowID(id) else { return }
+        try await write { db in
+            _ = try await db.query("DELETE FROM users WHERE id = ?1", [.integer(rowID)])
+        }
+    }
+
+    /// Opens the file at `path` as ``init(path:clock:synchronous:busyTimeout:logger:)`` does, except that a
+    /// username-key step (schema 2) that finds existing names equal under RFC 8265's comparison is left
+    /// pending instead of refusing with ``UsernameClash``: for `jwt-auth users rename` and `users delete`,
+    /// which resolve the clash. On a file left pending, only ``allUsers()``, ``user(id:)``,
+    /// ``renameUser(id:to:)``, ``deleteUser(id:)``, the password, disable and revocation operations work; the
+    /// next ordinary open applies the step.
+    public static func openForRepair(
+        path: String,
+        clock: JWTClock = .system,
+        logger: Logger = Logger(label: "jwt-auth.sqlite")
+    ) async throws -> SQLiteStore {
+        try await SQLiteMigrations.$leavesClashingUsernamesPending.withValue(true) {
+            try await SQLiteStore(path: path, clock: clock, logger: logger)
+        }
+    }
+
     private static let columns = "id, username, password_hash, roles, disabled, created_at"
 
     private static func record(_ row: SQLiteRow) throws -> UserRecord {
@@ -82,5 +131,24 @@ extension SQLiteStore: UserStore {
         let roles = try JSONParser().parse(Array(text.utf8)).arrayValue?.map(\.stringValue)
         guard let roles, !roles.contains(nil) else { throw SQLiteStoreError(description: "A user's roles are not a list of strings") }
         return roles.compactMap { $0 }
+    }
+}
+
+extension SQLiteStore: InstallationSecretStore {
+    /// Made in one transaction (`INSERT … ON CONFLICT DO NOTHING`, then read back), so that of concurrent
+    /// first calls, in this process or another on the file, one secret is kept.
+    public func installationSecret(named name: String) async throws -> [UInt8] {
+        let candidate = Self.randomSecret()
+        return try await write { db in
+            _ = try await db.query(
+                "INSERT INTO installation_secrets (name, secret) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
+                [.text(name), .blob(ByteBuffer(bytes: candidate))]
+            )
+            let row = try await db.query("SELECT secret FROM installation_secrets WHERE name = ?1", [.text(name)]).first
+            guard let blob = row?.column("secret")?.blob, blob.readableBytes == 32 else {
+                throw SQLiteStoreError(description: "The installation secret \(name) is missing or not 32 bytes")
+            }
+            return Array(blob.readableBytesView)
+        }
     }
 }

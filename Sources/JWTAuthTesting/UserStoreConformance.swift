@@ -26,8 +26,12 @@ public struct UserStoreConformance: Sendable {
         try await idsAreCanonicalDecimalStrings()
         try await duplicateNameIsAConflict()
         try await concurrentCreatesOfOneNameGiveOneWinner()
-        try await namesAreComparedExactly()
+        try await namesAreComparedByTheirCaseMappedKey()
+        try await concurrentCreatesOfNamesWithOneKeyGiveOneWinner()
         try await unicodeAndMetacharactersAreStoredAsGiven()
+        try await renamedUserIsFoundByTheNewNameOnly()
+        try await renameToAnotherUsersKeyIsAConflict()
+        try await deletedUserIsGone()
         try await passwordHashIsReplaced()
         try await userIsDisabledAndEnabled()
         try await allUsersListsTheRecordsByID()
@@ -103,15 +107,42 @@ public struct UserStoreConformance: Sendable {
         try expect(winners == 1, "30 concurrent creations of one name gave \(winners) successes")
     }
 
-    public func namesAreComparedExactly() async throws {
+    /// RFC 8265's UsernameCaseMapped comparison: `Carol` and `carol` are one account, stored as first given.
+    public func namesAreComparedByTheirCaseMappedKey() async throws {
         let store = try await makeStore()
         let suffix = unique("")
         let upper = try await store.createUser(username: "Carol\(suffix)", passwordHash: "h", roles: [])
-        let lower = try await store.createUser(username: "carol\(suffix)", passwordHash: "h", roles: [])
-        try expect(upper.id != lower.id, "names differing in case are one user")
-        try expect(try await store.user(named: "CAROL\(suffix)") == nil, "a lookup ignored case")
+        do {
+            _ = try await store.createUser(username: "carol\(suffix)", passwordHash: "h2", roles: [])
+            throw Failure(description: "a name differing only in case was created as another user")
+        } catch let error as JWTAuthError {
+            try expect(error.code == .conflict, "a name differing only in case gave \(error.code), not conflict")
+        }
+        try expect(try await store.user(named: "CAROL\(suffix)") == upper, "a lookup in another case did not find the user")
+        try expect(try await store.user(named: "carol\(suffix)")?.username == "Carol\(suffix)", "the name is not stored as given")
         try expect(try await store.user(named: "Carol\(suffix) ") == nil, "a lookup ignored a trailing space")
-        try expect(try await store.user(named: "Carol\(suffix)")?.id == upper.id, "an exact lookup found another user")
+        try expect(try await store.user(named: "Caro\(suffix)") == nil, "a lookup matched a prefix")
+    }
+
+    public func concurrentCreatesOfNamesWithOneKeyGiveOneWinner() async throws {
+        let store = try await makeStore()
+        let suffix = unique("")
+        let names = (0..<30).map { $0.isMultiple(of: 2) ? "Alice\(suffix)" : "alice\(suffix)" }
+        let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for name in names {
+                group.addTask {
+                    do {
+                        _ = try await store.createUser(username: name, passwordHash: "h", roles: [])
+                        return true
+                    } catch let error as JWTAuthError where error.code == .conflict {
+                        return false
+                    }
+                }
+            }
+            return try await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        let winners = outcomes.filter { $0 }.count
+        try expect(winners == 1, "concurrent creations of Alice and alice gave \(winners) successes")
     }
 
     public func unicodeAndMetacharactersAreStoredAsGiven() async throws {
@@ -125,6 +156,48 @@ public struct UserStoreConformance: Sendable {
             try expect(found.map { Array($0.username.utf8) } == Array(name.utf8), "the name \(name) came back with other bytes")
         }
         try expect(try await store.user(named: "%\(suffix)") == nil, "a wildcard in a name matched another")
+    }
+
+    public func renamedUserIsFoundByTheNewNameOnly() async throws {
+        let store = try await makeStore()
+        let user = try await store.createUser(username: unique("ivan"), passwordHash: "h", roles: ["r"])
+        let name = unique("Ivanka")
+        try await store.renameUser(id: user.id, to: name)
+        try expect(try await store.user(named: name.lowercased())?.id == user.id, "the renamed user is not found by the new name")
+        try expect(try await store.user(id: user.id)?.username == name, "the new name is not stored as given")
+        try expect(try await store.user(named: user.username) == nil, "the old name still finds the user")
+        try expect(try await store.user(id: user.id)?.roles == ["r"], "renaming changed the roles")
+        let again = try await store.createUser(username: user.username, passwordHash: "h", roles: [])
+        try expect(again.id != user.id, "the old name could not be taken again")
+        try await store.renameUser(id: user.id, to: name.uppercased())
+        try expect(try await store.user(id: user.id)?.username == name.uppercased(), "a user cannot be renamed to another case of the name")
+    }
+
+    public func renameToAnotherUsersKeyIsAConflict() async throws {
+        let store = try await makeStore()
+        let first = try await store.createUser(username: unique("judy"), passwordHash: "h", roles: [])
+        let second = try await store.createUser(username: unique("kim"), passwordHash: "h", roles: [])
+        do {
+            try await store.renameUser(id: second.id, to: first.username.uppercased())
+            throw Failure(description: "a user was renamed to another user's name in another case")
+        } catch let error as JWTAuthError {
+            try expect(error.code == .conflict, "renaming to a taken name gave \(error.code), not conflict")
+        }
+        try expect(try await store.user(id: second.id) == second, "a refused rename changed the user")
+    }
+
+    public func deletedUserIsGone() async throws {
+        let store = try await makeStore()
+        let user = try await store.createUser(username: unique("Leo"), passwordHash: "h", roles: [])
+        let other = try await store.createUser(username: unique("mia"), passwordHash: "h", roles: [])
+        try await store.deleteUser(id: user.id)
+        try expect(try await store.user(id: user.id) == nil, "a deleted user is found by id")
+        try expect(try await store.user(named: user.username) == nil, "a deleted user is found by name")
+        try expect(try await store.allUsers().allSatisfy { $0.id != user.id }, "a deleted user is listed")
+        try expect(try await store.user(id: other.id) == other, "deleting one user changed another")
+        try await store.deleteUser(id: user.id)
+        let again = try await store.createUser(username: user.username.lowercased(), passwordHash: "h", roles: [])
+        try expect(again.id != user.id, "a deleted user's id was given again")
     }
 
     public func passwordHashIsReplaced() async throws {

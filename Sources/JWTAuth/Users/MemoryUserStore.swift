@@ -1,8 +1,10 @@
-/// A ``UserStore`` and ``SessionStore`` in memory, for tests and examples.
-public actor MemoryUserStore: UserStore, SessionStore {
+/// A ``UserStore``, ``SessionStore`` and ``InstallationSecretStore`` in memory, for tests and examples.
+public actor MemoryUserStore: UserStore, SessionStore, InstallationSecretStore {
     private let clock: JWTClock
     private var users: [String: UserRecord] = [:]
-    private var idsByName: [String: String] = [:]
+    /// Ids by ``Username/key(_:)``.
+    private var idsByKey: [String: String] = [:]
+    private var secrets: [String: [UInt8]] = [:]
     private var nextID = 1
     private var sessions: [String: (subject: String, until: Double)] = [:]
 
@@ -11,15 +13,16 @@ public actor MemoryUserStore: UserStore, SessionStore {
     }
 
     public func createUser(username: String, passwordHash: String, roles: [String]) throws -> UserRecord {
-        guard idsByName[username] == nil else { throw JWTAuthError.conflict() }
+        let key = Username.key(username)
+        guard idsByKey[key] == nil else { throw JWTAuthError.conflict() }
         let user = UserRecord(id: String(nextID), username: username, passwordHash: passwordHash, roles: roles, createdAt: clock.now)
         nextID += 1
         users[user.id] = user
-        idsByName[username] = user.id
+        idsByKey[key] = user.id
         return user
     }
 
-    public func user(named username: String) -> UserRecord? { idsByName[username].flatMap { users[$0] } }
+    public func user(named username: String) -> UserRecord? { idsByKey[Username.key(username)].flatMap { users[$0] } }
 
     public func user(id: String) -> UserRecord? { users[id] }
 
@@ -33,6 +36,27 @@ public actor MemoryUserStore: UserStore, SessionStore {
 
     public func allUsers() -> [UserRecord] {
         users.values.sorted { (Int($0.id) ?? 0, $0.id) < (Int($1.id) ?? 0, $1.id) }
+    }
+
+    public func renameUser(id: String, to username: String) throws {
+        guard let old = users[id]?.username else { return }
+        let key = Username.key(username)
+        if let owner = idsByKey[key], owner != id { throw JWTAuthError.conflict() }
+        idsByKey[Username.key(old)] = nil
+        idsByKey[key] = id
+        users[id]?.username = username
+    }
+
+    public func deleteUser(id: String) {
+        guard let user = users.removeValue(forKey: id) else { return }
+        idsByKey[Username.key(user.username)] = nil
+    }
+
+    public func installationSecret(named name: String) -> [UInt8] {
+        if let secret = secrets[name] { return secret }
+        let secret = Self.randomSecret()
+        secrets[name] = secret
+        return secret
     }
 
     public func openSession(_ sessionID: String, subject: String, until: Double) {

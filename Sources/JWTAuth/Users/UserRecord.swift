@@ -1,7 +1,7 @@
 /// A user as the stores keep it. `id` is the decimal string that tokens carry as `sub`.
 public struct UserRecord: Sendable, Hashable {
     public var id: String
-    /// The name, NFC-normalised, compared exactly.
+    /// The name as entered (RFC 8265's UsernameCasePreserved form); compared by its ``Username/key(_:)``.
     public var username: String
     /// The bcrypt hash of the password. Never shown, never logged.
     public var passwordHash: String

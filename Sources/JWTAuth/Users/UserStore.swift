@@ -3,10 +3,12 @@
 /// A store that cannot answer throws an error that is not a `JWTAuthError`; callers turn it into
 /// `unavailable`.
 public protocol UserStore: Sendable {
-    /// Adds a user. - Throws: `JWTAuthError.conflict` when the username is taken (atomically: of any
-    /// number of concurrent creations of one name, exactly one succeeds).
+    /// Adds a user. Usernames are compared by their ``Username/key(_:)`` (RFC 8265's UsernameCaseMapped
+    /// form), so `Alice` cannot be added next to `alice`.
+    /// - Throws: `JWTAuthError.conflict` when a user has the same key (atomically: of any number of
+    ///   concurrent creations of names with one key, exactly one succeeds).
     func createUser(username: String, passwordHash: String, roles: [String]) async throws -> UserRecord
-    /// The user with this exact username, if any.
+    /// The user whose username has the same ``Username/key(_:)`` as `username`, if any: `ALICE` finds `alice`.
     func user(named username: String) async throws -> UserRecord?
     /// The user with this id, if any.
     func user(id: String) async throws -> UserRecord?
@@ -16,4 +18,9 @@ public protocol UserStore: Sendable {
     func setDisabled(_ isDisabled: Bool, forUser id: String) async throws
     /// Every user, by id.
     func allUsers() async throws -> [UserRecord]
+    /// Renames a user; the name is stored as given and compared by its key. Renaming an unknown id does nothing.
+    /// - Throws: `JWTAuthError.conflict` when another user has the same key.
+    func renameUser(id: String, to username: String) async throws
+    /// Deletes a user (the caller revokes the user's tokens). Deleting an unknown id does nothing.
+    func deleteUser(id: String) async throws
 }

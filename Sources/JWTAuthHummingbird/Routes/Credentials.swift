@@ -3,17 +3,13 @@ public import JWTAuth
 
 /// The rules for usernames and passwords of DESIGN.md.
 public enum Credentials {
-    /// A username: NFC-normalised, 1 to 64 characters (Unicode code points, as JSON Schema and Python
-    /// count them; a grapheme cluster can hold any number of combining marks), no control characters.
+    /// A username as stored and shown: RFC 8265's UsernameCasePreserved form (see ``Username``): width
+    /// mapping, NFC, the IdentifierClass (no spaces, invisible or bidi-control characters), the bidi rule,
+    /// 1 to 64 code points (as JSON Schema and Python count them), at most 4 combining marks on one
+    /// character. Stores compare names by ``Username/key(_:)``.
     /// - Throws: `bad_request` naming the rule broken.
     public static func username(_ raw: String) throws(JWTAuthError) -> String {
-        let name = raw.precomposedStringWithCanonicalMapping
-        guard !name.isEmpty else { throw .badRequest("username must not be empty") }
-        guard name.unicodeScalars.count <= 64 else { throw .badRequest("username must be at most 64 characters") }
-        guard !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw .badRequest("username must not contain control characters")
-        }
-        return name
+        try Username(raw).value
     }
 
     /// A password: 8 to 72 bytes of UTF-8 and no NUL; longer is refused, never truncated.

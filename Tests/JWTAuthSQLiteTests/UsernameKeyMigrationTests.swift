@@ -1,0 +1,156 @@
+import JWTAuth
+import JWTAuthSQLite
+import JWTAuthTesting
+import SQLiteNIO
+import Synchronization
+import Testing
+
+/// Schema 2: usernames compared by their RFC 8265 key, on files made by older builds.
+@Suite struct UsernameKeyMigrationTests {
+    @Test(.bug(id: 15, "look-alike usernames"))
+    func fileWithClashingNamesIsRefusedNamingTheIDs() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.newFile()
+        try await makeVersion1File(path, users: ["alice", "Bob", "carol", "bob"])
+        do {
+            let store = try await SQLiteStore(path: path)
+            try await store.close()
+            Issue.record("a file with Bob and bob opened")
+        } catch let clash as UsernameClash {
+            #expect(clash.groups == [["2", "4"]])
+            #expect(clash.description.contains("users 2, 4") && clash.description.contains("jwt-auth users rename"))
+        }
+        #expect(try await rawQuery(path, "PRAGMA user_version").first?.column("user_version")?.integer == 1, "the refused step changed the file")
+        #expect(try await rowCount(path, "users") == 4, "the refused step merged accounts")
+    }
+
+    @Test(.bug(id: 15, "look-alike usernames"))
+    func repairOpenRenamesThenTheFileMigrates() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.newFile()
+        try await makeVersion1File(path, users: ["Bob", "bob"])
+        let repair = try await SQLiteStore.openForRepair(path: path)
+        await #expect(throws: JWTAuthError.conflict()) { try await repair.renameUser(id: "2", to: "BOB") }
+        try await repair.renameUser(id: "2", to: "bobby")
+        try await repair.close()
+        let store = try await SQLiteStore(path: path)
+        #expect(try await store.user(named: "BOB")?.id == "1")
+        #expect(try await store.user(named: "Bobby")?.username == "bobby")
+        await #expect(throws: JWTAuthError.conflict()) { try await store.createUser(username: "bOB", passwordHash: "h", roles: []) }
+        try await store.close()
+    }
+
+    @Test(.bug(id: 15, "look-alike usernames"))
+    func repairOpenDeletesThenTheFileMigrates() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.newFile()
+        try await makeVersion1File(path, users: ["Bob", "bob"])
+        let repair = try await SQLiteStore.openForRepair(path: path)
+        try await repair.deleteUser(id: "1")
+        try await repair.close()
+        let store = try await SQLiteStore(path: path)
+        #expect(try await store.user(named: "BOB")?.id == "2")
+        #expect(try await store.allUsers().map(\.username) == ["bob"])
+        try await store.close()
+    }
+
+    @Test(.bug(id: 15, "look-alike usernames"))
+    func fileWithoutClashesMigratesAndComparesByKey() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.newFile()
+        try await makeVersion1File(path, users: ["Alice", "bob", "Zo\u{EB}"])
+        let store = try await SQLiteStore(path: path)
+        #expect(try await rawQuery(path, "PRAGMA user_version").first?.column("user_version")?.integer == 2)
+        #expect(try await store.user(named: "alice")?.username == "Alice", "the stored name changed")
+        #expect(try await store.user(named: "ZOË")?.id == "3")
+        await #expect(throws: JWTAuthError.conflict()) { try await store.createUser(username: "BOB", passwordHash: "h", roles: []) }
+        let dave = try await store.createUser(username: "Dave", passwordHash: "h", roles: [])
+        #expect(try await store.user(named: "dave") == dave)
+        try await store.close()
+        // A repair open of a file with nothing to repair is an ordinary one.
+        let again = try await SQLiteStore.openForRepair(path: path)
+        #expect(try await again.user(named: "DAVE")?.id == dave.id)
+        try await again.close()
+    }
+
+    @Test func installationSecretIsKeptInTheFile() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.newFile()
+        let stores = OpenedStoresOnOneFile(path: path)
+        try await InstallationSecretStoreConformance(makeStore: { try await stores.open() }).run()
+        let before = try await stores.open().installationSecret(named: "log-pseudonym")
+        try await stores.closeAll()
+        let reopened = try await SQLiteStore(path: path)
+        #expect(try await reopened.installationSecret(named: "log-pseudonym") == before, "the secret changed across a restart")
+        try await reopened.close()
+    }
+
+    @Test func memoryStoreKeepsInstallationSecrets() async throws {
+        let store = MemoryUserStore()
+        try await InstallationSecretStoreConformance(makeStore: { store }).run()
+    }
+}
+
+/// Several stores (connections) on one file, closed together.
+final class OpenedStoresOnOneFile: Sendable {
+    let path: String
+    private let stores = Mutex<[SQLiteStore]>([])
+
+    init(path: String) { self.path = path }
+
+    func open() async throws -> SQLiteStore {
+        let store = try await SQLiteStore(path: path)
+        stores.withLock { $0.append(store) }
+        return store
+    }
+
+    func closeAll() async throws {
+        for store in stores.withLock({ $0 }) { try await store.close() }
+    }
+}
+
+/// A file as schema 1 (before username keys) left it, with `users` given ids 1, 2, … in order.
+func makeVersion1File(_ path: String, users: [String]) async throws {
+    let connection = try await SQLiteConnection.open(storage: .file(path: path))
+    let statements = [
+        """
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            username TEXT NOT NULL UNIQUE,
+            password_hash TEXT NOT NULL,
+            roles TEXT NOT NULL DEFAULT '[]',
+            disabled INTEGER NOT NULL DEFAULT 0,
+            created_at REAL NOT NULL
+        ) STRICT
+        """,
+        "CREATE TABLE revoked_tokens (jti TEXT PRIMARY KEY, expires_at REAL NOT NULL) STRICT, WITHOUT ROWID",
+        "CREATE INDEX revoked_tokens_expiry ON revoked_tokens (expires_at)",
+        "CREATE TABLE revoked_sessions (sid TEXT PRIMARY KEY, expires_at REAL NOT NULL) STRICT, WITHOUT ROWID",
+        "CREATE INDEX revoked_sessions_expiry ON revoked_sessions (expires_at)",
+        "CREATE TABLE spent_refresh_tokens (jti TEXT PRIMARY KEY, expires_at REAL NOT NULL) STRICT, WITHOUT ROWID",
+        "CREATE INDEX spent_refresh_tokens_expiry ON spent_refresh_tokens (expires_at)",
+        "CREATE TABLE user_cutoffs (subject TEXT PRIMARY KEY, cutoff REAL NOT NULL) STRICT, WITHOUT ROWID",
+        "CREATE TABLE sessions (sid TEXT PRIMARY KEY, subject TEXT NOT NULL, expires_at REAL NOT NULL) STRICT, WITHOUT ROWID",
+        "CREATE INDEX sessions_subject ON sessions (subject)",
+        "CREATE INDEX sessions_expiry ON sessions (expires_at)",
+        "PRAGMA user_version = 1",
+    ]
+    do {
+        for statement in statements { _ = try await connection.query(statement) }
+        for name in users {
+            _ = try await connection.query(
+                "INSERT INTO users (username, password_hash, roles, disabled, created_at) VALUES (?1, 'h', '[]', 0, 1)",
+                [.text(name)]
+            )
+        }
+        try await connection.close()
+    } catch {
+        try? await connection.close()
+        throw error
+    }
+}
