@@ -83,6 +83,12 @@ public enum AuthServer {
         )
         auth.registrationThrottler = LoginThrottler(limit: configuration.registerAttempts, window: configuration.loginWindow, clock: { clock.now })
         auth.trustedProxies = configuration.trustedProxies
+        do {
+            auth.logPseudonym = LogPseudonym(key: try await stores.secrets.installationSecret(named: "log-pseudonym"))
+        } catch {
+            try? await stores.close()
+            throw error
+        }
         auth.addRoutes(to: router.group("auth"))
         ServiceRoutes(manager: manager, keys: keys, stores: stores, registry: registry).addRoutes(to: router)
         GatewayRoutes(manager: manager, introspectionClients: configuration.introspectionClients).addRoutes(to: router)

@@ -7,6 +7,8 @@ import ServiceLifecycle
 /// The stores of the service, opened from the configuration, and the service that purges and closes them.
 struct ServiceStores: Sendable {
     let users: any UserStore
+    /// The installation's secrets (the key of the usernames' pseudonyms in logs), in the database.
+    let secrets: any InstallationSecretStore
     let sessions: any SessionStore
     let revocations: any RevocationStore
     /// Each store's name and a check that throws when it is down.
@@ -51,7 +53,7 @@ extension ServiceStores {
     /// The stores around one database `store`: revocations in it, in memory, or in Redis in front of it
     /// (refilled from `snapshot`), as the configuration's blocklist says.
     static func assemble(
-        _ store: some UserStore & SessionStore & RevocationStore,
+        _ store: some UserStore & SessionStore & RevocationStore & InstallationSecretStore,
         check: @escaping @Sendable () async throws -> Void,
         snapshot: @escaping @Sendable () async throws -> RevocationIndex,
         service: some Service,
@@ -77,6 +79,7 @@ extension ServiceStores {
         }
         return ServiceStores(
             users: store,
+            secrets: store,
             sessions: store,
             revocations: revocations,
             checks: checks,

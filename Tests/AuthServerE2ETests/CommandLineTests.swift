@@ -71,7 +71,9 @@ import Testing
             #expect(login.headers[.wwwAuthenticate] == nil)
             let fresh = try await server.post("/auth/fresh-login", json: LiveServer.credentials("zara"))
             #expect(fresh.status == .forbidden)
-            // Disabling ended the session: its refresh token is revoked.
+            // Disabling ended the session: its refresh token is revoked (the server reads what the command
+            // wrote within a second).
+            try await DisabledUserTests.waitUntilRevoked(server, tokens.access)
             let refresh = try await server.post("/auth/refresh", token: tokens.refresh)
             #expect(refresh.status == .unauthorized)
             #expect(refresh.error == "token_revoked")

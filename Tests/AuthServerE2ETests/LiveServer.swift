@@ -71,6 +71,10 @@ final class LiveServer: Sendable {
     ) async throws -> T {
         var all = ["--port", "0"]
         if let bcryptCost { all += ["--bcrypt-cost", String(bcryptCost)] }
+        // Registration throttling off unless a test turns it on (a flag wins): most tests register many
+        // users from 127.0.0.1.
+        var environment = environment
+        if environment["JWT_AUTH_REGISTER_ATTEMPTS"] == nil { environment["JWT_AUTH_REGISTER_ATTEMPTS"] = "0" }
         let server = try LiveServer(arguments: all + arguments, environment: environment)
         do {
             try await server.start()

@@ -18,7 +18,7 @@ import Testing
         return reservation
     }
 
-    @Test(.bug("issue 15: concurrent guesses all reached bcrypt"))
+    @Test(.bug(id: 15, "concurrent guesses all reached bcrypt"))
     func attemptsInFlightHoldTheirSlots() throws {
         var throttle = LoginThrottle(limit: 3, window: 900)
         // Three attempts start together: each takes a slot before any has finished.
@@ -66,8 +66,8 @@ import Testing
 
     /// The issue's reproduction through the router: 40 wrong passwords and the right one at once, with
     /// `LOGIN_ATTEMPTS=5`. At most five reach bcrypt; the right one is only let through if it is among them.
-    @Test(.bug("issue 15: concurrent guesses all reached bcrypt"))
-    func concurrentGuessesReachBcryptAtMostLimitTimes() async throws {
+    @Test(.bug(id: 15, "concurrent guesses all reached bcrypt"), arguments: ["/auth/login", "/auth/fresh-login"])
+    func concurrentGuessesReachBcryptAtMostLimitTimes(path: String) async throws {
         let passwords = PasswordHasher(cost: 8)
         let harness = try AuthRoutesTests.Harness(loginAttempts: 5, passwords: passwords)
         _ = try await harness.users.createUser(username: "victim", passwordHash: try await passwords.hash("the right password"), roles: [])
@@ -78,7 +78,7 @@ import Testing
                 for guess in guesses {
                     group.addTask {
                         let body = AuthRoutesTests.json(#"{"username":"victim","password":"\#(guess)"}"#)
-                        return try await client.execute(uri: "/auth/login", method: .post, headers: AuthRoutesTests.jsonHeaders, body: body).status
+                        return try await client.execute(uri: path, method: .post, headers: AuthRoutesTests.jsonHeaders, body: body).status
                     }
                 }
                 return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
@@ -91,7 +91,7 @@ import Testing
         }
     }
 
-    @Test(.bug("issue 15: a login shorter than the new-password minimum was a 400"))
+    @Test(.bug(id: 15, "a login shorter than the new-password minimum was a 400"))
     func loginAnswersAnyPasswordThatCouldBeStoredAsAWrongOne() async throws {
         let harness = try AuthRoutesTests.Harness(loginAttempts: 0)
         try await harness.app.test(.router) { client in
@@ -114,7 +114,7 @@ import Testing
         }
     }
 
-    @Test(.bug("issue 15: registration was not limited"))
+    @Test(.bug(id: 15, "registration was not limited"))
     func registrationsFromOneAddressAreLimitedEvenWhenConcurrent() async throws {
         let passwords = PasswordHasher(cost: 6)
         let harness = try AuthRoutesTests.Harness(registerAttempts: 3, passwords: passwords)
@@ -144,7 +144,7 @@ import Testing
 
     /// With every bcrypt thread busy and `maximumWaiting` hashes queued, the next login is 503 with
     /// `Retry-After: 1` at once instead of queueing.
-    @Test(.bug("issue 15: the bcrypt queue had no bound"))
+    @Test(.bug(id: 15, "the bcrypt queue had no bound"))
     func aFullBcryptQueueAnswers503() async throws {
         let pool = NIOThreadPool(numberOfThreads: 1)
         pool.start()

@@ -12,7 +12,23 @@ public enum Credentials {
         try Username(raw).value
     }
 
-    /// A password: 8 to 72 bytes of UTF-8 and no NUL; longer is refused, never truncated.
+    /// The form of a valid username under which names are compared (one account per key): RFC 8265's
+    /// UsernameCaseMapped, ``Username/key(_:)``.
+    public static func comparisonKey(_ username: String) -> String {
+        Username.key(username)
+    }
+
+    /// A password presented at login: anything that could be a stored password. Only what never can be
+    /// (over 72 bytes, a NUL) is refused; a short one is checked like any other and fails as a wrong
+    /// password would, since it may have been set under an older policy.
+    /// - Throws: `bad_request` naming the rule broken.
+    public static func presentedPassword(_ password: String) throws(JWTAuthError) -> String {
+        guard password.utf8.count <= 72 else { throw .badRequest("password must be at most 72 bytes") }
+        guard !password.utf8.contains(0) else { throw .badRequest("password must not contain NUL") }
+        return password
+    }
+
+    /// A new password: 8 to 72 bytes of UTF-8 and no NUL; longer is refused, never truncated.
     /// - Throws: `bad_request` naming the rule broken.
     public static func password(_ password: String, field: String = "password") throws(JWTAuthError) -> String {
         let count = password.utf8.count
