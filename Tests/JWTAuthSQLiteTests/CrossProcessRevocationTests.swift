@@ -12,7 +12,7 @@ import Testing
 
     init() throws { directory = try TemporaryDirectory() }
 
-    @Test(.bug("issue 15: a running serve on SQLite ignored a user disabled by the CLI"))
+    @Test(.bug(id: 15, "a running serve on SQLite ignored a user disabled by the CLI"))
     func anotherStoresRevocationsReachTheIndexAtTheNextPoll() async throws {
         defer { directory.remove() }
         let path = directory.newFile()
@@ -83,7 +83,7 @@ import Testing
 
     /// The real loop of `serve`: a revocation committed on another connection answers within its 1-s poll
     /// (waited for here up to 10 s, polling every 50 ms, so that a loaded machine does not fail it).
-    @Test(.bug("issue 15: a running serve on SQLite ignored a user disabled by the CLI"), .timeLimit(.minutes(1)))
+    @Test(.bug(id: 15, "a running serve on SQLite ignored a user disabled by the CLI"), .timeLimit(.minutes(1)))
     func theRunLoopPicksUpAnotherConnectionsRevocation() async throws {
         defer { directory.remove() }
         let path = directory.newFile()

@@ -122,13 +122,25 @@ import Foundation
         try await store.close()
     }
 
-    @Test func runReturnsWhenCancelledOrClosed() async throws {
+    /// The loop purges at once, then returns when its task is cancelled, and at once when the store is closed.
+    @Test(.timeLimit(.minutes(1))) func runPurgesAndReturnsWhenCancelledOrClosed() async throws {
         defer { directory.remove() }
-        let store = try await SQLiteStore(path: directory.newFile(), clock: clock.clock)
+        let path = directory.newFile()
+        let store = try await SQLiteStore(path: path, clock: clock.clock)
+        try await store.revoke(tokenID: "expired", until: clock.now + 10)
+        clock.advance(by: .seconds(11))
         let task = Task { await store.run(purgeEvery: .seconds(3600)) }
+        var remaining = -1
+        for _ in 0..<200 {
+            remaining = try await rowCount(path, "revoked_tokens")
+            if remaining == 0 { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(remaining == 0, "the loop did not purge when it started")
         task.cancel()
         await task.value
         try await store.close()
         await store.run(purgeEvery: .seconds(3600))
+        await #expect(throws: SQLiteStoreError.closed) { try await store.purgeExpired() }
     }
 }
