@@ -42,7 +42,7 @@ import Testing
         func retire(_ keyID: String) async throws { try directory.retire(keyID) }
     }
 
-    @Test func afterAFailedLookRequestsUseTheLastKeysWithoutWaiting() async throws {
+    @Test(.timeLimit(.minutes(1))) func afterAFailedLookRequestsUseTheLastKeysWithoutWaiting() async throws {
         let path = InProcessServiceTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let directory = KeyDirectory(dataDirectory: path)
@@ -62,6 +62,7 @@ import Testing
         let waited = ContinuousClock.now - start
         let stillLooking = !store.released.withLock { $0 }
         store.released.withLock { $0 = true }
-        #expect(stillLooking && waited < .seconds(5), "the request did not wait for the hanging look (\(waited))")
+        // Structural, not timed: the answer came while the look still hung.
+        #expect(stillLooking, "the request waited for the hanging look (\(waited))")
     }
 }
