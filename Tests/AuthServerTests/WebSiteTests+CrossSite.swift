@@ -61,3 +61,19 @@ extension WebSiteTests {
         }
     }
 }
+
+extension WebSiteTests {
+    /// A form in another charset is 415, as a JSON body is: never decoded as UTF-8.
+    @Test(.bug(id: 15, "a body in another charset was parsed as UTF-8"))
+    func aFormInAnotherCharsetIs415() async throws {
+        try await withSite { client in
+            var jar = CookieJar()
+            let token = try await Self.formToken(client, &jar)
+            let fields = [("username", "alice"), ("password", "whatever it is"), ("csrf_token", token)]
+            let headers = jar.headers + [.contentType: "application/x-www-form-urlencoded; charset=utf-16"]
+            let response = try await client.execute(uri: "/login", method: .post, headers: headers, body: Self.form(fields))
+            #expect(response.status == .unsupportedMediaType)
+            #expect(CookieJar.setCookies(response)["access_token_cookie"] == nil)
+        }
+    }
+}

@@ -108,7 +108,7 @@ extension WebSite {
     /// victim into the attacker's account (login CSRF) needs one.
     static func form(_ request: Request, maximumSize: Int) async -> Result<String, Refusal> {
         if let refusal = crossSiteRefusal(request) { return .failure(refusal) }
-        guard let type = request.headers[.contentType]?.lowercased(), type.hasPrefix("application/x-www-form-urlencoded") else {
+        guard MediaType.matches(request, "application/x-www-form-urlencoded") else {
             let page = WebPages.message(title: "Unsupported form", text: "Expected application/x-www-form-urlencoded")
             return .failure(Refusal(response: Self.page(.unsupportedMediaType, page)))
         }
