@@ -13,17 +13,14 @@ import Testing
 /// Skipped without a server unless `JWT_AUTH_REQUIRE_SERVERS=1`, when they fail saying so.
 @Suite(
     .enabled(
-        if: PostgresTestServer.url != nil || ProcessInfo.processInfo.environment["JWT_AUTH_REQUIRE_SERVERS"] == "1",
+        if: TestServers.isEnabled(TestServers.postgres),
         "JWT_AUTH_POSTGRES_URL is not set"
     )
 )
 struct PostgresKeyRotationTests {
     /// A database of the test's own (the keys table is shared by everything on a database), dropped by `body`'s end.
     static func withDatabase(_ body: (String) async throws -> Void) async throws {
-        let base = try #require(
-            PostgresTestServer.url,
-            "JWT_AUTH_POSTGRES_URL is not set: run the tests through scripts/postgres-test-server (scripts/test does)"
-        )
+        let base = try TestServers.url(TestServers.postgres)
         try await PostgresStore.withTemporaryDatabase(on: base, prefix: "jwt_auth_k", body)
     }
 

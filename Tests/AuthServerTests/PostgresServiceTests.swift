@@ -5,19 +5,16 @@ import HummingbirdTesting
 import JWTAuth
 import Testing
 
-enum PostgresTestServer {
-    static let url: String? = ProcessInfo.processInfo.environment["JWT_AUTH_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
-}
-
 /// The service on a real PostgreSQL server (`JWT_AUTH_POSTGRES_URL`, set by scripts/postgres-test-server):
-/// two instances built on one database behave as one.
-@Suite(.enabled(if: PostgresTestServer.url != nil, "JWT_AUTH_POSTGRES_URL is not set"))
+/// two instances built on one database behave as one. Skipped without a server unless
+/// `JWT_AUTH_REQUIRE_SERVERS=1`, when they fail saying so.
+@Suite(.enabled(if: TestServers.isEnabled(TestServers.postgres), "JWT_AUTH_POSTGRES_URL is not set"))
 struct PostgresServiceTests {
-    static var url: String? { PostgresTestServer.url }
 
     static func instance(secret: String, directory: String) throws -> AuthServerConfiguration {
         try AuthServerConfiguration(settings: [
-            "DATA_DIR": directory, "DATABASE_URL": try #require(url), "SECRET": secret, "BCRYPT_COST": "4", "LOGIN_ATTEMPTS": "0",
+            "DATA_DIR": directory, "DATABASE_URL": try TestServers.url(TestServers.postgres), "SECRET": secret, "BCRYPT_COST": "4",
+            "LOGIN_ATTEMPTS": "0",
         ])
     }
 

@@ -10,8 +10,8 @@ import Testing
 /// (`JWT_AUTH_TEST_REDIS_URL`); skipped without it unless `JWT_AUTH_REQUIRE_SERVERS=1`.
 @Suite(
     .enabled(
-        if: ProcessInfo.processInfo.environment["JWT_AUTH_TEST_REDIS_URL"] != nil
-            || ProcessInfo.processInfo.environment["JWT_AUTH_REQUIRE_SERVERS"] == "1"
+        if: TestServers.isEnabled(TestServers.redis),
+        "JWT_AUTH_TEST_REDIS_URL is not set"
     )
 )
 struct RedisServiceTests {
@@ -19,10 +19,7 @@ struct RedisServiceTests {
 
     /// The test server's URL on `database`, emptied: each test has its own database.
     func redisURL(database: Int) async throws -> String {
-        let base = try #require(
-            ProcessInfo.processInfo.environment["JWT_AUTH_TEST_REDIS_URL"],
-            "JWT_AUTH_TEST_REDIS_URL is not set: run the tests with scripts/test"
-        )
+        let base = try TestServers.url(TestServers.redis)
         let url = "\(base)/\(database)"
         let client = try RedisClient(url: url)
         _ = try await client.send("FLUSHDB")

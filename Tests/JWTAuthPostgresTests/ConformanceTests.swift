@@ -4,7 +4,7 @@ import JWTAuthTesting
 import Testing
 
 /// The core's conformance suites against a real PostgreSQL server.
-@Suite(.enabled(if: TestDatabase.isAvailable, "JWT_AUTH_POSTGRES_URL is not set"))
+@Suite(.enabled(if: TestDatabase.isEnabled, "JWT_AUTH_POSTGRES_URL is not set"))
 struct ConformanceTests {
     @Test func postgresStoreIsARevocationStore() async throws {
         let stores = ConnectedStores()
@@ -19,7 +19,7 @@ struct ConformanceTests {
     }
 
     @Test func suitesRunWithTheSystemClock() async throws {
-        let url = try #require(TestDatabase.url)
+        let url = try TestDatabase.requiredURL()
         let store = try await PostgresStore.connect(url: url, timeout: .seconds(30))
         try await RevocationStoreConformance(makeStore: { store }).run()
         try await UserStoreConformance(makeStore: { store }).run()

@@ -6,7 +6,7 @@ import Testing
 @testable import JWTAuthPostgres
 
 /// Several stores (separate connection pools, as several service instances have) on one database.
-@Suite(.enabled(if: TestDatabase.isAvailable, "JWT_AUTH_POSTGRES_URL is not set"))
+@Suite(.enabled(if: TestDatabase.isEnabled, "JWT_AUTH_POSTGRES_URL is not set"))
 struct SeveralInstancesTests {
     @Test func concurrentSpendsOnThreeInstancesGiveExactlyOneWinner() async throws {
         let stores = ConnectedStores()

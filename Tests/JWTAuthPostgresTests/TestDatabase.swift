@@ -23,6 +23,18 @@ enum TestDatabase {
     static var isAvailable: Bool { url != nil }
 
     static var isRequired: Bool { ProcessInfo.processInfo.environment["JWT_AUTH_REQUIRE_SERVERS"] == "1" }
+
+    /// Whether the tests that need the server run: when it is given, or when servers are required (then
+    /// they fail without it, through ``requiredURL()``).
+    static var isEnabled: Bool { isAvailable || isRequired }
+
+    /// The server's URL, or a failure naming the variable.
+    static func requiredURL() throws -> String {
+        try #require(
+            url,
+            "JWT_AUTH_POSTGRES_URL is not set: run the tests through scripts/postgres-test-server (scripts/test does)"
+        )
+    }
 }
 
 @Suite struct RequiredServerTests {
@@ -66,7 +78,7 @@ final class ConnectedStores: Sendable {
     @discardableResult
     func databaseURL() async throws -> String {
         if let url = database.withLock({ $0?.url }) { return url }
-        let base = try #require(TestDatabase.url)
+        let base = try TestDatabase.requiredURL()
         let name = "jwt_auth_t\(UInt64.random(in: 0...UInt64.max))"
         try await TestDatabase.withBaseStore(base) { store in
             _ = try await store.client.query("CREATE DATABASE \(unescaped: name)").collect()
