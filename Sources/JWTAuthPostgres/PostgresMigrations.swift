@@ -163,7 +163,8 @@ enum PostgresMigrations {
             start = batch.endIndex
         }
         try await connection.query("ALTER TABLE jwt_auth_users ALTER COLUMN username_key SET NOT NULL", logger: logger)
-        try await connection.query("CREATE UNIQUE INDEX jwt_auth_users_username_key ON jwt_auth_users (username_key)", logger: logger)
+        // Not `jwt_auth_users_username_key`: PostgreSQL gave that name to step 1's UNIQUE (username).
+        try await connection.query("CREATE UNIQUE INDEX jwt_auth_users_by_username_key ON jwt_auth_users (username_key)", logger: logger)
         try await connection.query(
             "CREATE TABLE jwt_auth_installation_secrets (name TEXT COLLATE \"C\" PRIMARY KEY, secret BYTEA NOT NULL)",
             logger: logger

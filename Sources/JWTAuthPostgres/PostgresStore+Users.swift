@@ -65,29 +65,45 @@ extension PostgresStore: UserStore {
         guard let rowID = Self.rowID(id) else { return }
         let key = Username.key(username)
         try await perform("rename user") { [client, logger] in
-            try await client.withTransaction(logger: logger) { connection in
-                guard try await PostgresMigrations.schemaVersion(connection, logger: logger) > PostgresMigrations.usernameKeyStep else {
-                    try await connection.query("LOCK TABLE jwt_auth_users IN SHARE ROW EXCLUSIVE MODE", logger: logger)
-                    let rows = try await connection.query("SELECT username FROM jwt_auth_users WHERE id <> \(rowID)", logger: logger)
-                    for try await other in rows.decode(String.self) where Username.key(other) == key { throw JWTAuthError.conflict() }
-                    try await connection.query("UPDATE jwt_auth_users SET username = \(username) WHERE id = \(rowID)", logger: logger)
-                    return
-                }
-                let rows = try await connection.query(
-                    """
-                    UPDATE jwt_auth_users SET username = \(username), username_key = \(key) WHERE id = \(rowID)
-                    AND NOT EXISTS (SELECT 1 FROM jwt_auth_users WHERE id <> \(rowID) AND (username_key = \(key) OR username = \(username)))
-                    RETURNING id
-                    """,
-                    logger: logger
-                )
-                var updated = false
-                for try await _ in rows { updated = true }
-                let exists = try await connection.query("SELECT 1 FROM jwt_auth_users WHERE id = \(rowID)", logger: logger)
-                var found = false
-                for try await _ in exists { found = true }
-                if found && !updated { throw JWTAuthError.conflict() }
+            try await Self.unwrappingStoreErrors {
+                try await Self.rename(rowID, to: username, key: key, client: client, logger: logger)
             }
+        }
+    }
+
+    private static func rename(_ rowID: Int64, to username: String, key: String, client: PostgresClient, logger: Logger) async throws {
+        try await client.withTransaction(logger: logger) { connection in
+            guard try await PostgresMigrations.schemaVersion(connection, logger: logger) > PostgresMigrations.usernameKeyStep else {
+                try await connection.query("LOCK TABLE jwt_auth_users IN SHARE ROW EXCLUSIVE MODE", logger: logger)
+                let rows = try await connection.query("SELECT username FROM jwt_auth_users WHERE id <> \(rowID)", logger: logger)
+                for try await other in rows.decode(String.self) where Username.key(other) == key { throw JWTAuthError.conflict() }
+                try await connection.query("UPDATE jwt_auth_users SET username = \(username) WHERE id = \(rowID)", logger: logger)
+                return
+            }
+            let rows = try await connection.query(
+                """
+                UPDATE jwt_auth_users SET username = \(username), username_key = \(key) WHERE id = \(rowID)
+                AND NOT EXISTS (SELECT 1 FROM jwt_auth_users WHERE id <> \(rowID) AND (username_key = \(key) OR username = \(username)))
+                RETURNING id
+                """,
+                logger: logger
+            )
+            var updated = false
+            for try await _ in rows { updated = true }
+            let exists = try await connection.query("SELECT 1 FROM jwt_auth_users WHERE id = \(rowID)", logger: logger)
+            var found = false
+            for try await _ in exists { found = true }
+            if found && !updated { throw JWTAuthError.conflict() }
+        }
+    }
+
+    /// Runs `body`, giving a `JWTAuthError` thrown inside a transaction as itself rather than wrapped.
+    private static func unwrappingStoreErrors(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let error as PostgresTransactionError {
+            if let inner = error.closureError as? JWTAuthError { throw inner }
+            throw error
         }
     }
 
@@ -156,14 +172,11 @@ extension PostgresStore: InstallationSecretStore {
         let candidate = Self.randomSecret()
         let secret = try await perform("installation secret") { [client] () -> [UInt8]? in
             try await client.runStatement(
-                "INSERT INTO jwt_auth_installation_secrets (name, secret) VALUES (\(name), \(candidate)) ON CONFLICT (name) DO NOTHING"
+                "INSERT INTO jwt_auth_installation_secrets (name, secret) VALUES (\(name), \(ByteBuffer(bytes: candidate))) ON CONFLICT (name) DO NOTHING"
             )
             var secret: [UInt8]?
-            for try await value in try await client.query("SELECT secret FROM jwt_auth_installation_secrets WHERE name = \(name)").decode(
-                [UInt8].self
-            ) {
-                secret = value
-            }
+            let rows = try await client.query("SELECT secret FROM jwt_auth_installation_secrets WHERE name = \(name)")
+            for try await value in rows.decode(ByteBuffer.self) { secret = Array(value.readableBytesView) }
             return secret
         }
         guard let secret, secret.count == 32 else {

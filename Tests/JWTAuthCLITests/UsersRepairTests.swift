@@ -49,7 +49,7 @@ import Testing
         let token = RevocationQuery(tokenID: "t", subject: "1", issuedAt: JWTClock.system.now - 60)
         #expect(try await store.isRevoked(token), "a token of the deleted user is not revoked")
         try await store.close()
-        let missing = try sandbox.run(["users", "delete", "Bob", "--data-dir", "data"], environment: Self.environment)
+        let missing = try sandbox.run(["users", "delete", "carol", "--data-dir", "data"], environment: Self.environment)
         #expect(missing.status != 0 && missing.stderr.contains("not_found"), "\(missing.stderr)")
     }
 

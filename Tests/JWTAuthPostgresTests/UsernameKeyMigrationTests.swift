@@ -67,7 +67,7 @@ struct UsernameKeyMigrationTests {
     static func makeVersion2Database(_ stores: ConnectedStores, users: [String]) async throws {
         let store = try await stores.connect()
         for statement in [
-            "DROP TABLE jwt_auth_installation_secrets", "DROP INDEX jwt_auth_users_username_key",
+            "DROP TABLE jwt_auth_installation_secrets", "DROP INDEX jwt_auth_users_by_username_key",
             "ALTER TABLE jwt_auth_users DROP COLUMN username_key", "UPDATE jwt_auth_schema SET version = 2",
         ] {
             _ = try await store.client.query(PostgresQuery(unsafeSQL: statement)).collect()

@@ -57,7 +57,8 @@ import Testing
         } catch {
             #expect(error.message == "username must not contain more than 4 combining marks on one character")
         }
-        #expect(throws: JWTAuthError.badRequest("")) { try Username("a" + String(repeating: "\u{0301}", count: 5)) }
+        // x has no precomposed form with an acute (NFC would fold an a's first mark into á).
+        #expect(throws: JWTAuthError.badRequest("")) { try Username("x" + String(repeating: "\u{0301}", count: 5)) }
         // Four marks on each of two characters: allowed (Vietnamese and others stack two or three).
         let four = String(repeating: "\u{0323}\u{0302}\u{0301}\u{0300}", count: 1)
         #expect(throws: Never.self) { try Username("a\(four)b\(four)") }
