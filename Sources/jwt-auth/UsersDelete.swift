@@ -15,13 +15,29 @@ struct UsersDelete: AsyncParsableCommand {
     @OptionGroup var options: ServiceOptions
 
     func run() async throws {
-        try await AuthServer.withRepairableUserStore(try options.configuration()) { store in
-            var user = try await Users.find(name, in: store)
-            // Revoked first: a failure then leaves a user whose tokens are dead, never a deleted user's live ones.
-            try await store.revokeAll(subject: user.id, issuedBefore: JWTClock.system.now)
-            try await store.deleteUser(id: user.id)
-            user.passwordHash = ""
-            print(UsersList.describe(user))
+        let configuration = try options.configuration()
+        var user: UserRecord
+        do {
+            // Every session ends where `serve` reads revocations (the database, and Redis with BLOCKLIST_URL),
+            // before the user goes: a failure then leaves a user whose tokens are dead, never a deleted user's
+            // live ones.
+            user = try await AuthServer.withAccounts(configuration) { users, sessions in
+                let user = try await Users.find(name, in: users)
+                try await sessions.endAll(of: user.id)
+                try await users.deleteUser(id: user.id)
+                return user
+            }
+        } catch is ConfigurationError {
+            // The database refused to open (two existing names equal under RFC 8265's comparison): the cutoff
+            // goes to the database, which refills Redis when it starts empty.
+            user = try await AuthServer.withRepairableUserStore(configuration) { store in
+                let user = try await Users.find(name, in: store)
+                try await store.revokeAll(subject: user.id, issuedBefore: JWTClock.system.now)
+                try await store.deleteUser(id: user.id)
+                return user
+            }
         }
+        user.passwordHash = ""
+        print(UsersList.describe(user))
     }
 }

@@ -7,7 +7,7 @@ import Testing
 @Suite struct DisabledUserTests {
     static let introspectionClient = "gateway:an introspection secret"
 
-    @Test(.bug("issue 15: a disabled user kept access until the access token expired"))
+    @Test(.bug(id: 15, "a disabled user kept access until the access token expired"))
     func disablingRevokesEveryTokenOnTheRunningServer() async throws {
         try await LiveServer.with(["--introspection-clients", Self.introspectionClient]) { server in
             let id = try await server.register("erin")
@@ -43,7 +43,7 @@ import Testing
         }
     }
 
-    @Test(.bug("issue 15: a disabled user kept access until the access token expired"))
+    @Test(.bug(id: 15, "a disabled user kept access until the access token expired"))
     func disablingSignsTheWebSiteOut() async throws {
         try await LiveServer.with { server in
             try await server.register("frida")
@@ -58,10 +58,24 @@ import Testing
         }
     }
 
+    @Test(.bug(id: 15, "a removed user's tokens must die with the account"))
+    func deletingRevokesEveryTokenOnTheRunningServer() async throws {
+        try await LiveServer.with { server in
+            try await server.register("hugo")
+            let tokens = try await server.login("hugo")
+            let deleted = try await server.command(["users", "delete", "hugo"])
+            #expect(deleted.exit.status == 0, "\(deleted.stderr)")
+            try await Self.waitUntilRevoked(server, tokens.access)
+            #expect(try await server.get("/auth/verify", token: tokens.access).error == "token_revoked")
+            #expect(try await server.post("/auth/refresh", token: tokens.refresh).error == "token_revoked")
+            #expect(try await server.post("/auth/login", json: LiveServer.credentials("hugo")).status == .unauthorized)
+        }
+    }
+
     /// With revocations checked in Redis, `users disable` (which reads `BLOCKLIST_URL` as `serve` does)
     /// writes the cutoff to Redis too: the server refuses the token at its next request.
     @Test(
-        .bug("issue 15: a disabled user kept access until the access token expired"),
+        .bug(id: 15, "a disabled user kept access until the access token expired"),
         .enabled(if: TestStores.isRequired || TestStores.environment["JWT_AUTH_TEST_REDIS_URL"] != nil, "needs scripts/redis-test-server")
     )
     func disablingWritesTheRevocationToRedis() async throws {

@@ -20,7 +20,7 @@ import Testing
         #expect(result.stderr == "invalid_key: \(expected)\n", sourceLocation: sourceLocation)
     }
 
-    @Test(.bug("issue 15: a missing key file was used as the secret"))
+    @Test(.bug(id: 15, "a missing key file was used as the secret"))
     func aMissingKeyFileIsAnErrorNotASecret() throws {
         let sandbox = try CLISandbox()
         let path = "/run/secrets/jwt_signing_secret_file.txt"
@@ -32,7 +32,7 @@ import Testing
         try Self.expectInvalidKey(sandbox, ["keys", "thumbprint", "--key", "key.pem"], "key.pem: no such file")
     }
 
-    @Test(.bug("issue 15: a missing key file was used as the secret"))
+    @Test(.bug(id: 15, "a missing key file was used as the secret"))
     func anUnreadableKeyFileSaysWhy() throws {
         let sandbox = try CLISandbox()
         try FileManager.default.createDirectory(at: sandbox.directory.appending(path: "keys"), withIntermediateDirectories: false)
@@ -114,7 +114,7 @@ import Testing
         #expect(text.contains("Visible to other users of this machine in the process list"))
     }
 
-    @Test(.bug("issue 15: an asymmetric key given as JWT_AUTH_SECRET was met with advice to allow a weak secret"))
+    @Test(.bug(id: 15, "an asymmetric key given as JWT_AUTH_SECRET was met with advice to allow a weak secret"))
     func servePointsAnAsymmetricSecretToTheKeyFile() throws {
         let sandbox = try CLISandbox()
         let key = try JWTKey.generate(.es256)

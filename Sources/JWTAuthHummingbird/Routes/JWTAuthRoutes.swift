@@ -219,7 +219,7 @@ public struct JWTAuthRoutes<Context: JWTRequestContext>: Sendable {
     }
 
     /// Checks a username and password as `login` does, for other front ends (an HTML form): the rules
-    /// of ``Credentials``, throttling, bcrypt on the thread pool, the same work and answer for an unknown
+    /// of ``Credentials`` for presented passwords, throttling, bcrypt on the thread pool, the same work and answer for an unknown
     /// user and a wrong password.
     ///
     /// The attempt takes its throttling slots (the username's and the address's) before bcrypt runs: of
@@ -233,7 +233,10 @@ public struct JWTAuthRoutes<Context: JWTRequestContext>: Sendable {
         clientAddress: String,
         logger: Logger
     ) async throws -> UserRecord {
-        let username = try Credentials.username(rawUsername)
+        // The name is looked up by its case-mapped key as given, not refused by the rules for new names:
+        // a name registered before them still logs in, and one that matches nobody is a wrong credential
+        // like any other.
+        let username = rawUsername
         let password = try Credentials.presentedPassword(rawPassword)
         let userKey = "user:" + Credentials.comparisonKey(username)
         let reservation = try reserve([userKey, "ip:" + clientAddress], with: throttler)
