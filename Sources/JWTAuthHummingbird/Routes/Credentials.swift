@@ -18,6 +18,22 @@ public enum Credentials {
         Username.key(username)
     }
 
+    /// A username presented at login: anything that could be a stored name. Only what never can be (empty,
+    /// over 64 characters, control characters: names were never stored so) is refused; any other name is
+    /// looked up by its ``comparisonKey(_:)``, so that names stored before the RFC 8265 rules still log in.
+    /// - Throws: `bad_request` naming the rule broken.
+    public static func presentedUsername(_ raw: String) throws(JWTAuthError) -> String {
+        let scalars = raw.precomposedStringWithCanonicalMapping.unicodeScalars
+        guard !scalars.isEmpty else { throw .badRequest("username must not be empty") }
+        guard scalars.count <= Username.maximumLength else {
+            throw .badRequest("username must be at most \(Username.maximumLength) characters")
+        }
+        guard !scalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw .badRequest("username must not contain control characters")
+        }
+        return raw
+    }
+
     /// A password presented at login: anything that could be a stored password. Only what never can be
     /// (over 72 bytes, a NUL) is refused; a short one is checked like any other and fails as a wrong
     /// password would, since it may have been set under an older policy.

@@ -233,10 +233,10 @@ public struct JWTAuthRoutes<Context: JWTRequestContext>: Sendable {
         clientAddress: String,
         logger: Logger
     ) async throws -> UserRecord {
-        // The name is looked up by its case-mapped key as given, not refused by the rules for new names:
-        // a name registered before them still logs in, and one that matches nobody is a wrong credential
-        // like any other.
-        let username = rawUsername
+        // The name is looked up by its case-mapped key, not refused by the rules for new names: a name
+        // registered before them still logs in, and one that matches nobody is a wrong credential like any
+        // other.
+        let username = try Credentials.presentedUsername(rawUsername)
         let password = try Credentials.presentedPassword(rawPassword)
         let userKey = "user:" + Credentials.comparisonKey(username)
         let reservation = try reserve([userKey, "ip:" + clientAddress], with: throttler)
