@@ -13,6 +13,9 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     private let timeout: TimeAmount
     private var deadlines: ConnectionDeadlines?
     private var timer: Scheduled<Void>?
+    /// When ``timer`` fires. A deadline that moves later leaves the timer alone (it looks again when it
+    /// fires), so that a keep-alive connection's requests schedule no timer each.
+    private var timerDeadline: NIODeadline?
 
     init(timeout: TimeAmount) {
         self.timeout = timeout
@@ -66,20 +69,25 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
         schedule(context: context)
     }
 
-    /// Applies `event` and moves the timer when the deadline changed.
+    /// Applies `event`; schedules the timer only when no timer would fire by the new deadline.
     private func update(context: ChannelHandlerContext, _ event: (inout ConnectionDeadlines, NIODeadline) -> Void) {
         guard var state = deadlines else { return }
-        let before = state.deadline
         event(&state, context.eventLoop.now)
         deadlines = state
-        if state.deadline != before { schedule(context: context) }
+        guard let deadline = state.deadline else { return }
+        if let timerDeadline, timerDeadline <= deadline { return }
+        schedule(context: context)
     }
 
+    /// A timer for the current deadline; when it fires, the connection closes if the deadline has passed,
+    /// else the timer is set again for the deadline as it now is.
     private func schedule(context: ChannelHandlerContext) {
         cancelTimer()
         guard let deadline = deadlines?.deadline else { return }
+        timerDeadline = deadline
         timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
             self.timer = nil
+            self.timerDeadline = nil
             guard let state = self.deadlines else { return }
             if state.isExpired(now: context.eventLoop.now) {
                 context.close(promise: nil)
@@ -92,6 +100,7 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     private func cancelTimer() {
         timer?.cancel()
         timer = nil
+        timerDeadline = nil
     }
 }
 
