@@ -14,6 +14,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "JWTAuth", targets: ["JWTAuth"]),
+        .library(name: "JWTAuthService", targets: ["JWTAuthService"]),
         .library(name: "JWTAuthHummingbird", targets: ["JWTAuthHummingbird"]),
         .library(name: "JWTAuthSQLite", targets: ["JWTAuthSQLite"]),
         .library(name: "JWTAuthRedis", targets: ["JWTAuthRedis"]),
@@ -48,13 +49,26 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The auth domain, framework-free: every front (Hummingbird routes, web site, CLI) calls it.
+        .target(
+            name: "JWTAuthService",
+            dependencies: [
+                "JWTAuth",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "JWTAuthHummingbird",
             dependencies: [
                 "JWTAuth",
+                "JWTAuthService",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
-                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -113,6 +127,7 @@ let package = Package(
             name: "AuthServer",
             dependencies: [
                 "JWTAuth",
+                "JWTAuthService",
                 "JWTAuthHummingbird",
                 "JWTAuthRedis",
                 "JWTAuthSQLite",
@@ -202,6 +217,16 @@ let package = Package(
             ],
             exclude: ["Interop"],
             resources: [.copy("Vectors"), .copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        // The auth domain's rules, without HTTP.
+        .testTarget(
+            name: "JWTAuthServiceTests",
+            dependencies: [
+                "JWTAuthService",
+                "JWTAuthTesting",
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -4,6 +4,7 @@ import HummingbirdAuth
 public import JWTAuth
 import JWTAuthHummingbird
 import JWTAuthSQLite
+import JWTAuthService
 import Logging
 import Metrics
 import NIOCore
@@ -71,24 +72,28 @@ public enum AuthServer {
                 }
             )
         )
-        var auth = JWTAuthRoutes<BasicJWTRequestContext>(
-            manager: manager,
-            issuer: issuer,
-            users: stores.users,
-            sessions: stores.sessions,
-            revocations: stores.revocations,
-            passwords: PasswordHasher(cost: configuration.bcryptCost, maximumWaiting: configuration.bcryptQueue),
-            throttler: LoginThrottler(limit: configuration.loginAttempts, window: configuration.loginWindow, clock: { clock.now }),
-            isRegistrationOpen: configuration.isRegistrationOpen
-        )
-        auth.registrationThrottler = LoginThrottler(limit: configuration.registerAttempts, window: configuration.loginWindow, clock: { clock.now })
-        auth.trustedProxies = configuration.trustedProxies
+        let logKey: [UInt8]
         do {
-            auth.logPseudonym = LogPseudonym(key: try await stores.secrets.installationSecret(named: "log-pseudonym"))
+            logKey = try await stores.secrets.installationSecret(named: "log-pseudonym")
         } catch {
             try? await stores.close()
             throw error
         }
+        let service = AuthService(
+            issuer: issuer,
+            verifier: verifier,
+            users: stores.users,
+            sessions: stores.sessions,
+            revocations: stores.revocations,
+            passwords: PasswordHasher(cost: configuration.bcryptCost, maximumWaiting: configuration.bcryptQueue),
+            loginThrottler: LoginThrottler(limit: configuration.loginAttempts, window: configuration.loginWindow, clock: { clock.now }),
+            registrationThrottler: LoginThrottler(limit: configuration.registerAttempts, window: configuration.loginWindow, clock: { clock.now }),
+            isRegistrationOpen: configuration.isRegistrationOpen,
+            logPseudonym: LogPseudonym(key: logKey),
+            logger: logger
+        )
+        var auth = JWTAuthRoutes<BasicJWTRequestContext>(manager: manager, service: service)
+        auth.trustedProxies = configuration.trustedProxies
         auth.addRoutes(to: router.group("auth"))
         ServiceRoutes(manager: manager, keys: keys, stores: stores, registry: registry).addRoutes(to: router)
         GatewayRoutes(manager: manager, introspectionClients: configuration.introspectionClients).addRoutes(to: router)

@@ -2,6 +2,7 @@ import HTTPTypes
 import Hummingbird
 import JWTAuth
 import JWTAuthHummingbird
+import JWTAuthService
 import Logging
 import NIOCore
 
@@ -23,12 +24,9 @@ extension WebSite {
         }
         let password = FormDecoding.field("password", in: form) ?? ""
         do {
-            let user = try await auth.checkCredentials(
-                username: username,
-                password: password,
-                clientAddress: clientAddress(request, context),
-                logger: context.logger
-            )
+            var service = auth.service
+            service.logger = context.logger
+            let user = try await service.checkCredentials(username: username, password: password, clientAddress: clientAddress(request, context))
             return try await signIn(user, next: next)
         } catch let error as JWTAuthError where error.code == .rateLimited || error.retryAfter != nil {
             return Self.retryLater(error)
@@ -55,7 +53,7 @@ extension WebSite {
             return formPage(.forbidden, request) { WebPages.register(username: rawUsername, error: Self.expiredForm, csrfToken: $0) }
         }
         do {
-            let user = try await auth.register(
+            let user = try await auth.service.register(
                 username: rawUsername,
                 password: FormDecoding.field("password", in: form) ?? "",
                 clientAddress: clientAddress(request, context)
@@ -89,7 +87,7 @@ extension WebSite {
 
     /// A new session for `user`: its cookies on a 303 to `next`.
     private func signIn(_ user: UserRecord, next: String) async throws -> Response {
-        let pair = try await auth.startSession(for: user)
+        let pair = try await auth.service.startSession(for: user)
         var response = Self.redirect(to: next)
         manager.setAccessCookies(pair.access, on: &response)
         manager.setRefreshCookies(pair.refresh, on: &response)

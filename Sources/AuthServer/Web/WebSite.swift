@@ -1,6 +1,7 @@
 import Hummingbird
 import JWTAuth
 import JWTAuthHummingbird
+import JWTAuthService
 import Logging
 
 /// The service's web site: a sign-in form, a signed-in page, sign-out and registration. Tokens travel in
@@ -56,7 +57,7 @@ struct WebSite: Sendable {
         }
         let user: UserRecord?
         do {
-            user = try await auth.users.user(id: authentication.identity.subject)
+            user = try await auth.service.users.user(id: authentication.identity.subject)
         } catch {
             context.logger.error("The user store failed", metadata: ["error.type": "\(type(of: error))"])
             return Self.unavailable()
@@ -99,7 +100,7 @@ struct WebSite: Sendable {
             }
         }
         do {
-            try await auth.endSession(identity.claims)
+            try await auth.service.logout(access: identity.claims)
         } catch {
             context.logger.error("A store failed", metadata: ["error.type": "\(type(of: error))"])
             return Self.unavailable()

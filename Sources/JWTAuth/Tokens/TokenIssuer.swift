@@ -18,6 +18,11 @@ public struct IssuedToken: Sendable, Hashable {
 public struct TokenPair: Sendable, Hashable {
     public let access: IssuedToken
     public let refresh: IssuedToken
+
+    public init(access: IssuedToken, refresh: IssuedToken) {
+        self.access = access
+        self.refresh = refresh
+    }
 }
 
 /// Adds claims to every token issued for a subject (Flask-JWT-Extended's `additional_claims_loader`).

@@ -1,0 +1,2 @@
+// The auth domain (`AuthService`, `PasswordHasher`, `Credentials`, the throttles) comes with the adapter.
+@_exported public import JWTAuthService

@@ -1,0 +1,70 @@
+public import JWTAuth
+import Logging
+
+extension AuthService {
+    /// Checks the credentials (``checkCredentials(username:password:clientAddress:)``) and starts a
+    /// session: a fresh access token and a refresh token.
+    public func login(username: String, password: String, clientAddress: String) async throws -> TokenPair {
+        try await startSession(for: try await checkCredentials(username: username, password: password, clientAddress: clientAddress))
+    }
+
+    /// Checks the credentials and gives a fresh access token only, in a session of its own.
+    public func freshLogin(username: String, password: String, clientAddress: String) async throws -> IssuedToken {
+        let user = try await checkCredentials(username: username, password: password, clientAddress: clientAddress)
+        let access = try await signer().accessToken(for: user.id, fresh: .fresh, claims: Self.claims(of: user))
+        try await sessions.openSession(access.sessionID ?? "", subject: user.id, until: access.expiresAt)
+        return access
+    }
+
+    /// A fresh token pair for `user` in a new session, recorded in the session store.
+    public func startSession(for user: UserRecord) async throws -> TokenPair {
+        let pair = try await signer().tokenPair(for: user.id, fresh: .fresh, claims: Self.claims(of: user))
+        try await sessions.openSession(pair.refresh.sessionID ?? "", subject: user.id, until: pair.refresh.expiresAt)
+        return pair
+    }
+
+    /// Spends the verified refresh token with `presented` claims and gives a new pair in the same session
+    /// (the access token not fresh). A refresh token presented a second time means someone holds a copy:
+    /// its whole session is revoked.
+    /// - Throws: `invalid_token` (no `jti`, `sid` or `sub`), `token_revoked` (reuse), `user_not_found`,
+    ///   `forbidden` (disabled), or a store's error.
+    public func refresh(presented: JWTClaims) async throws -> TokenPair {
+        guard let jti = presented.id, let sid = presented.sessionID, let subject = presented.subject else {
+            throw JWTAuthError.invalidToken("The refresh token lacks jti, sid or sub")
+        }
+        let sessionEnd = userSessions.sessionEnd
+        guard try await revocations.spend(refreshTokenID: jti, until: presented.expiresAt ?? sessionEnd) else {
+            try await revocations.revoke(sessionID: sid, until: sessionEnd)
+            try await sessions.closeSession(sid)
+            logger.notice("Refresh token reuse: session revoked", metadata: ["jwt.sid": "\(sid)"])
+            throw JWTAuthError.tokenRevoked
+        }
+        let user = try await currentUser(subject)
+        guard !user.isDisabled else { throw JWTAuthError.forbidden("The account is disabled") }
+        let signer = try await signer()
+        let claims = Self.claims(of: user)
+        let access = try signer.accessToken(for: user.id, fresh: .notFresh, sessionID: sid, csrf: presented.csrf, claims: claims)
+        let refresh = try signer.refreshToken(for: user.id, sessionID: sid, csrf: presented.csrf, claims: claims)
+        try await sessions.extendSession(sid, until: refresh.expiresAt)
+        return TokenPair(access: access, refresh: refresh)
+    }
+
+    /// Ends the session of the access token with `access` claims (every token of it is revoked) and, when
+    /// `refreshToken` is a valid refresh token of the same user, that token's session too.
+    public func logout(access: JWTClaims, refreshToken: String? = nil) async throws {
+        try await userSessions.end(access)
+        if let refreshToken, let refresh = try? verifier.decode(refreshToken, as: .refresh), refresh.subject == access.subject {
+            try await userSessions.end(refresh.claims)
+        }
+    }
+
+    /// Ends every session of `subject` (`logout-all`): tokens issued before now are rejected.
+    public func logoutEverywhere(_ subject: String, current: String?) async throws {
+        try await userSessions.endAll(of: subject, current: current)
+    }
+
+    /// The claims every token of `user` carries besides the registered ones: its roles.
+    static func claims(of user: UserRecord) -> [String: JSONValue] {
+        ["roles": .array(user.roles.map(JSONValue.string))]
+    }
+}
