@@ -14,16 +14,6 @@ import ServiceLifecycle
 /// Builds the auth service (`jwt-auth serve`) from a configuration: the function tests call to run it
 /// in-process.
 public enum AuthServer {
-    /// The routes the service answers, with their methods (for 405 answers).
-    static let routes: [String: [HTTPRequest.Method]] = [
-        "/auth/register": [.post], "/auth/login": [.post], "/auth/refresh": [.post], "/auth/fresh-login": [.post],
-        "/auth/logout": [.post], "/auth/logout-all": [.post], "/auth/password": [.put], "/auth/me": [.get],
-        "/api/protected": [.get], "/api/optional": [.get], "/api/admin": [.get], "/.well-known/jwks.json": [.get],
-        "/health": [.get], "/metrics": [.get], "/auth/verify": [.get], "/auth/introspect": [.post],
-        "/openapi.json": [.get],
-        "/": [.get], "/login": [.get, .post], "/logout": [.post], "/register": [.get, .post], "/static/style.css": [.get],
-    ]
-
     /// The application for `configuration`, with its stores opened (and migrated) and its keys loaded
     /// or generated.
     /// - Throws: ``ConfigurationError`` for a setting that cannot be used, or the store's error.
@@ -32,6 +22,31 @@ public enum AuthServer {
         clock: JWTClock = .system,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
+        let built = try await makeRouter(configuration, clock: clock)
+        var app = Application(
+            router: built.router,
+            server: .limitedHTTP1(idleTimeout: configuration.idleTimeout, maxConnections: configuration.maxConnections, logger: built.logger),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "jwt-auth"),
+            onServerRunning: onServerRunning,
+            logger: built.logger
+        )
+        app.addServices(built.stores.service)
+        return app
+    }
+
+    /// The routes of the service for `configuration`, as its router holds them (its stores are opened, then
+    /// closed again), to check them against the OpenAPI document.
+    package static func routeTable(_ configuration: AuthServerConfiguration, clock: JWTClock = .system) async throws -> RouteTable {
+        let built = try await makeRouter(configuration, clock: clock)
+        try await built.stores.close()
+        return built.routes
+    }
+
+    /// The router with every route of the service, and what it was built from.
+    private static func makeRouter(
+        _ configuration: AuthServerConfiguration,
+        clock: JWTClock
+    ) async throws -> (router: Router<BasicJWTRequestContext>, routes: RouteTable, stores: ServiceStores, logger: Logger) {
         var logger = Logger(label: "jwt-auth")
         logger.logLevel = configuration.logLevel
         DataDirectoryCheck.warnIfShared(configuration.dataDirectory, logger: logger)
@@ -62,16 +77,10 @@ public enum AuthServer {
         )
 
         let router = Router(context: BasicJWTRequestContext.self)
+        let routes = RouteTable()
         router.add(middleware: MetricsMiddleware())
-        if configuration.isWebSiteEnabled { router.add(middleware: WebErrorPages(apiPaths: routes.keys.filter { !WebSite.paths.contains($0) })) }
-        router.add(
-            middleware: JWTErrorMiddleware(
-                manager: manager,
-                allowedMethods: { path in
-                    configuration.isWebSiteEnabled || !WebSite.paths.contains(path) ? routes[path] : nil
-                }
-            )
-        )
+        if configuration.isWebSiteEnabled { router.add(middleware: WebErrorPages(routes: routes)) }
+        router.add(middleware: JWTErrorMiddleware(manager: manager, allowedMethods: { path in routes.methods(for: path) }))
         let logKey: [UInt8]
         do {
             logKey = try await stores.secrets.installationSecret(named: "log-pseudonym")
@@ -98,21 +107,15 @@ public enum AuthServer {
         ServiceRoutes(manager: manager, keys: keys, stores: stores, registry: registry).addRoutes(to: router)
         GatewayRoutes(manager: manager, introspectionClients: configuration.introspectionClients).addRoutes(to: router)
         OpenAPIRoute.add(to: router)
+        let apiRoutes = router.routes
         if configuration.isWebSiteEnabled {
             // Re-issue the access cookie when a minute (or a third of a short lifetime) is left.
             let refreshAhead = min(.seconds(60), configuration.tokens.accessTokenLifetime / 3)
             WebSite(auth: auth, cookieSecure: configuration.cookieSecure, implicitRefresh: refreshAhead).addRoutes(to: router)
         }
-
-        var app = Application(
-            router: router,
-            server: .limitedHTTP1(idleTimeout: configuration.idleTimeout, maxConnections: configuration.maxConnections, logger: logger),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "jwt-auth"),
-            onServerRunning: onServerRunning,
-            logger: logger
-        )
-        app.addServices(stores.service)
-        return app
+        let allRoutes = router.routes
+        routes.record(allRoutes, web: allRoutes.filter { route in !apiRoutes.contains { $0.description == route.description } })
+        return (router, routes, stores, logger)
     }
 }
 

@@ -5,11 +5,11 @@ import Hummingbird
 /// API (`/auth/…`, `/api/…`, the service routes) gets an HTML page with the same status (and `Allow` or
 /// `Retry-After`) in place of the `{"error", "msg"}` body. Add it outside ``JWTErrorMiddleware``.
 struct WebErrorPages<Context: RequestContext>: RouterMiddleware {
-    /// Paths whose errors stay JSON whatever the client accepts.
-    let apiPaths: Set<String>
+    /// The service's routes: errors stay JSON on every path but the web site's, whatever the client accepts.
+    let routes: RouteTable
 
-    init(apiPaths: some Sequence<String>) {
-        self.apiPaths = Set(apiPaths)
+    init(routes: RouteTable) {
+        self.routes = routes
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -31,7 +31,8 @@ struct WebErrorPages<Context: RequestContext>: RouterMiddleware {
     }
 
     func isAPI(_ path: String) -> Bool {
-        apiPaths.contains(path) || path.hasPrefix("/auth/") || path.hasPrefix("/api/") || path.hasPrefix("/.well-known/")
+        path.hasPrefix("/auth/") || path.hasPrefix("/api/") || path.hasPrefix("/.well-known/")
+            || (routes.methods(for: path) != nil && !routes.isWebPath(path))
     }
 
     static func describe(_ status: HTTPResponse.Status) -> (title: String, text: String) {

@@ -121,8 +121,3 @@ struct WebSite: Sendable {
         return response
     }
 }
-
-extension WebSite {
-    /// The paths the site answers (with `AuthServer.routes` giving their methods).
-    static let paths: Set<String> = ["/", "/login", "/logout", "/register", "/static/style.css"]
-}
