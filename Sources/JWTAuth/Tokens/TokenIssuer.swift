@@ -62,41 +62,53 @@ public struct TokenIssuer: Sendable {
     /// An access token for `subject`; `fresh` as after a login, not fresh as after a refresh.
     ///
     /// `csrf` keeps a session's CSRF value when its tokens are re-issued; by default a new one is made
-    /// when ``TokenConfiguration/includesCSRFClaim`` is set.
+    /// when ``TokenConfiguration/includesCSRFClaim`` is set. `expiresIn` replaces
+    /// ``TokenConfiguration/accessTokenLifetime`` for this token (`expires_delta`).
+    /// - Throws: `invalid_configuration` for a claim the issuer writes itself, or a lifetime that is not positive.
     public func accessToken(
         for subject: String,
         fresh: Freshness = .notFresh,
         sessionID: String? = nil,
         csrf: String? = nil,
-        claims: [String: JSONValue] = [:]
+        claims: [String: JSONValue] = [:],
+        expiresIn: Duration? = nil
     ) throws(JWTAuthError) -> IssuedToken {
-        try issue(.access, for: subject, fresh: fresh, sessionID: sessionID ?? Self.newID(), csrf: csrf, claims: claims, now: clock.now)
+        let sid = sessionID ?? Self.newID()
+        return try issue(.access, for: subject, fresh: fresh, sessionID: sid, csrf: csrf, claims: claims, lifetime: expiresIn, now: clock.now)
     }
 
-    /// A refresh token for `subject`.
+    /// A refresh token for `subject`; `expiresIn` replaces ``TokenConfiguration/refreshTokenLifetime`` for this token.
+    /// - Throws: `invalid_configuration` for a claim the issuer writes itself, or a lifetime that is not positive.
     public func refreshToken(
         for subject: String,
         sessionID: String? = nil,
         csrf: String? = nil,
-        claims: [String: JSONValue] = [:]
+        claims: [String: JSONValue] = [:],
+        expiresIn: Duration? = nil
     ) throws(JWTAuthError) -> IssuedToken {
-        try issue(.refresh, for: subject, fresh: nil, sessionID: sessionID ?? Self.newID(), csrf: csrf, claims: claims, now: clock.now)
+        let sid = sessionID ?? Self.newID()
+        return try issue(.refresh, for: subject, fresh: nil, sessionID: sid, csrf: csrf, claims: claims, lifetime: expiresIn, now: clock.now)
     }
 
     /// An access and a refresh token sharing one session (`sid`): what a login returns.
+    ///
+    /// `accessExpiresIn` and `refreshExpiresIn` replace the configured lifetimes for these two tokens.
+    /// - Throws: `invalid_configuration` for a claim the issuer writes itself, or a lifetime that is not positive.
     public func tokenPair(
         for subject: String,
         fresh: Freshness = .fresh,
         sessionID: String? = nil,
-        claims: [String: JSONValue] = [:]
+        claims: [String: JSONValue] = [:],
+        accessExpiresIn: Duration? = nil,
+        refreshExpiresIn: Duration? = nil
     ) throws(JWTAuthError) -> TokenPair {
         let now = clock.now
         let sid = sessionID ?? Self.newID()
         // One CSRF value per session, so that re-issued tokens keep the browser's double-submit cookie valid.
         let csrf = configuration.includesCSRFClaim ? Self.newID() : nil
         return TokenPair(
-            access: try issue(.access, for: subject, fresh: fresh, sessionID: sid, csrf: csrf, claims: claims, now: now),
-            refresh: try issue(.refresh, for: subject, fresh: nil, sessionID: sid, csrf: csrf, claims: claims, now: now)
+            access: try issue(.access, for: subject, fresh: fresh, sessionID: sid, csrf: csrf, claims: claims, lifetime: accessExpiresIn, now: now),
+            refresh: try issue(.refresh, for: subject, fresh: nil, sessionID: sid, csrf: csrf, claims: claims, lifetime: refreshExpiresIn, now: now)
         )
     }
 
@@ -114,11 +126,18 @@ public struct TokenIssuer: Sendable {
         sessionID: String,
         csrf: String?,
         claims extra: [String: JSONValue],
+        lifetime: Duration?,
         now: Double
     ) throws(JWTAuthError) -> IssuedToken {
         let issuedAt = Int64(now.rounded(.down))
-        let lifetime = type == .refresh ? configuration.refreshTokenLifetime : configuration.accessTokenLifetime
-        let expiresAt = issuedAt + Int64(lifetime.seconds.rounded(.up))
+        let lifetime = lifetime ?? (type == .refresh ? configuration.refreshTokenLifetime : configuration.accessTokenLifetime)
+        guard lifetime > .zero else { throw .invalidConfiguration("A token lifetime must be positive") }
+        // Past the latest NumericDate a verifier accepts, the token could never be used.
+        let seconds = lifetime.seconds.rounded(.up)
+        guard seconds <= ClaimsValidation.latestDate - Double(issuedAt) else {
+            throw .invalidConfiguration("A token lifetime must end before the year 10000")
+        }
+        let expiresAt = issuedAt + Int64(seconds)
         var members: [String: JSONValue] = [
             "sub": .string(subject), "iat": .int(issuedAt), "nbf": .int(issuedAt), "exp": .int(expiresAt),
             "jti": .string(Self.newID()), "type": .string(type.name), "sid": .string(sessionID),
