@@ -1,7 +1,6 @@
 import Foundation
 import JWTAuth
 import JWTAuthSQLite
-import SQLiteNIO
 import Testing
 
 /// `jwt-auth users rename` and `users delete` on a file whose names clash under RFC 8265's comparison, which
@@ -58,37 +57,7 @@ import Testing
         let directory = sandbox.directory.appending(path: "data")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appending(path: "auth.sqlite").path
-        let connection = try await SQLiteConnection.open(storage: .file(path: path))
-        let statements = [
-            """
-            CREATE TABLE users (id INTEGER PRIMARY KEY AUTOINCREMENT, username TEXT NOT NULL UNIQUE, password_hash TEXT NOT NULL,
-            roles TEXT NOT NULL DEFAULT '[]', disabled INTEGER NOT NULL DEFAULT 0, created_at REAL NOT NULL) STRICT
-            """,
-            "CREATE TABLE revoked_tokens (jti TEXT PRIMARY KEY, expires_at REAL NOT NULL) STRICT, WITHOUT ROWID",
-            "CREATE INDEX revoked_tokens_expiry ON revoked_tokens (expires_at)",
-            "CREATE TABLE revoked_sessions (sid TEXT PRIMARY KEY, expires_at REAL NOT NULL) STRICT, WITHOUT ROWID",
-            "CREATE INDEX revoked_sessions_expiry ON revoked_sessions (expires_at)",
-            "CREATE TABLE spent_refresh_tokens (jti TEXT PRIMARY KEY, expires_at REAL NOT NULL) STRICT, WITHOUT ROWID",
-            "CREATE INDEX spent_refresh_tokens_expiry ON spent_refresh_tokens (expires_at)",
-            "CREATE TABLE user_cutoffs (subject TEXT PRIMARY KEY, cutoff REAL NOT NULL) STRICT, WITHOUT ROWID",
-            "CREATE TABLE sessions (sid TEXT PRIMARY KEY, subject TEXT NOT NULL, expires_at REAL NOT NULL) STRICT, WITHOUT ROWID",
-            "CREATE INDEX sessions_subject ON sessions (subject)",
-            "CREATE INDEX sessions_expiry ON sessions (expires_at)",
-            "PRAGMA user_version = 1",
-        ]
-        do {
-            for statement in statements { _ = try await connection.query(statement) }
-            for name in users {
-                _ = try await connection.query(
-                    "INSERT INTO users (username, password_hash, roles, disabled, created_at) VALUES (?1, 'h', '[]', 0, 1)",
-                    [.text(name)]
-                )
-            }
-            try await connection.close()
-        } catch {
-            try? await connection.close()
-            throw error
-        }
+        try await SQLiteStore.makeFile(path: path, schemaVersion: 1, users: users)
         return path
     }
 }

@@ -102,41 +102,5 @@ import Testing
 
 /// A file as schema 1 (before username keys) left it, with `users` given ids 1, 2, … in order.
 func makeVersion1File(_ path: String, users: [String]) async throws {
-    let connection = try await SQLiteConnection.open(storage: .file(path: path))
-    let statements = [
-        """
-        CREATE TABLE users (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            username TEXT NOT NULL UNIQUE,
-            password_hash TEXT NOT NULL,
-            roles TEXT NOT NULL DEFAULT '[]',
-            disabled INTEGER NOT NULL DEFAULT 0,
-            created_at REAL NOT NULL
-        ) STRICT
-        """,
-        "CREATE TABLE revoked_tokens (jti TEXT PRIMARY KEY, expires_at REAL NOT NULL) STRICT, WITHOUT ROWID",
-        "CREATE INDEX revoked_tokens_expiry ON revoked_tokens (expires_at)",
-        "CREATE TABLE revoked_sessions (sid TEXT PRIMARY KEY, expires_at REAL NOT NULL) STRICT, WITHOUT ROWID",
-        "CREATE INDEX revoked_sessions_expiry ON revoked_sessions (expires_at)",
-        "CREATE TABLE spent_refresh_tokens (jti TEXT PRIMARY KEY, expires_at REAL NOT NULL) STRICT, WITHOUT ROWID",
-        "CREATE INDEX spent_refresh_tokens_expiry ON spent_refresh_tokens (expires_at)",
-        "CREATE TABLE user_cutoffs (subject TEXT PRIMARY KEY, cutoff REAL NOT NULL) STRICT, WITHOUT ROWID",
-        "CREATE TABLE sessions (sid TEXT PRIMARY KEY, subject TEXT NOT NULL, expires_at REAL NOT NULL) STRICT, WITHOUT ROWID",
-        "CREATE INDEX sessions_subject ON sessions (subject)",
-        "CREATE INDEX sessions_expiry ON sessions (expires_at)",
-        "PRAGMA user_version = 1",
-    ]
-    do {
-        for statement in statements { _ = try await connection.query(statement) }
-        for name in users {
-            _ = try await connection.query(
-                "INSERT INTO users (username, password_hash, roles, disabled, created_at) VALUES (?1, 'h', '[]', 0, 1)",
-                [.text(name)]
-            )
-        }
-        try await connection.close()
-    } catch {
-        try? await connection.close()
-        throw error
-    }
+    try await SQLiteStore.makeFile(path: path, schemaVersion: 1, users: users)
 }
