@@ -10,7 +10,7 @@ struct KeysList: AsyncParsableCommand {
         abstract: "List the service's keys (DATA_DIR/keys, or the PostgreSQL database): kid, algorithm, current or when it retires."
     )
 
-    @OptionGroup var service: ServiceOptions
+    @OptionGroup var service: KeyStoreOptions
 
     func run() async throws {
         let configuration = try service.configuration()

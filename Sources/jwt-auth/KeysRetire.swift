@@ -15,7 +15,7 @@ struct KeysRetire: AsyncParsableCommand {
     @Argument(help: "The kid of the key (one that starts with '-' goes after '--': keys retire -- -abc).")
     var keyID: String
 
-    @OptionGroup var service: ServiceOptions
+    @OptionGroup var service: KeyStoreOptions
 
     func run() async throws {
         let configuration = try service.configuration()

@@ -21,7 +21,7 @@ struct KeysRotate: AsyncParsableCommand {
             """
     )
 
-    @OptionGroup var service: ServiceOptions
+    @OptionGroup var service: KeyRotationOptions
 
     func run() async throws {
         let configuration = try service.configuration()

@@ -14,7 +14,7 @@ struct UsersAdd: AsyncParsableCommand {
 
     @Argument(help: "The username.") var name: String
     @Option(name: .customLong("role"), help: "A role to grant (repeatable).") var roles: [String] = []
-    @OptionGroup var options: ServiceOptions
+    @OptionGroup var options: NewUserOptions
 
     func run() async throws {
         let configuration = try options.configuration()

@@ -12,7 +12,7 @@ struct UsersDelete: AsyncParsableCommand {
 
     @Argument(help: "The user's name, exactly as `users list` shows it (or any case of it, when that is one user).")
     var name: String
-    @OptionGroup var options: ServiceOptions
+    @OptionGroup var options: UserStoreOptions
 
     func run() async throws {
         let configuration = try options.configuration()

@@ -9,7 +9,7 @@ struct UsersDisable: AsyncParsableCommand {
         abstract: "Disable a user: no more logins or refreshes, and every token of the user is revoked."
     )
     @Argument(help: "The username.") var name: String
-    @OptionGroup var options: ServiceOptions
+    @OptionGroup var options: UserStoreOptions
 
     func run() async throws { try await setDisabled(true, name: name, options: options) }
 }
@@ -18,12 +18,12 @@ struct UsersDisable: AsyncParsableCommand {
 struct UsersEnable: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "enable", abstract: "Enable a disabled user.")
     @Argument(help: "The username.") var name: String
-    @OptionGroup var options: ServiceOptions
+    @OptionGroup var options: UserStoreOptions
 
     func run() async throws { try await setDisabled(false, name: name, options: options) }
 }
 
-private func setDisabled(_ disabled: Bool, name: String, options: ServiceOptions) async throws {
+private func setDisabled(_ disabled: Bool, name: String, options: UserStoreOptions) async throws {
     let user = try await AuthServer.withAccounts(try options.configuration()) { users, sessions in
         guard let user = try await users.user(named: name) else {
             throw CommandFailure(code: "not_found", message: "No user named \(name)")

@@ -6,7 +6,7 @@ import JWTAuth
 struct UsersList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List users as JSON lines (no hashes).")
 
-    @OptionGroup var options: ServiceOptions
+    @OptionGroup var options: UserStoreOptions
 
     func run() async throws {
         let (users, close) = try await AuthServer.openUserStore(try options.configuration())

@@ -14,7 +14,7 @@ struct UsersRename: AsyncParsableCommand {
     @Argument(help: "The user's name, exactly as `users list` shows it (or any case of it, when that is one user).")
     var old: String
     @Argument(help: "The new name.") var new: String
-    @OptionGroup var options: ServiceOptions
+    @OptionGroup var options: UserStoreOptions
 
     func run() async throws {
         let configuration = try options.configuration()

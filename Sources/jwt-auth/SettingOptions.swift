@@ -1,0 +1,31 @@
+import ArgumentParser
+import AuthServer
+import Foundation
+
+/// Flags of settings (generated into `ServiceOptions.swift` from the settings table); every setting is also read
+/// from its `JWT_AUTH_<NAME>` variable, and a flag wins.
+protocol SettingOptions: ParsableArguments {
+    /// The flags as given, keyed by setting name (`PORT`).
+    var flags: [String: String?] { get }
+}
+
+extension SettingOptions {
+    /// The configuration from the environment and these flags; a bad setting prints one line and exits 2.
+    func configuration() throws -> AuthServerConfiguration {
+        let settings = AuthServerConfiguration.settings(environment: ProcessInfo.processInfo.environment, flags: flags.compactMapValues { $0 })
+        do {
+            return try AuthServerConfiguration(settings: settings)
+        } catch {
+            FileHandle.standardError.write(Data("\(error.description)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+}
+
+extension Option where Value == String? {
+    /// The flag `--<name>` of the setting `name`, with the table's help, default and environment variable.
+    init(setting name: String) {
+        guard let setting = Setting.named(name) else { preconditionFailure("\(name) is not in the settings table") }
+        self.init(name: .customLong(setting.flagName), help: ArgumentHelp(setting.helpWithDefault, valueName: setting.valueName))
+    }
+}
