@@ -13,6 +13,8 @@ public struct ClaimsValidation: Sendable {
     }
     /// `requiredClaims` in the order they are checked, sorted once instead of for every token.
     private var sortedRequiredClaims: [String]
+    /// Whether a passed `exp` is accepted (it must still be a valid NumericDate); for `allowExpired` decoding.
+    var acceptsExpired = false
 
     public init(leeway: Duration = .zero, issuer: String? = nil, audience: String? = nil, requiredClaims: Set<String> = []) {
         self.leeway = leeway
@@ -30,7 +32,7 @@ public struct ClaimsValidation: Sendable {
     public func validate(_ claims: JWTClaims, now: Double) throws(JWTAuthError) {
         let registered = RegisteredClaims(claims.members)
         let leeway = self.leeway.seconds
-        if let exp = try Self.numericDate(registered.exp, "exp", "Expiration Time"), exp <= now - leeway {
+        if let exp = try Self.numericDate(registered.exp, "exp", "Expiration Time"), !acceptsExpired, exp <= now - leeway {
             throw .tokenExpired
         }
         if let nbf = try Self.numericDate(registered.nbf, "nbf", "Not Before"), nbf > now + leeway {

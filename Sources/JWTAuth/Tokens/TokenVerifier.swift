@@ -64,6 +64,27 @@ public struct TokenVerifier: Sendable {
         return verified
     }
 
+    /// Everything ``decode(_:as:requireFresh:)`` checks, except, when `allowExpired`, that `exp` has passed:
+    /// `decode_token(…, allow_expired=True)`, e.g. to read who an expired token was for.
+    ///
+    /// The signature, `nbf`, `iat`, `iss`, `aud`, the required claims (`exp` among them, still a valid
+    /// NumericDate), the type and freshness are all checked; revocation is not (see ``checkRevocation(_:)``).
+    /// Never protect a route with this.
+    public func decode(
+        _ token: String,
+        as type: TokenType? = nil,
+        requireFresh: Bool = false,
+        allowExpired: Bool
+    ) throws(JWTAuthError) -> VerifiedToken {
+        guard allowExpired else { return try decode(token, as: type, requireFresh: requireFresh) }
+        var decoder = self.decoder
+        decoder.validation.acceptsExpired = true
+        let now = clock.now
+        let verified = try decoder.decode(token, now: now)
+        try Self.check(verified.claims, type: type, requireFresh: requireFresh, now: now)
+        return verified
+    }
+
     /// The cache name of the key this verifier checks a token with this header with; nil when there is none or
     /// it is an HMAC key (never cached).
     private func cacheKeyName(for header: JWSHeader) -> String? {
