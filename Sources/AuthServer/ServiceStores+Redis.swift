@@ -30,6 +30,6 @@ extension ServiceStores {
             clock: clock
         )
         let store = RedisBlocklist(record: record, redis: redis, snapshot: snapshot, clock: clock)
-        return (store, { _ = try await client.send("PING") }, { await client.close() })
+        return (store, { try await client.ping() }, { await client.close() })
     }
 }

@@ -60,30 +60,36 @@ public final class RedisClient: Sendable {
         for case .connected(let connection) in state.withLock({ $0.slots }) { connection.channel.close(promise: nil) }
     }
 
+    /// Checks that Redis answers (`PING`), for health checks.
+    /// - Throws: ``RedisError`` when it does not.
+    public func ping() async throws {
+        _ = try await send("PING")
+    }
+
     /// Sends a command, e.g. `["SET", key, "1", "EX", "60"]`, and returns its reply.
     /// - Throws: ``RedisError``: `serverError` for an error reply; `timeout`, `connectionFailed`,
     ///   `connectionClosed`, `protocolError` or `clientClosed` when there is no reply.
-    public func send(_ command: [String]) async throws -> RESPValue {
+    package func send(_ command: [String]) async throws -> RESPValue {
         let reply = try await onConnection { try await $0.send(command, timeout: configuration.commandTimeout) }
         if case .error(let message) = reply { throw RedisError(code: .serverError, message: message) }
         return reply
     }
 
     /// Sends a command and returns its reply: `try await client.send("GET", key)`.
-    public func send(_ name: String, _ arguments: String...) async throws -> RESPValue {
+    package func send(_ name: String, _ arguments: String...) async throws -> RESPValue {
         try await send([name] + arguments)
     }
 
     /// Sends `commands` in one write on one connection and returns their replies in order; error replies are
     /// returned, not thrown.
-    public func pipeline(_ commands: [[String]]) async throws -> [RESPValue] {
+    package func pipeline(_ commands: [[String]]) async throws -> [RESPValue] {
         try await onConnection { try await $0.send(commands, timeout: configuration.commandTimeout) }
     }
 
     /// Sends `commands` on one connection, `batchSize` at a time, and returns their replies in order; error
     /// replies are returned, not thrown. If that connection closes midway (a server restart), the rest fail
     /// rather than go to another connection, so that all of `commands` reach the same server's data.
-    public func pipeline(_ commands: [[String]], batchSize: Int) async throws -> [RESPValue] {
+    package func pipeline(_ commands: [[String]], batchSize: Int) async throws -> [RESPValue] {
         let connection = try await connection()
         var replies: [RESPValue] = []
         replies.reserveCapacity(commands.count)

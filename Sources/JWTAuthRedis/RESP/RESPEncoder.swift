@@ -1,9 +1,9 @@
-public import NIOCore
+package import NIOCore
 
 /// Writes commands the way Redis reads them: an array of bulk strings.
-public enum RESPEncoder {
+package enum RESPEncoder {
     /// Appends `command` (its name, then its arguments) to `buffer`.
-    public static func encode(_ command: [String], into buffer: inout ByteBuffer) {
+    package static func encode(_ command: [String], into buffer: inout ByteBuffer) {
         buffer.writeStaticString("*")
         buffer.writeString(String(command.count))
         buffer.writeStaticString("\r\n")
@@ -17,7 +17,7 @@ public enum RESPEncoder {
     }
 
     /// `command` as a new buffer.
-    public static func encode(_ command: [String]) -> ByteBuffer {
+    package static func encode(_ command: [String]) -> ByteBuffer {
         var buffer = ByteBuffer()
         encode(command, into: &buffer)
         return buffer

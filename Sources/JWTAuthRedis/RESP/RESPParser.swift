@@ -1,25 +1,25 @@
-public import NIOCore
+package import NIOCore
 
 /// Parses RESP replies from bytes as they arrive: a state machine without I/O.
 ///
 /// ``append(_:)-(ByteBuffer)`` buffers bytes; ``next()`` returns the next whole reply or `.needMoreData`.
 /// Malformed input throws ``RedisError/Code/protocolError`` and leaves the parser failed, since the
 /// stream cannot be resynchronised. The limits bound what a reply can make the parser buffer or nest.
-public struct RESPParser: Sendable {
+package struct RESPParser: Sendable {
     /// What ``next()`` found.
-    public enum Output: Sendable, Hashable {
+    package enum Output: Sendable, Hashable {
         case value(RESPValue)
         case needMoreData
     }
 
     /// The deepest nesting of arrays, maps, sets and pushes. Defaults to 32.
-    public let maximumDepth: Int
+    package let maximumDepth: Int
     /// The longest bulk or verbatim string. Defaults to 8 MiB.
-    public let maximumBulkLength: Int
+    package let maximumBulkLength: Int
     /// The longest line without CRLF. Defaults to 64 KiB.
-    public let maximumLineLength: Int
+    package let maximumLineLength: Int
     /// The most elements (or map pairs) one aggregate may declare. Defaults to 1,048,576.
-    public let maximumElementCount: Int
+    package let maximumElementCount: Int
 
     private var buffer = ByteBuffer()
     private var open: [Aggregate] = []
@@ -27,7 +27,7 @@ public struct RESPParser: Sendable {
     private var scanned = 0
     private var failure: RedisError?
 
-    public init(
+    package init(
         maximumDepth: Int = 32,
         maximumBulkLength: Int = 8 * 1024 * 1024,
         maximumLineLength: Int = 64 * 1024,
@@ -40,7 +40,7 @@ public struct RESPParser: Sendable {
     }
 
     /// Buffers bytes received.
-    public mutating func append(_ bytes: ByteBuffer) {
+    package mutating func append(_ bytes: ByteBuffer) {
         if buffer.readableBytes == 0 {
             buffer = bytes
         } else {
@@ -50,13 +50,13 @@ public struct RESPParser: Sendable {
     }
 
     /// Buffers bytes received.
-    public mutating func append(_ bytes: some Sequence<UInt8>) {
+    package mutating func append(_ bytes: some Sequence<UInt8>) {
         buffer.writeBytes(bytes)
     }
 
     /// The next whole reply, or `.needMoreData`. Throws ``RedisError/Code/protocolError`` on malformed input,
     /// and again on every later call.
-    public mutating func next() throws(RedisError) -> Output {
+    package mutating func next() throws(RedisError) -> Output {
         if let failure { throw failure }
         do {
             while let item = try readItem() {

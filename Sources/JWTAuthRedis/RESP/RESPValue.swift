@@ -1,5 +1,5 @@
 /// One reply of the Redis serialization protocol: the RESP2 types and the RESP3 ones a server may send.
-public enum RESPValue: Sendable, Hashable {
+package enum RESPValue: Sendable, Hashable {
     /// `+OK`
     case simpleString(String)
     /// `-ERR …` and the RESP3 bulk error `!`.
@@ -28,21 +28,21 @@ public enum RESPValue: Sendable, Hashable {
     case verbatimString(format: String, text: String)
 
     /// One entry of a ``RESPValue/map(_:)``.
-    public struct MapEntry: Sendable, Hashable {
-        public var key: RESPValue
-        public var value: RESPValue
+    package struct MapEntry: Sendable, Hashable {
+        package var key: RESPValue
+        package var value: RESPValue
 
-        public init(key: RESPValue, value: RESPValue) {
+        package init(key: RESPValue, value: RESPValue) {
             self.key = key
             self.value = value
         }
     }
 
     /// A bulk string holding the UTF-8 bytes of `text`.
-    public static func bulkString(_ text: String) -> Self { .bulkString(Array(text.utf8)) }
+    package static func bulkString(_ text: String) -> Self { .bulkString(Array(text.utf8)) }
 
     /// The text of a simple, bulk or verbatim string; nil for other values.
-    public var string: String? {
+    package var string: String? {
         switch self {
         case .simpleString(let text): text
         case .bulkString(let bytes?): String(decoding: bytes, as: UTF8.self)
@@ -52,7 +52,7 @@ public enum RESPValue: Sendable, Hashable {
     }
 
     /// Whether this is a null: `$-1`, `*-1` or `_`.
-    public var isNull: Bool {
+    package var isNull: Bool {
         switch self {
         case .null, .bulkString(nil), .array(nil): true
         default: false
