@@ -171,7 +171,9 @@ let package = Package(
             dependencies: [
                 "jwt-auth-example",
                 "JWTAuth",
+                "JWTAuthService",
                 "JWTAuthHummingbird",
+                "JWTAuthJWKS",
                 "JWTAuthTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
