@@ -28,7 +28,8 @@ struct GatewayRoutes: Sendable {
         router.post("auth/introspect") { request, context in await introspect(request, context) }
     }
 
-    /// 200 with `X-Auth-Subject`, `X-Auth-Roles` and `X-Auth-Session`, or the 401/403 of DESIGN.md.
+    /// 200 with `X-Auth-Subject`, `X-Auth-Roles` and `X-Auth-Session`, or the JSON error the same token gets
+    /// on a protected route (401, or 403 for a missing role or audience).
     /// The token comes from the `Authorization` header or, for browsers, the cookies, with the CSRF
     /// rule applied to the original method (`X-Forwarded-Method` or `X-Original-Method`, else the
     /// request's own, as Envoy sends it). `?role=R` and `?aud=A` add requirements.

@@ -1,7 +1,8 @@
 import Foundation
 public import JWTAuth
 
-/// The rules for usernames and passwords of DESIGN.md.
+/// The rules for usernames and passwords: new ones (registration, password change) and presented ones
+/// (login).
 public enum Credentials {
     /// A username as stored and shown: RFC 8265's UsernameCasePreserved form (see ``Username``): width
     /// mapping, NFC, the IdentifierClass (no spaces, invisible or bidi-control characters), the bidi rule,

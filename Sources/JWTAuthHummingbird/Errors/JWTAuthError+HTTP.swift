@@ -4,7 +4,8 @@ public import JWTAuth
 import NIOCore
 
 extension JWTAuthError.Code {
-    /// The HTTP status of DESIGN.md's error table.
+    /// The HTTP status of the code: 400, 403, 404, 405, 409, 413, 415, 429 or 503 where the code says so,
+    /// 500 for a key or configuration fault, 401 for every other (token and credential) failure.
     public var status: HTTPResponse.Status {
         switch self {
         case .insufficientScope, .forbidden: .forbidden
@@ -36,7 +37,7 @@ extension JWTAuthError.Code {
 extension JWTAuthError: HTTPResponseError {
     public var status: HTTPResponse.Status { code.status }
 
-    /// The JSON body `{"error": code, "msg": message}` with the status of DESIGN.md and, on 401 and 403,
+    /// The JSON body `{"error": code, "msg": message}` with the code's ``JWTAuthError/Code/status`` and, on 401 and 403,
     /// `WWW-Authenticate` per RFC 6750.
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         response(realm: "jwt-auth")

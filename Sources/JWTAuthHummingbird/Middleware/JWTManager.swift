@@ -80,7 +80,8 @@ public struct JWTManager: Sendable {
         self.metrics = JWTMetrics(factory: metricsFactory)
     }
 
-    /// The response for `error`: the application's handler for its code, or the JSON body of DESIGN.md.
+    /// The response for `error`: the application's handler for its code, or the JSON body
+    /// `{"error": code, "msg": message}` with its status.
     public func response(for error: JWTAuthError, request: Request) -> Response {
         if let handler = errorHandlers[error.code] { return handler(error, request) }
         return error.response(realm: realm)
