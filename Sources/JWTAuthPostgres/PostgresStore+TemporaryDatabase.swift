@@ -6,7 +6,7 @@ extension PostgresStore {
     /// - Parameters:
     ///   - serverURL: A `postgres://` URL whose role may `CREATE DATABASE`.
     ///   - prefix: The start of the database's name; a random number follows.
-    public static func withTemporaryDatabase<T>(
+    package static func withTemporaryDatabase<T>(
         on serverURL: String,
         prefix: String = "jwt_auth_tmp",
         _ body: (String) async throws -> T
@@ -33,7 +33,7 @@ extension PostgresStore {
 extension PostgresURL {
     /// `url` with its database replaced by `database` (a plain name), user, password, host and parameters kept.
     /// - Throws: ``InvalidURL`` when `url` is not a valid PostgreSQL URL.
-    public static func replacingDatabase(in url: String, with database: String) throws -> String {
+    package static func replacingDatabase(in url: String, with database: String) throws -> String {
         _ = try PostgresURL(url)
         let scheme = url.hasPrefix("postgresql://") ? "postgresql://" : "postgres://"
         let rest = url.dropFirst(scheme.count)
