@@ -27,7 +27,7 @@ extension ServiceStores {
         url: String,
         _ configuration: AuthServerConfiguration,
         logger: Logger
-    ) async throws -> (keys: any ServiceKeyStore, close: @Sendable () async throws -> Void) {
+    ) async throws -> (keys: any KeyStore, close: @Sendable () async throws -> Void) {
         let store = try await connect(url: url, clock: .system, logger: logger)
         return (PostgresKeyStore(store: store, location: configuration.database.description), { await store.close() })
     }

@@ -16,7 +16,7 @@ struct ServiceStores: Sendable {
     let service: any Service
     let close: @Sendable () async throws -> Void
     /// Where the signing keys live when not in the data directory (PostgreSQL: the database).
-    var keyStore: (any ServiceKeyStore)? = nil
+    var keyStore: (any KeyStore)? = nil
 
     static func open(_ configuration: AuthServerConfiguration, clock: JWTClock, logger: Logger) async throws -> ServiceStores {
         switch configuration.database {
@@ -92,18 +92,6 @@ extension ServiceStores {
     }
 }
 
-/// Purges expired rows in the background and closes the database on shutdown.
-struct SQLiteStoreService: Service {
-    let store: SQLiteStore
-
-    func run() async throws {
-        await cancelWhenGracefulShutdown {
-            await store.run(purgeEvery: .seconds(600))
-        }
-        try await store.close()
-    }
-}
-
 extension AuthServer {
     /// The user store of `configuration`, for the `users` commands; call `close` when done.
     public static func openUserStore(
@@ -141,7 +129,7 @@ extension AuthServer {
     /// throws.
     public static func withKeyStore<T>(
         _ configuration: AuthServerConfiguration,
-        _ body: (any ServiceKeyStore) async throws -> T
+        _ body: (any KeyStore) async throws -> T
     ) async throws -> T {
         guard case .postgres(let url) = configuration.database else {
             return try await body(KeyDirectory(dataDirectory: configuration.dataDirectory))

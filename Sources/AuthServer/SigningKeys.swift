@@ -3,10 +3,10 @@ public import JWTAuth
 
 /// The service's keys: the one it signs with, and every key whose tokens it still accepts.
 ///
-/// With no secret, keys live in a ``ServiceKeyStore``: a ``KeyDirectory`` (`<data dir>/keys/`), or with a
-/// PostgreSQL database the database (``PostgresKeyStore``), shared by every instance. Without a key file the
+/// With no secret, keys live in a ``KeyStore``: a ``KeyDirectory`` (`<data dir>/keys/`), or with a
+/// PostgreSQL database the database (`PostgresKeyStore`), shared by every instance. Without a key file the
 /// first start generates one, every later start reuses the current one, and `jwt-auth keys rotate` makes a new
-/// one current, which a running service signs with within a second (``ServiceKeySource``). With a key file its
+/// one current, which a running service signs with within a second (``RotatingKeySource``). With a key file its
 /// public half is kept there, so that the previous file's key keeps verifying after the file changes.
 public struct SigningKeys: Sendable {
     /// Signs new tokens.
@@ -14,15 +14,15 @@ public struct SigningKeys: Sendable {
     /// Verifies tokens: the public halves (or the HMAC secret), as of start-up.
     public let verificationKeys: JWTKeySet
     /// The key store, re-read while the service runs (its current key signs); nil with an HMAC secret.
-    public let source: ServiceKeySource?
+    public let source: RotatingKeySource?
 
-    public init(signingKey: JWTKey, verificationKeys: JWTKeySet, source: ServiceKeySource? = nil) {
+    public init(signingKey: JWTKey, verificationKeys: JWTKeySet, source: RotatingKeySource? = nil) {
         self.signingKey = signingKey
         self.verificationKeys = verificationKeys
         self.source = source
     }
 
-    /// How often a running service looks at its key store (``ServiceKeySource``).
+    /// How often a running service looks at its key store (``RotatingKeySource``).
     public static let recheckInterval: Duration = .seconds(1)
 
     /// Loads or creates the keys `configuration` asks for; without a secret, in `store` (by default the data
@@ -30,7 +30,7 @@ public struct SigningKeys: Sendable {
     /// - Throws: ``ConfigurationError`` naming the setting at fault.
     public static func load(
         _ configuration: AuthServerConfiguration,
-        store: (any ServiceKeyStore)? = nil,
+        store: (any KeyStore)? = nil,
         clock: JWTClock = .system
     ) async throws(ConfigurationError) -> SigningKeys {
         let store = store ?? KeyDirectory(dataDirectory: configuration.dataDirectory)
@@ -63,7 +63,7 @@ public struct SigningKeys: Sendable {
             }
             return try await stored(configuration, in: store, signing: key.withKeyID(key.thumbprint), setting: "JWT_AUTH_KEY_FILE", clock: clock)
         }
-        return try await stored(configuration, in: store, signing: nil, setting: store.setting, clock: clock)
+        return try await stored(configuration, in: store, signing: nil, setting: setting(of: store), clock: clock)
     }
 
     /// Why `secret` is refused, with the setting that helps: JWT_AUTH_ALLOW_WEAK_SECRET only when shortness is
@@ -96,13 +96,17 @@ public struct SigningKeys: Sendable {
         }
     }
 
+    /// The setting that names `store`, for start-up errors.
+    private static func setting(of store: any KeyStore) -> String {
+        store is KeyDirectory ? "JWT_AUTH_DATA_DIR" : "JWT_AUTH_DATABASE_URL"
+    }
+
     /// The keys in `store`: `signing` (the key file's key) or the current generated key, generating the first
-    /// one. Keys that stopped being current get their retirement time: a token one of them signed before this
-    /// start (or within a re-read interval after it, on another instance) lives at most the longer token
-    /// lifetime plus the leeway.
+    /// one (``RotatingKeySource/init(store:signingWith:configuration:clock:recheckInterval:)``). Keys that
+    /// stopped being current get their retirement time.
     private static func stored(
         _ configuration: AuthServerConfiguration,
-        in store: any ServiceKeyStore,
+        in store: any KeyStore,
         signing fileKey: JWTKey?,
         setting: String,
         clock: JWTClock
@@ -113,33 +117,41 @@ public struct SigningKeys: Sendable {
         } catch {
             throw fail("cannot create \(store.location)")
         }
-        let now = clock.now
-        let signing: JWTKey
         do {
-            // Read first on both paths: a store holding a key it cannot read stops the start before anything
-            // is written to it.
-            let contents = try await store.read(now: now)
+            let source: RotatingKeySource
+            let signing: JWTKey
             if let fileKey {
+                // Read first: a store holding a key it cannot read stops the start before anything is written to it.
+                let contents = try await store.read(now: clock.now)
                 // A changed key file is a rotation: the previous key's public half keeps verifying.
                 try await store.add(fileKey.publicKey ?? fileKey)
                 if contents.currentKeyID != fileKey.thumbprint { try await store.makeCurrent(fileKey.thumbprint) }
+                let delay = RotatingKeySource.retirementDelay(for: configuration.tokens, recheckInterval: recheckInterval)
+                source = try await RotatingKeySource(store: store, clock: clock, recheckInterval: recheckInterval, retirementDelay: delay)
                 signing = fileKey
             } else {
-                signing = try await store.currentOrNewSigningKey(algorithm: configuration.algorithm ?? .es256, now: now)
+                source = try await RotatingKeySource(
+                    store: store,
+                    signingWith: configuration.algorithm ?? .es256,
+                    configuration: configuration.tokens,
+                    clock: clock,
+                    recheckInterval: recheckInterval
+                )
+                guard let current = source.current.signingKey else { throw JWTAuthError.invalidKey("no signing key in \(store.location)") }
+                signing = current
             }
-            // A key that stopped being current may still sign for one re-read interval (on another instance):
-            // it retires that long after the longest token it could sign expires.
-            let tokens = configuration.tokens
-            let delay = max(tokens.accessTokenLifetime, tokens.refreshTokenLifetime) + tokens.leeway + recheckInterval
-            try await store.stampRetirements(at: now + Double(delay.components.seconds))
-            let source = try await ServiceKeySource(store: store, clock: clock, recheckInterval: recheckInterval, retirementDelay: delay)
             return SigningKeys(signingKey: signing, verificationKeys: source.current.keys, source: source)
-        } catch let error as KeyDirectoryError {
-            throw fail(error.description)
         } catch let error as JWTAuthError {
             throw fail(error.message)
         } catch {
             throw fail("cannot write into \(store.location)")
         }
+    }
+}
+
+extension KeyDirectory {
+    /// The service's key directory: `<dataDirectory>/keys`.
+    package init(dataDirectory: String) {
+        self.init(path: dataDirectory + "/keys")
     }
 }

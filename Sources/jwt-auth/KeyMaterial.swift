@@ -47,7 +47,7 @@ enum KeyMaterial {
         switch self {
         // A key of the service's key store names its algorithm in an `alg:` line before the PEM.
         case .pem(let text):
-            if let algorithm { try JWTKey(pem: text, algorithm: algorithm) } else { try StoredKeyText.key(from: text) }
+            if let algorithm { try JWTKey(pem: text, algorithm: algorithm) } else { try JWTKey(storedText: text) }
         case .jwk(let members): try JWTKey(jwk: members, algorithm: algorithm, allowWeakSecret: allowWeakSecret)
         case .secret(let text): try JWTKey.hmac(secret: text, algorithm: algorithm ?? .hs256, allowWeakSecret: allowWeakSecret)
         case .binarySecret(let bytes): try JWTKey.hmac(bytes, algorithm: algorithm ?? .hs256, allowWeakSecret: allowWeakSecret)

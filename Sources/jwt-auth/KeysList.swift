@@ -17,8 +17,8 @@ struct KeysList: AsyncParsableCommand {
         let contents = try await AuthServer.withKeyStore(configuration) { store in
             do {
                 return try await store.read(now: Date().timeIntervalSince1970)
-            } catch let error as KeyDirectoryError {
-                throw CommandFailure.io(error.description)
+            } catch let error as JWTAuthError where error.code == .invalidKey {
+                throw CommandFailure.io(error.message)
             } catch {
                 throw CommandFailure.io("cannot read the keys in \(store.location)")
             }

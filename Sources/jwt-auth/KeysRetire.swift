@@ -1,5 +1,6 @@
 import ArgumentParser
 import AuthServer
+import JWTAuth
 
 /// `jwt-auth keys retire KID`: deletes a key that is no longer current, so that its tokens are refused.
 struct KeysRetire: AsyncParsableCommand {
@@ -22,8 +23,8 @@ struct KeysRetire: AsyncParsableCommand {
         try await AuthServer.withKeyStore(configuration) { keys in
             do {
                 try await keys.retire(keyID)
-            } catch let error as KeyDirectoryError {
-                throw CommandFailure(code: "invalid_key", message: error.description)
+            } catch let error as JWTAuthError where error.code == .invalidKey {
+                throw CommandFailure(code: "invalid_key", message: error.message)
             } catch {
                 throw CommandFailure.io("cannot retire \(keyID) in \(keys.location)")
             }

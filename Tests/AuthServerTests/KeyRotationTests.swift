@@ -166,16 +166,6 @@ import Testing
         }
     }
 
-    @Test func theCurrentKeyCannotBeRetired() async throws {
-        let directory = InProcessServiceTests.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let keys = KeyDirectory(dataDirectory: directory)
-        let current = try #require(try keys.rotate(algorithm: .es256).keyID)
-        #expect(throws: KeyDirectoryError.self) { try keys.retire(current) }
-        #expect(throws: KeyDirectoryError.self) { try keys.retire("no-such-kid") }
-        #expect(keys.currentKeyID == current)
-    }
-
     @Test func aChangedKeyFileIsARotation() async throws {
         let directory = InProcessServiceTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

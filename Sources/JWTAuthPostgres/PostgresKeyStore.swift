@@ -1,33 +1,36 @@
 public import JWTAuth
-public import JWTAuthPostgres
 
-/// The service's keys in PostgreSQL (`jwt_auth_signing_keys`), shared by every instance on the database.
+/// Signing keys in PostgreSQL (`jwt_auth_signing_keys`), shared by every instance on the database: the
+/// ``KeyStore`` for a ``RotatingKeySource`` when several instances sign tokens.
 ///
 /// Generated keys are stored as private-key PEM: the database then holds secrets, and access to it must be
-/// restricted as to the keys themselves. A key file's key is stored as its public half only.
-public struct PostgresKeyStore: ServiceKeyStore {
+/// restricted as to the keys themselves. A key added as a public half stays public.
+public struct PostgresKeyStore: KeyStore {
+    /// The database.
     public let store: PostgresStore
     public let location: String
-    public var setting: String { "JWT_AUTH_DATABASE_URL" }
 
-    /// - Parameter location: the database, without password, for messages.
-    public init(store: PostgresStore, location: String) {
+    /// The keys in `store`'s database; `location` names it in messages (never with a password).
+    public init(store: PostgresStore, location: String = "the PostgreSQL database") {
         self.store = store
         self.location = location
     }
 
     public func prepare() async throws {}
 
+    /// The database's version counter of the keys.
     public func changeMarker() async throws -> String {
         String(try await store.signingKeysVersion())
     }
 
-    public func read(now: Double) async throws -> KeyDirectory.Contents {
+    public func read(now: Double) async throws -> KeyStoreContents {
         try await store.deleteRetiredSigningKeys(now: now)
-        var contents = KeyDirectory.Contents(keys: [], currentKeyID: nil, retirements: [:])
+        var contents = KeyStoreContents()
         for row in try await store.signingKeys() {
             let key = try key(of: row)
-            guard key.thumbprint == row.keyID else { throw KeyDirectoryError("the key \(row.keyID) in \(location) is not the key its kid says") }
+            guard key.thumbprint == row.keyID else {
+                throw JWTAuthError.invalidKey("the key \(row.keyID) in \(location) is not the key its kid says")
+            }
             if row.isCurrent {
                 contents.currentKeyID = row.keyID
             } else {
@@ -47,7 +50,7 @@ public struct PostgresKeyStore: ServiceKeyStore {
     }
 
     public func makeCurrent(_ keyID: String) async throws {
-        guard try await store.makeSigningKeyCurrent(keyID) else { throw KeyDirectoryError("no key \(keyID) in \(location)") }
+        guard try await store.makeSigningKeyCurrent(keyID) else { throw JWTAuthError.invalidKey("no key \(keyID) in \(location)") }
     }
 
     public func rotate(algorithm: SigningAlgorithm) async throws -> JWTKey {
@@ -56,6 +59,7 @@ public struct PostgresKeyStore: ServiceKeyStore {
         return generated.withKeyID(generated.thumbprint)
     }
 
+    /// Keeps or makes the current key in one transaction, so that instances starting at once agree on one key.
     public func currentOrNewSigningKey(algorithm: SigningAlgorithm, now: Double) async throws -> JWTKey {
         let current = try await store.ensureCurrentSigningKey(
             keep: { row in
@@ -72,21 +76,21 @@ public struct PostgresKeyStore: ServiceKeyStore {
 
     public func retire(_ keyID: String) async throws {
         let rows = try await store.signingKeys()
-        guard let row = rows.first(where: { $0.keyID == keyID }) else { throw KeyDirectoryError("no key \(keyID) in \(location)") }
+        guard let row = rows.first(where: { $0.keyID == keyID }) else { throw JWTAuthError.invalidKey("no key \(keyID) in \(location)") }
         guard !row.isCurrent, try await store.deleteSigningKey(keyID) else {
-            throw KeyDirectoryError("\(keyID) is the current signing key: rotate first (jwt-auth keys rotate), then retire it")
+            throw JWTAuthError.invalidKey("\(keyID) is the current signing key: rotate first (jwt-auth keys rotate), then retire it")
         }
     }
 
     /// The text stored for `key`. - Throws: for an HMAC key, which is never stored.
-    private func storedText(of key: JWTKey) throws -> String {
-        guard let text = StoredKeyText.text(of: key) else { throw KeyDirectoryError("HMAC keys are not kept in \(location)") }
+    private func storedText(of key: JWTKey) throws(JWTAuthError) -> String {
+        guard let text = key.storedText else { throw .invalidKey("HMAC keys are not kept in \(location)") }
         return text
     }
 
     /// The key a row holds, without its `kid`.
-    private func key(of row: StoredSigningKey) throws -> JWTKey {
-        guard let key = try? StoredKeyText.key(from: row.pem) else { throw KeyDirectoryError("cannot read the key \(row.keyID) in \(location)") }
+    private func key(of row: StoredSigningKey) throws(JWTAuthError) -> JWTKey {
+        guard let key = try? JWTKey(storedText: row.pem) else { throw .invalidKey("cannot read the key \(row.keyID) in \(location)") }
         return key
     }
 }

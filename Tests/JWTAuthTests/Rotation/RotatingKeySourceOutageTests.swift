@@ -1,18 +1,17 @@
-import AuthServer
 import Foundation
 import JWTAuth
 import JWTAuthTesting
 import Synchronization
 import Testing
 
-/// The service's key source while its store cannot be read: the last keys keep verifying, and once a look
-/// at the store has failed, requests stop waiting for the next look (each would otherwise wait out the
-/// store's deadline before its own revocation check).
-@Suite struct KeySourceOutageTests {
+/// A ``RotatingKeySource`` while its store cannot be read: the last keys keep verifying, and once a look at
+/// the store has failed, requests stop waiting for the next look (each would otherwise wait out the store's
+/// deadline before its own revocation check).
+@Suite struct RotatingKeySourceOutageTests {
     struct StoreDown: Error {}
 
     /// A key directory that can be made to fail at once, or to hang until released.
-    final class UnreliableStore: ServiceKeyStore {
+    final class UnreliableStore: KeyStore {
         enum Mode { case working, failing, hanging }
         let directory: KeyDirectory
         let mode = Mutex(Mode.working)
@@ -20,7 +19,6 @@ import Testing
         init(_ directory: KeyDirectory) { self.directory = directory }
 
         var location: String { directory.location }
-        var setting: String { directory.setting }
         func prepare() async throws { try await directory.prepare() }
         func changeMarker() async throws -> String {
             switch mode.withLock({ $0 }) {
@@ -34,7 +32,7 @@ import Testing
                 throw StoreDown()
             }
         }
-        func read(now: Double) async throws -> KeyDirectory.Contents { try directory.read(now: now) }
+        func read(now: Double) async throws -> KeyStoreContents { try directory.read(now: now) }
         func stampRetirements(at time: Double) async throws { try directory.stampRetirements(at: time) }
         func add(_ key: JWTKey) async throws { try directory.add(key) }
         func makeCurrent(_ keyID: String) async throws { try directory.makeCurrent(keyID) }
@@ -43,13 +41,12 @@ import Testing
     }
 
     @Test(.timeLimit(.minutes(1))) func afterAFailedLookRequestsUseTheLastKeysWithoutWaiting() async throws {
-        let path = InProcessServiceTests.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let directory = KeyDirectory(dataDirectory: path)
+        let (directory, parent) = RotatingKeySourceTests.temporaryKeyDirectory()
+        defer { try? FileManager.default.removeItem(atPath: parent) }
         let key = try directory.rotate(algorithm: .es256)
         let store = UnreliableStore(directory)
         let clock = SettableClock()
-        let source = try await ServiceKeySource(store: store, clock: clock.clock)
+        let source = try await RotatingKeySource(store: store, clock: clock.clock)
 
         store.mode.withLock { $0 = .failing }
         clock.advance(by: .seconds(2))

@@ -1,20 +1,24 @@
-public import JWTAuth
 import Synchronization
 
-/// The keys of a ``ServiceKeyStore``, re-read while the service runs: a key made current by
-/// `jwt-auth keys rotate` signs from then on and is published, a key removed by `jwt-auth keys retire` is
-/// refused, and a key whose retirement time passed drops out — each within `recheckInterval`, no restart.
+/// The keys of a ``KeyStore``, re-read while the application runs: a key made current by a rotation
+/// (``KeyStore/rotate(algorithm:)``, `jwt-auth keys rotate`) signs from then on and verifies, a retired key is
+/// refused, and a key whose retirement time passed drops out, each within `recheckInterval`, no restart.
+///
+/// Give it to a `JWTManager` as its key source: it verifies with the store's keys (public halves) and issues
+/// with the current private key.
+///
+/// ```swift
+/// let keys = try await RotatingKeySource(store: KeyDirectory(path: "data/keys"), signingWith: .es256, configuration: tokens)
+/// ```
 ///
 /// The store is looked at no more than once per `recheckInterval`, by the first request after it falls due
-/// (requests arriving meanwhile wait for that look); it is read only when its change marker (the directory's
-/// modification time, the database's version counter) changed or a retirement fell due. Between looks a
-/// request costs a clock read and a lock. When the store cannot be read, the last keys stay, and until a
-/// look succeeds again requests no longer wait for one.
+/// (requests arriving meanwhile wait for that look); it is read only when its change marker changed or a
+/// retirement fell due. Between looks a request costs a clock read and a lock. When the store cannot be read,
+/// the last keys stay, and until a look succeeds again requests no longer wait for one.
 ///
-/// Keys that stopped being current while the service runs get their retirement time when the service sees
-/// it: `retirementDelay` (the longest token lifetime plus the leeway, plus the re-read interval during which
-/// another instance on a shared store may still sign with them) after that, since it signed with them until then.
-public final class ServiceKeySource: JWTSigningKeySource {
+/// Keys that stopped being current get their retirement time when the source sees them: `retirementDelay`
+/// after that (see ``retirementDelay(for:recheckInterval:)``), since it may have signed with them until then.
+public final class RotatingKeySource: JWTSigningKeySource {
     private struct State {
         var snapshot: JWTKeySnapshot
         var checkedAt: Double
@@ -25,25 +29,30 @@ public final class ServiceKeySource: JWTSigningKeySource {
         var lastLookFailed = false
     }
 
-    public let store: any ServiceKeyStore
+    /// The store the keys come from.
+    public let store: any KeyStore
     private let clock: JWTClock
     private let recheckInterval: Double
     private let retirementDelay: Double?
     private let state: Mutex<State>
 
-    /// Reads `store` now.
-    /// - Throws: ``KeyDirectoryError``, or `invalid_key` for a store with no key.
+    /// Reads `store` now; with a `retirementDelay`, first stamps the keys that are not current with their
+    /// retirement time. Defaults to the system clock, a look every second, and no stamping.
+    /// - Throws: the store's errors, or `invalid_key` for a store with no key.
     public init(
-        store: any ServiceKeyStore,
+        store: any KeyStore,
         clock: JWTClock = .system,
         recheckInterval: Duration = .seconds(1),
         retirementDelay: Duration? = nil
     ) async throws {
         self.store = store
         self.clock = clock
-        self.recheckInterval = Self.seconds(recheckInterval)
-        self.retirementDelay = retirementDelay.map(Self.seconds)
+        self.recheckInterval = recheckInterval.seconds
+        self.retirementDelay = retirementDelay.map(\.seconds)
         let now = clock.now
+        if let retirementDelay {
+            try await store.stampRetirements(at: now + retirementDelay.seconds)
+        }
         let marker = try await store.changeMarker()
         let contents = try await store.read(now: now)
         let snapshot = try Self.snapshot(contents, generation: 1)
@@ -110,13 +119,7 @@ public final class ServiceKeySource: JWTSigningKeySource {
     }
 
     /// The public halves, and the current key when the store holds its private key.
-    static func snapshot(_ contents: KeyDirectory.Contents, generation: UInt64) throws(JWTAuthError) -> JWTKeySnapshot {
-        let keys = try JWTKeySet(contents.keys.compactMap(\.publicKey))
-        let signing = contents.keys.first { $0.keyID != nil && $0.keyID == contents.currentKeyID && $0.canSign }
-        return JWTKeySnapshot(keys: keys, generation: generation, signingKey: signing)
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+    private static func snapshot(_ contents: KeyStoreContents, generation: UInt64) throws(JWTAuthError) -> JWTKeySnapshot {
+        JWTKeySnapshot(keys: try JWTKeySet(contents.keys.compactMap(\.publicKey)), generation: generation, signingKey: contents.signingKey)
     }
 }
