@@ -37,7 +37,8 @@ extension JWKSClient {
                 let body: ByteBuffer
                 do {
                     // The deadline bounds the headers only: a body trickling in under the read timeout needs its own.
-                    body = try await Self.withDeadline(deadline) { [limit = configuration.maximumDocumentSize] in
+                    let remaining = Duration.nanoseconds(max(0, deadline.uptimeNanoseconds - NIODeadline.now().uptimeNanoseconds))
+                    body = try await withDeadline(remaining) { [limit = configuration.maximumDocumentSize] in
                         try await response.body.collect(upTo: limit)
                     }
                 } catch is NIOTooManyBytesError {
@@ -60,24 +61,6 @@ extension JWKSClient {
         throw .unavailable("The JWK Set URL redirects too often")
     }
 
-    /// `operation`'s result, or `HTTPClientError.deadlineExceeded` once `deadline` passes (`operation` is cancelled).
-    static func withDeadline<Value: Sendable>(
-        _ deadline: NIODeadline,
-        _ operation: @escaping @Sendable () async throws -> Value
-    ) async throws -> Value {
-        try await withThrowingTaskGroup(of: Value?.self) { group in
-            group.addTask { try await operation() }
-            group.addTask {
-                let nanoseconds = max(0, Int64(deadline.uptimeNanoseconds) - Int64(NIODeadline.now().uptimeNanoseconds))
-                try await Task.sleep(for: .nanoseconds(nanoseconds))
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let value = first else { throw HTTPClientError.deadlineExceeded }
-            return value
-        }
-    }
-
     static func policy(_ headers: HTTPHeaders) -> HTTPCachePolicy {
         HTTPCachePolicy(
             cacheControl: headers[canonicalForm: "Cache-Control"].joined(separator: ","),
@@ -89,6 +72,7 @@ extension JWKSClient {
 
     /// A short reason, without the response's content.
     static func describe(_ error: any Error) -> String {
+        if error is DeadlineExceeded { return "timed out" }
         if let error = error as? HTTPClientError {
             if error == .deadlineExceeded || error == .readTimeout { return "timed out" }
             if error == .connectTimeout { return "connect timed out" }

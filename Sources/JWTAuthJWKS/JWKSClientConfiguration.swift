@@ -57,8 +57,3 @@ public struct JWKSClientConfiguration: Sendable {
         self.allowedAlgorithms = allowedAlgorithms
     }
 }
-
-extension Duration {
-    /// Seconds, with their fraction.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
-}

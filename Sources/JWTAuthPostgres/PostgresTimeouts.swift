@@ -1,3 +1,4 @@
+import JWTAuth
 import Logging
 import PostgresNIO
 
@@ -5,7 +6,7 @@ extension Duration {
     /// Whole milliseconds, at least one: PostgreSQL's unit for `statement_timeout` and `lock_timeout`, where
     /// zero would mean no timeout at all.
     var postgresMilliseconds: Int64 {
-        max(1, components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000)
+        max(1, milliseconds)
     }
 }
 

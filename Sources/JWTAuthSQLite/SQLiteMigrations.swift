@@ -51,7 +51,7 @@ enum SQLiteMigrations {
 
     /// Sets the connection's pragmas: WAL, `synchronous`, `busy_timeout` and `foreign_keys`.
     static func configure(_ db: SQLiteConnection, synchronous: SQLiteStore.Synchronous, busyTimeout: Duration) async throws {
-        let milliseconds = max(0, busyTimeout.components.seconds * 1000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = max(0, busyTimeout.milliseconds)
         // busy_timeout first: it replaces sqlite-nio's busy handler, which retries forever without sleeping.
         _ = try await db.query("PRAGMA busy_timeout = \(milliseconds)")
         let mode = try await db.query("PRAGMA journal_mode = WAL").first?.column("journal_mode")?.string

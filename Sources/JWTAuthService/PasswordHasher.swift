@@ -82,8 +82,7 @@ public final class PasswordHasher: Sendable {
         let start = ContinuousClock.now
         defer {
             metrics.queue.record(queued.wrappingSubtract(1, ordering: .relaxed).newValue)
-            let elapsed = (ContinuousClock.now - start).components
-            metrics.duration.recordNanoseconds(elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000)
+            metrics.duration.recordNanoseconds((ContinuousClock.now - start).nanoseconds)
         }
         guard lowersPriority else { return try await threadPool.runIfActive(work) }
         return try await threadPool.runIfActive {

@@ -3,7 +3,7 @@ import Synchronization
 /// Runs `body` and returns its result, or throws ``DeadlineExceeded`` once `timeout` has passed, whichever
 /// comes first. The caller never waits longer than `timeout`, even when `body` ignores cancellation (a
 /// query sent to a server that stopped answering): `body` then runs on, cancelled, in the background.
-func withDeadline<T: Sendable>(
+package func withDeadline<T: Sendable>(
     _ timeout: Duration,
     _ body: @escaping @Sendable () async throws -> T
 ) async throws -> T {
@@ -18,8 +18,9 @@ func withDeadline<T: Sendable>(
 }
 
 /// The deadline passed before the operation finished.
-struct DeadlineExceeded: Error, CustomStringConvertible {
-    var description: String { "The operation did not finish in time" }
+package struct DeadlineExceeded: Error, CustomStringConvertible {
+    package init() {}
+    package var description: String { "The operation did not finish in time" }
 }
 
 /// Whichever of the operation, the timer and cancellation comes first resumes the caller; the others are
