@@ -19,11 +19,8 @@ enum ResourceRoutes {
         port: Int,
         logger: Logger
     ) throws -> some ApplicationProtocol {
-        // The verifier's own key is never used: the JWKS client gives the keys of each request. A verifier
-        // needs one to be built, so it gets a throwaway public key that signed nothing.
-        guard let placeholder = try JWTKey.generate(.es256).publicKey else { throw JWTAuthError.invalidKey("no placeholder key") }
-        let verifier = try TokenVerifier(keys: JWTKeySet([placeholder]), configuration: tokens, cache: VerifiedTokenCache())
-        let manager = JWTManager(verifier: verifier, keySource: client)
+        // The JWKS client gives the keys of each request.
+        let manager = try JWTManager(keySource: client, configuration: tokens, cache: VerifiedTokenCache())
 
         let router = Router(context: BasicJWTRequestContext.self)
         router.add(middleware: JWTErrorMiddleware(manager: manager))

@@ -8,3 +8,17 @@ extension TokenVerifier {
         try TokenVerifier(keys: keys, configuration: configuration, revocationStore: revocationStore, cache: cache, clock: clock)
     }
 }
+
+extension TokenVerifier {
+    /// A verifier that holds no key yet and refuses every token until ``replacingKeys(_:)`` gives it some: the
+    /// base of a verifier whose keys come from a key source.
+    /// - Throws: `invalid_configuration` for bad settings.
+    package init(
+        awaitingKeys configuration: TokenConfiguration,
+        revocationStore: (any RevocationStore)?,
+        cache: VerifiedTokenCache?,
+        clock: JWTClock
+    ) throws(JWTAuthError) {
+        try self.init(checking: JWTKeySet(), configuration: configuration, revocationStore: revocationStore, cache: cache, clock: clock)
+    }
+}

@@ -21,8 +21,22 @@ public struct TokenVerifier: Sendable {
         cache: VerifiedTokenCache? = nil,
         clock: JWTClock = .system
     ) throws(JWTAuthError) {
+        guard !keys.keys.isEmpty else {
+            try configuration.validate()
+            throw .invalidConfiguration("No verification key")
+        }
+        try self.init(checking: keys, configuration: configuration, revocationStore: revocationStore, cache: cache, clock: clock)
+    }
+
+    /// A verifier for `keys`, which may be empty (then every token is refused).
+    init(
+        checking keys: JWTKeySet,
+        configuration: TokenConfiguration,
+        revocationStore: (any RevocationStore)?,
+        cache: VerifiedTokenCache?,
+        clock: JWTClock
+    ) throws(JWTAuthError) {
         try configuration.validate()
-        guard !keys.keys.isEmpty else { throw .invalidConfiguration("No verification key") }
         self.configuration = configuration
         self.decoder = JWTDecoder(
             keys: keys,

@@ -1,7 +1,54 @@
 public import JWTAuth
+public import Metrics
 import Synchronization
 
 extension JWTManager {
+    /// A manager whose keys all come from `keySource` (a remote JWKS, a rotated key directory): no key of its
+    /// own is needed.
+    ///
+    /// Each token is verified with the source's keys for its `kid`, under `configuration`, `revocationStore`,
+    /// `cache` and `clock`. ``verifier`` holds no key and refuses every token: outside the middleware, verify
+    /// with ``verifier(for:)``. The other parameters are those of
+    /// ``init(verifier:issuer:locations:cookies:queryParameter:jsonAccessKey:jsonRefreshKey:maximumBodySize:realm:userLoader:errorHandlers:implicitRefresh:metricsFactory:keySource:)``.
+    /// - Throws: `invalid_configuration` for bad settings.
+    public init(
+        keySource: any JWTKeySource,
+        configuration: TokenConfiguration = TokenConfiguration(),
+        revocationStore: (any RevocationStore)? = nil,
+        cache: VerifiedTokenCache? = nil,
+        clock: JWTClock = .system,
+        issuer: TokenIssuer? = nil,
+        locations: [TokenLocation] = [.headers],
+        cookies: JWTCookieConfiguration = JWTCookieConfiguration(),
+        queryParameter: String = "jwt",
+        jsonAccessKey: String = "access_token",
+        jsonRefreshKey: String = "refresh_token",
+        maximumBodySize: Int = 64 * 1024,
+        realm: String = "jwt-auth",
+        userLoader: UserLoader? = nil,
+        errorHandlers: [JWTAuthError.Code: ErrorHandler] = [:],
+        implicitRefresh: Duration? = nil,
+        metricsFactory: any MetricsFactory = MetricsSystem.factory
+    ) throws(JWTAuthError) {
+        let verifier = try TokenVerifier(awaitingKeys: configuration, revocationStore: revocationStore, cache: cache, clock: clock)
+        self.init(
+            verifier: verifier,
+            issuer: issuer,
+            locations: locations,
+            cookies: cookies,
+            queryParameter: queryParameter,
+            jsonAccessKey: jsonAccessKey,
+            jsonRefreshKey: jsonRefreshKey,
+            maximumBodySize: maximumBodySize,
+            realm: realm,
+            userLoader: userLoader,
+            errorHandlers: errorHandlers,
+            implicitRefresh: implicitRefresh,
+            metricsFactory: metricsFactory,
+            keySource: keySource
+        )
+    }
+
     /// The verifier for `token`: ``verifier`` itself, or with a ``keySource``, ``verifier`` with the keys the
     /// source offers for the token's `kid` (rebuilt only when the source's generation changes).
     /// - Throws: `invalid_token` for a token whose header cannot be read, `unavailable` when the source has no keys.
