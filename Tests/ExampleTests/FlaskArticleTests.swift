@@ -86,11 +86,15 @@ import Testing
     @Test func createTokens() throws {
         let (issuer, _, _, _) = try Self.setUp()
 
-        let access = try issuer.accessToken(for: "42", fresh: .fresh, claims: ["roles": ["admin"]])  // create_access_token
+        struct Claims: Encodable { var roles: [String] }
+
+        let access = try issuer.accessToken(for: "42", fresh: .fresh, claims: Claims(roles: ["admin"]))  // create_access_token
+        let brief = try issuer.accessToken(for: "42", expiresIn: .seconds(60))  // expires_delta=timedelta(seconds=60)
         let refresh = try issuer.refreshToken(for: "42")  // create_refresh_token
         let pair = try issuer.tokenPair(for: "42")  // both, sharing one session (`sid`), as a login returns
 
         #expect(access.claims.subject == "42")
+        #expect(brief.expiresAt - (brief.claims.issuedAt ?? 0) == 60)
         #expect(access.claims.freshness == .fresh)
         #expect(access.claims.strings("roles") == ["admin"])
         #expect(refresh.claims.tokenType == .refresh)
@@ -204,16 +208,21 @@ import Testing
         let token = try issuer.accessToken(for: "42").token
 
         let verified = try verifier.decode(token)  // decode_token(token): signature and claims, not the blocklist
-        let jti = verified.claims.id  // get_jti(token)
+        let jti = verified.id  // get_jti(token)
         let csrf = verified.claims.csrf  // get_csrf_token(token)
         let header = try UnverifiedToken(token).header  // get_unverified_jwt_headers(token)
+        let lapsed = try verifier.decode(token, allowExpired: true)  // decode_token(token, allow_expired=True)
         let checked = try await verifier.verify(token)  // what @jwt_required() checks: decode_token, then the blocklist
 
         #expect(verified.subject == "42")
-        #expect(jti != nil && csrf != nil)
+        #expect(!jti.isEmpty && csrf != nil)
         #expect(header.algorithm == "HS256")
-        #expect(checked.claims.id == jti)
-        await store.revoke(tokenID: jti ?? "", until: verified.claims.expiresAt ?? 0)
+        #expect(lapsed.id == jti)
+        #expect(checked.id == jti)
+        let expired = try Self.issuer(offset: -3600).accessToken(for: "42").token
+        #expect(throws: JWTAuthError.tokenExpired) { try verifier.decode(expired) }
+        #expect(try verifier.decode(expired, allowExpired: true).subject == "42")
+        await store.revoke(tokenID: jti, until: verified.expiresAt)
         #expect(try verifier.decode(token).subject == "42")
         await #expect(throws: JWTAuthError.tokenRevoked) { try await verifier.verify(token) }
     }
@@ -301,6 +310,47 @@ import Testing
                 #expect(String(buffer: response.body).contains(#""access_token":"#))
             }
         }
+    }
+
+    /// Flask-JWT-Extended 4.7's public names: its exports with their arguments, the loaders of its
+    /// `JWTManager`, its exceptions and its settings.
+    static let flaskNames: [String] =
+        [
+            "JWTManager(app)", "init_app", "add_context_processor", "current_user_context_processor",
+            "create_access_token(identity, fresh)", "additional_claims=", "expires_delta=", "additional_headers=",
+            "create_refresh_token(identity)", "decode_token(token)", "allow_expired=True", "csrf_value=", "get_jwt()",
+            "get_jwt_header()", "get_jwt_identity()", "get_jwt_request_location()", "current_user", "get_current_user()",
+            "get_jti(token)", "get_csrf_token(token)", "get_unverified_jwt_headers(token)", "set_access_cookies(response, token)",
+            "set_refresh_cookies(response, token)", "max_age=", "unset_jwt_cookies(response)", "unset_access_cookies(response)",
+            "unset_refresh_cookies(response)", "domain=", "verify_jwt_in_request()", "@jwt_required()", "optional=True",
+            "fresh=True", "refresh=True", "locations=", "verify_type=False", "skip_revocation_check=True",
+        ]
+        + [
+            "additional_claims_loader", "additional_headers_loader", "decode_key_loader", "encode_key_loader",
+            "expired_token_loader", "invalid_token_loader", "needs_fresh_token_loader", "revoked_token_loader",
+            "token_in_blocklist_loader", "token_verification_failed_loader", "token_verification_loader", "unauthorized_loader",
+            "user_identity_loader", "user_lookup_loader", "user_lookup_error_loader",
+        ].map { "@jwt.\($0)" }
+        + [
+            "JWTExtendedException", "JWTDecodeError", "InvalidHeaderError", "InvalidQueryParamError", "NoAuthorizationError",
+            "CSRFError", "WrongTokenError", "RevokedTokenError", "FreshTokenRequired", "UserLookupError", "UserClaimsVerificationError",
+        ]
+        + [
+            "ACCESS_COOKIE_NAME", "ACCESS_COOKIE_PATH", "ACCESS_CSRF_COOKIE_NAME", "ACCESS_CSRF_COOKIE_PATH", "ACCESS_CSRF_FIELD_NAME",
+            "ACCESS_CSRF_HEADER_NAME", "ACCESS_TOKEN_EXPIRES", "ALGORITHM", "COOKIE_CSRF_PROTECT", "COOKIE_DOMAIN", "COOKIE_SAMESITE",
+            "COOKIE_SECURE", "CSRF_CHECK_FORM", "CSRF_IN_COOKIES", "CSRF_METHODS", "DECODE_ALGORITHMS", "DECODE_AUDIENCE",
+            "DECODE_ISSUER", "DECODE_LEEWAY", "ENCODE_AUDIENCE", "ENCODE_ISSUER", "ENCODE_NBF", "ERROR_MESSAGE_KEY", "HEADER_NAME",
+            "HEADER_TYPE", "IDENTITY_CLAIM", "JSON_KEY", "PRIVATE_KEY", "PUBLIC_KEY", "QUERY_STRING_NAME", "QUERY_STRING_VALUE_PREFIX",
+            "REFRESH_COOKIE_NAME", "REFRESH_COOKIE_PATH", "REFRESH_CSRF_COOKIE_NAME", "REFRESH_CSRF_COOKIE_PATH",
+            "REFRESH_CSRF_FIELD_NAME", "REFRESH_CSRF_HEADER_NAME", "REFRESH_JSON_KEY", "REFRESH_TOKEN_EXPIRES", "SECRET_KEY",
+            "SESSION_COOKIE", "TOKEN_LOCATION", "VERIFY_SUB",
+        ].map { "`JWT_\($0)`" }
+
+    /// Every public name of Flask-JWT-Extended has a row of the article's tables.
+    @Test func everyFlaskNameHasARow() throws {
+        let rows = try DocCPage(Self.article).markdown.split(separator: "\n").filter { $0.hasPrefix("| ") }
+        let missing = Self.flaskNames.filter { name in !rows.contains { $0.contains(name) } }
+        #expect(missing.isEmpty, "Flask-JWT-Extended names without a row: \(missing)")
     }
 
     /// The article names this file, and each of its Swift blocks is code of this file.
