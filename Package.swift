@@ -56,6 +56,7 @@ let package = Package(
                 "JWTAuth",
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -296,9 +297,8 @@ let package = Package(
                 "JWTAuthTesting",
                 "JWTAuthPostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
-                // Old-schema files made by hand for the `users rename`/`users delete` migration tests.
+                // Old-schema files for the `users rename`/`users delete` migration tests.
                 "JWTAuthSQLite",
-                .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings

@@ -30,7 +30,7 @@ public enum AuthServer {
             onServerRunning: onServerRunning,
             logger: built.logger
         )
-        app.addServices(built.stores.service)
+        app.addServices(built.stores.services)
         return app
     }
 

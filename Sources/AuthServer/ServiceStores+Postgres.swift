@@ -7,16 +7,7 @@ extension ServiceStores {
     /// one query per request so that every instance sees every other's revocations at once.
     static func openPostgres(url: String, _ configuration: AuthServerConfiguration, clock: JWTClock, logger: Logger) async throws -> ServiceStores {
         let store = try await connect(url: url, clock: clock, logger: logger)
-        var stores = try assemble(
-            store,
-            check: { try await store.ping() },
-            snapshot: { try await store.revocationSnapshot() },
-            service: PostgresStoreService(store: store),
-            close: { await store.close() },
-            configuration,
-            clock,
-            logger
-        )
+        var stores = try around(store, configuration, clock, logger)
         stores.keyStore = PostgresKeyStore(store: store, location: configuration.database.description)
         return stores
     }

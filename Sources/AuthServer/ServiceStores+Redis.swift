@@ -9,12 +9,11 @@ extension ServiceStores {
     /// database keeps them, and refills Redis when it comes back empty.
     static func redisBlocklist(
         url: String,
-        record: any RevocationStore,
-        snapshot: @escaping @Sendable () async throws -> RevocationIndex,
+        record: some ServiceDatabase,
         _ configuration: AuthServerConfiguration,
         _ clock: JWTClock,
         _ logger: Logger
-    ) throws -> (store: RedisBlocklist, check: @Sendable () async throws -> Void, close: @Sendable () async -> Void) {
+    ) throws -> (store: RedisBlocklist, client: RedisClient) {
         let redisConfiguration: RedisConfiguration
         do {
             redisConfiguration = try RedisConfiguration(url: url)
@@ -29,7 +28,7 @@ extension ServiceStores {
             cutoffLifetime: configuration.tokens.refreshTokenLifetime + configuration.tokens.leeway,
             clock: clock
         )
-        let store = RedisBlocklist(record: record, redis: redis, snapshot: snapshot, clock: clock)
-        return (store, { try await client.ping() }, { await client.close() })
+        let store = RedisBlocklist(record: record, redis: redis, snapshot: { try await record.revocationSnapshot() }, clock: clock)
+        return (store, client)
     }
 }

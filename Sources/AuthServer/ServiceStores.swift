@@ -1,22 +1,67 @@
 import Foundation
 public import JWTAuth
+import JWTAuthRedis
 import JWTAuthSQLite
 import Logging
 import ServiceLifecycle
 
-/// The stores of the service, opened from the configuration, and the service that purges and closes them.
+/// The stores of the service, opened from the configuration: the database of record, and where each
+/// request's revocation check is answered.
 struct ServiceStores: Sendable {
-    let users: any UserStore
-    /// The installation's secrets (the key of the usernames' pseudonyms in logs), in the database.
-    let secrets: any InstallationSecretStore
-    let sessions: any SessionStore
-    let revocations: any RevocationStore
-    /// Each store's name and a check that throws when it is down.
-    let checks: [(name: String, check: @Sendable () async throws -> Void)]
-    let service: any Service
-    let close: @Sendable () async throws -> Void
+    /// Where revocations are checked on each request.
+    enum Blocklist: Sendable {
+        /// The database itself.
+        case database
+        /// This process's memory.
+        case memory(MemoryRevocationStore)
+        /// Redis in front of the database, through `client`.
+        case redis(RedisBlocklist, client: RedisClient)
+    }
+
+    let database: any ServiceDatabase
+    let blocklist: Blocklist
     /// Where the signing keys live when not in the data directory (PostgreSQL: the database).
     var keyStore: (any KeyStore)? = nil
+
+    var users: any UserStore { database }
+    var sessions: any SessionStore { database }
+    /// The installation's secrets (the key of the usernames' pseudonyms in logs), in the database.
+    var secrets: any InstallationSecretStore { database }
+
+    /// The store each request's revocation check asks.
+    var revocations: any RevocationStore {
+        switch blocklist {
+        case .database: database
+        case .memory(let store): store
+        case .redis(let store, _): store
+        }
+    }
+
+    /// Each store's name and a check that throws when it is down.
+    var checks: [(name: String, check: @Sendable () async throws -> Void)] {
+        let pingDatabase: @Sendable () async throws -> Void = { [database] in try await database.ping() }
+        switch blocklist {
+        case .database:
+            return [("database", pingDatabase)]
+        case .memory:
+            return [("database", pingDatabase), ("blocklist", { @Sendable in })]
+        case .redis(_, let client):
+            return [("database", pingDatabase), ("blocklist", { @Sendable in try await client.ping() })]
+        }
+    }
+
+    /// What the service group runs: the database's background work and, with Redis, its client, each of
+    /// which closes its connections at shutdown.
+    var services: [any Service] {
+        guard case .redis(_, let client) = blocklist else { return [database.service] }
+        return [database.service, client]
+    }
+
+    /// Closes the stores, for a process that runs no service group.
+    func close() async throws {
+        if case .redis(_, let client) = blocklist { await client.close() }
+        try await database.close()
+    }
 
     static func open(_ configuration: AuthServerConfiguration, clock: JWTClock, logger: Logger) async throws -> ServiceStores {
         switch configuration.database {
@@ -33,65 +78,31 @@ struct ServiceStores: Sendable {
             } catch {
                 throw ConfigurationError(setting: "JWT_AUTH_DATABASE_URL", message: "cannot open the SQLite database at \(path)")
             }
-            return try assemble(
-                store,
-                check: { _ = try await store.user(id: "0") },
-                snapshot: { try store.revocationSnapshot() },
-                service: SQLiteStoreService(store: store),
-                close: { try await store.close() },
-                configuration,
-                clock,
-                logger
-            )
+            return try around(store, configuration, clock, logger)
         case .postgres(let url):
             return try await openPostgres(url: url, configuration, clock: clock, logger: logger)
         }
     }
-}
 
-extension ServiceStores {
-    /// The stores around one database `store`: revocations in it, in memory, or in Redis in front of it
-    /// (refilled from `snapshot`), as the configuration's blocklist says.
-    static func assemble(
-        _ store: some UserStore & SessionStore & RevocationStore & InstallationSecretStore,
-        check: @escaping @Sendable () async throws -> Void,
-        snapshot: @escaping @Sendable () async throws -> RevocationIndex,
-        service: some Service,
-        close: @escaping @Sendable () async throws -> Void,
+    /// The stores around `database`: revocations checked in it, in memory, or in Redis in front of it, as
+    /// the configuration's blocklist says.
+    static func around(
+        _ database: some ServiceDatabase,
         _ configuration: AuthServerConfiguration,
         _ clock: JWTClock,
         _ logger: Logger
     ) throws -> ServiceStores {
-        var checks = [(name: "database", check: check)]
-        let revocations: any RevocationStore
-        var closeBlocklist: @Sendable () async -> Void = {}
         switch configuration.blocklist {
         case .database:
-            revocations = store
+            return ServiceStores(database: database, blocklist: .database)
         case .memory:
-            revocations = MemoryRevocationStore(clock: clock)
-            checks.append((name: "blocklist", check: {}))
+            return ServiceStores(database: database, blocklist: .memory(MemoryRevocationStore(clock: clock)))
         case .redis(let url):
-            let redis = try redisBlocklist(url: url, record: store, snapshot: snapshot, configuration, clock, logger)
-            revocations = redis.store
-            checks.append((name: "blocklist", check: redis.check))
-            closeBlocklist = redis.close
+            let (store, client) = try redisBlocklist(url: url, record: database, configuration, clock, logger)
+            return ServiceStores(database: database, blocklist: .redis(store, client: client))
         }
-        return ServiceStores(
-            users: store,
-            secrets: store,
-            sessions: store,
-            revocations: revocations,
-            checks: checks,
-            service: service,
-            close: { [closeBlocklist] in
-                await closeBlocklist()
-                try await close()
-            }
-        )
     }
 }
-
 extension AuthServer {
     /// The user store of `configuration`, for the `users` commands; call `close` when done.
     public static func openUserStore(
