@@ -120,6 +120,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Our own test plumbing (child processes, loopback ports): not a product, so users never see it.
+        .target(
+            name: "JWTAuthTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "JWTAuthTesting",
             dependencies: ["JWTAuth"],
@@ -171,6 +176,7 @@ let package = Package(
         .testTarget(
             name: "ExampleTests",
             dependencies: [
+                "JWTAuthTestSupport",
                 "jwt-auth-example",
                 "JWTAuth",
                 "JWTAuthService",
@@ -201,6 +207,7 @@ let package = Package(
         .testTarget(
             name: "JWTAuthJWKSTests",
             dependencies: [
+                "JWTAuthTestSupport",
                 "JWTAuth",
                 "JWTAuthJWKS",
                 "JWTAuthTesting",
@@ -215,6 +222,7 @@ let package = Package(
         .testTarget(
             name: "JWTAuthTests",
             dependencies: [
+                "JWTAuthTestSupport",
                 "JWTAuth",
                 "JWTAuthTesting",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -249,6 +257,7 @@ let package = Package(
         .testTarget(
             name: "AuthServerTests",
             dependencies: [
+                "JWTAuthTestSupport",
                 "AuthServer",
                 "JWTAuth",
                 "JWTAuthPostgres",
@@ -272,6 +281,7 @@ let package = Package(
         .testTarget(
             name: "AuthServerE2ETests",
             dependencies: [
+                "JWTAuthTestSupport",
                 "JWTAuth",
                 "JWTAuthTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -293,6 +303,7 @@ let package = Package(
         .testTarget(
             name: "JWTAuthCLITests",
             dependencies: [
+                "JWTAuthTestSupport",
                 "JWTAuth",
                 "JWTAuthTesting",
                 "JWTAuthPostgres",

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import JWTAuthTestSupport
 import JWTAuthTesting
 import NIOCore
 import Testing

@@ -1,5 +1,6 @@
 import Foundation
 import JWTAuth
+import JWTAuthTestSupport
 import JWTAuthTesting
 import Testing
 

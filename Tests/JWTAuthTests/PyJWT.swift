@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import JWTAuth
+import JWTAuthTestSupport
 import JWTAuthTesting
 
 /// Runs `Interop/pyjwt_interop.py` in the Python environment that `scripts/test` provides, one JSON request in,

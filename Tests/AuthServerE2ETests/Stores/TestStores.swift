@@ -1,4 +1,5 @@
 import Foundation
+import JWTAuthTestSupport
 import JWTAuthTesting
 import Testing
 

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import JWTAuth
+import JWTAuthTestSupport
 import JWTAuthTesting
 import NIOCore
 import NIOHTTP1
