@@ -162,6 +162,8 @@ import Testing
         #expect(try claims.value("map", as: [String: Int].self) == ["a": 1, "b": 2])
         #expect(try claims.value("link", as: URL.self).host == "example.com")
         #expect(try claims.value("blob", as: Data.self) == Data("hi".utf8))
+        #expect(try claims.value("ratio", as: Decimal.self) == Decimal(string: "0.5"))
+        #expect(throws: DecodingError.self) { try claims.value("blob", as: Decimal.self) }
         #expect(try claims.value("matrix", as: [JSONValueBox].self).count == 2)
     }
 

@@ -3,7 +3,7 @@ import FoundationEssentials
 /// Decodes a `Decodable` straight from a ``JSONValue``, with no JSON text in between.
 ///
 /// It reads as `JSONDecoder` does, except that a `Date` is a NumericDate (seconds since 1970, as `exp`
-/// and `iat` are); a `URL` is a string and `Data` is base64. Integers must fit their type exactly.
+/// and `iat` are); a `URL` is a string, `Data` is base64 and a `Decimal` is a number. Integers must fit their type exactly.
 /// Failures are `DecodingError`s with the coding path of the member at fault.
 struct JSONValueDecoder: Decoder {
     let value: JSONValue
@@ -41,6 +41,13 @@ struct JSONValueDecoder: Decoder {
         if T.self == URL.self {
             guard case .string(let text) = value, let url = URL(string: text) else { throw mismatch(URL.self, "a URL string") }
             return url as! T
+        }
+        if T.self == Decimal.self {
+            switch value {
+            case .int(let int): return Decimal(int) as! T
+            case .double(let double): return Decimal(double) as! T
+            default: throw mismatch(Decimal.self)
+            }
         }
         if T.self == Data.self {
             guard case .string(let text) = value, let data = Data(base64Encoded: text) else { throw mismatch(Data.self, "base64 text") }

@@ -21,8 +21,9 @@ extension TokenIssuer {
         return try accessToken(for: subject, fresh: fresh, sessionID: sessionID, csrf: csrf, claims: members, expiresIn: expiresIn)
     }
 
-    /// A refresh token for `subject` carrying the members of `claims`; see
-    /// ``accessToken(for:fresh:sessionID:csrf:claims:expiresIn:)-(_,_,_,_,some Encodable,_)``.
+    /// A refresh token for `subject` carrying the members of `claims`, checked as for an access token.
+    /// - Throws: `invalid_configuration` for a member named like a claim the issuer writes, claims that do not
+    ///   encode as an object, or a lifetime that is not positive.
     @_disfavoredOverload
     public func refreshToken(
         for subject: String,
