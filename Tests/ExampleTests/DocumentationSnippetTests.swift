@@ -141,9 +141,7 @@ import Testing
     /// JWTAuthJWKS.md: a resource server that verifies an issuer's tokens with its published keys.
     static func jwksExample(jwksURL: URL) throws -> (JWKSClient, some ApplicationProtocol) {
         let keys = try JWKSClient(url: jwksURL)  // the issuer's /.well-known/jwks.json, over HTTPS
-        let placeholder = try JWTKey.generate(.es256)  // a verifier needs a key set; the client's keys replace it
-        let verifier = try TokenVerifier(keys: JWTKeySet([placeholder]), cache: VerifiedTokenCache())
-        let manager = JWTManager(verifier: verifier, keySource: keys)
+        let manager = try JWTManager(keySource: keys, cache: VerifiedTokenCache())  // no key of its own
 
         let router = Router(context: BasicJWTRequestContext.self)
         router.add(middleware: JWTErrorMiddleware(manager: manager))
