@@ -20,20 +20,13 @@ import Testing
         secret: String = secret,
         users: MemoryUserStore = MemoryUserStore()
     ) throws -> (issuer: TokenIssuer, verifier: TokenVerifier, manager: JWTManager, store: MemoryRevocationStore) {
-        let key = try JWTKey.hmac(secret: secret)  // JWT_SECRET_KEY (JWT_ALGORITHM: HS256 by default)
-        let configuration = TokenConfiguration(
-            accessTokenLifetime: .seconds(15 * 60),  // JWT_ACCESS_TOKEN_EXPIRES
-            includesCSRFClaim: true  // JWT_COOKIE_CSRF_PROTECT, for tokens carried by cookies
-        )
-        let store = MemoryRevocationStore()  // the blocklist of token_in_blocklist_loader
-        let issuer = try TokenIssuer(key: key, configuration: configuration) { subject, type in
-            ["roles": ["user"]]  // additional_claims_loader
-        }
-        let verifier = try TokenVerifier(keys: JWTKeySet([key]), configuration: configuration, revocationStore: store)
-        let manager = JWTManager(
-            verifier: verifier,
-            issuer: issuer,
-            locations: [.headers, .cookies],  // JWT_TOKEN_LOCATION
+        let store = MemoryRevocationStore()  // the blocklist that token_in_blocklist_loader consults
+        let manager = try JWTManager(
+            key: try JWTKey.hmac(secret: secret),  // JWT_SECRET_KEY (JWT_ALGORITHM: HS256 by default)
+            configuration: TokenConfiguration(accessTokenLifetime: .seconds(15 * 60)),  // JWT_ACCESS_TOKEN_EXPIRES
+            claimsProvider: { subject, type in ["roles": ["user"]] },  // additional_claims_loader
+            revocationStore: store,
+            locations: [.headers, .cookies],  // JWT_TOKEN_LOCATION; with cookies, tokens carry the CSRF value
             userLoader: { identity in try await users.user(id: identity.subject) },  // user_lookup_loader
             errorHandlers: [
                 .tokenExpired: { error, _ in  // expired_token_loader
@@ -42,6 +35,8 @@ import Testing
             ],
             implicitRefresh: .seconds(5 * 60)  // re-issue the access cookie when less than 5 minutes remain
         )
+        let issuer = manager.issuer!  // made from the same key and configuration as the verifier
+        let verifier = manager.verifier
         return (issuer, verifier, manager, store)
     }
 
