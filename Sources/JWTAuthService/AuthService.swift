@@ -27,7 +27,7 @@ public struct AuthService: Sendable {
     /// The roles a registered user starts with. Defaults to none.
     public var defaultRoles: [String]
     /// The keyed hash under which failed logins log the username. Defaults to a key of this process;
-    /// give one kept per installation (``InstallationSecretStore``) so that logs agree across restarts.
+    /// give one kept per installation (``JWTAuth/InstallationSecretStore``) so that logs agree across restarts.
     public var logPseudonym: LogPseudonym
     /// Where the service logs (failed logins, refresh-token reuse).
     public var logger: Logger

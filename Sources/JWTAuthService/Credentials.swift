@@ -4,17 +4,17 @@ public import JWTAuth
 /// The rules for usernames and passwords: new ones (registration, password change) and presented ones
 /// (login).
 public enum Credentials {
-    /// A username as stored and shown: RFC 8265's UsernameCasePreserved form (see ``Username``): width
+    /// A username as stored and shown: RFC 8265's UsernameCasePreserved form (see ``JWTAuth/Username``): width
     /// mapping, NFC, the IdentifierClass (no spaces, invisible or bidi-control characters), the bidi rule,
     /// 1 to 64 code points (as JSON Schema and Python count them), at most 4 combining marks on one
-    /// character. Stores compare names by ``Username/key(_:)``.
+    /// character. Stores compare names by ``JWTAuth/Username/key(_:)``.
     /// - Throws: `bad_request` naming the rule broken.
     public static func username(_ raw: String) throws(JWTAuthError) -> String {
         try Username(raw).value
     }
 
     /// The form of a valid username under which names are compared (one account per key): RFC 8265's
-    /// UsernameCaseMapped, ``Username/key(_:)``.
+    /// UsernameCaseMapped, ``JWTAuth/Username/key(_:)``.
     public static func comparisonKey(_ username: String) -> String {
         Username.key(username)
     }

@@ -7,8 +7,8 @@ extension JWTManager {
     ///
     /// CSRF double submit is switched on in one place, `cookies.csrfProtection` (on by default): when `.cookies`
     /// is one of `locations` and it is on, tokens carry the `csrf` claim the middleware checks, whatever
-    /// ``TokenConfiguration/includesCSRFClaim`` says. A private key verifies with its public key, an HMAC key
-    /// with itself. The other parameters are those of ``TokenIssuer``, ``TokenVerifier`` and
+    /// ``JWTAuth/TokenConfiguration/includesCSRFClaim`` says. A private key verifies with its public key, an HMAC key
+    /// with itself. The other parameters are those of ``JWTAuth/TokenIssuer``, ``JWTAuth/TokenVerifier`` and
     /// ``init(verifier:issuer:locations:cookies:queryParameter:jsonAccessKey:jsonRefreshKey:maximumBodySize:realm:userLoader:errorHandlers:implicitRefresh:metricsFactory:keySource:)``.
     /// - Throws: `invalid_key` when `key` cannot sign (a public key), `invalid_configuration` for bad settings.
     public init(

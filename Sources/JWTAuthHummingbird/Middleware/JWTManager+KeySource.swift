@@ -59,7 +59,7 @@ extension JWTManager {
         return try sourcedVerifier.verifier(for: snapshot, base: verifier)
     }
 
-    /// The issuer to sign with now: `base` itself, or with a ``keySource`` that is a ``JWTSigningKeySource``
+    /// The issuer to sign with now: `base` itself, or with a ``keySource`` that is a ``JWTAuth/JWTSigningKeySource``
     /// offering a signing key, `base` with that key (its configuration, clock and claims provider kept;
     /// rebuilt only when the source's generation changes). A rotation thus takes effect without a restart.
     /// - Throws: `unavailable` when the source has no keys.

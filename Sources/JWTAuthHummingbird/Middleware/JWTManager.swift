@@ -17,7 +17,7 @@ public struct JWTManager: Sendable {
     /// none: ``verifier``'s own keys.
     public let keySource: (any JWTKeySource)?
     /// Issues tokens, for implicit refresh and the auth routes. Defaults to none. With a ``keySource`` that is a
-    /// ``JWTSigningKeySource``, tokens are signed with the source's current key instead (``issuer(basedOn:)``).
+    /// ``JWTAuth/JWTSigningKeySource``, tokens are signed with the source's current key instead (``issuer(basedOn:)``).
     public let issuer: TokenIssuer?
     /// Where tokens are looked for, in order. Defaults to `[.headers]`.
     public var locations: [TokenLocation]

@@ -6,7 +6,7 @@ public import Logging
 import NIOCore
 
 /// The auth routes as a reusable router group: `register`, `login`, `refresh`, `fresh-login`, `logout`,
-/// `logout-all`, `password` and `me`, each translating a request into one ``AuthService`` operation and
+/// `logout-all`, `password` and `me`, each translating a request into one ``JWTAuthService/AuthService`` operation and
 /// its result (or `JWTAuthError`) into a response.
 public struct JWTAuthRoutes<Context: JWTRequestContext>: Sendable {
     public let manager: JWTManager
@@ -26,7 +26,7 @@ public struct JWTAuthRoutes<Context: JWTRequestContext>: Sendable {
         self.service = service
     }
 
-    /// Routes over an ``AuthService`` made of these parts, its verifier the manager's.
+    /// Routes over an ``JWTAuthService/AuthService`` made of these parts, its verifier the manager's.
     public init(
         manager: JWTManager,
         issuer: TokenIssuer,
