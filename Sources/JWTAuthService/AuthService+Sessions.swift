@@ -13,6 +13,7 @@ extension AuthService {
         let user = try await checkCredentials(username: username, password: password, clientAddress: clientAddress)
         let access = try await signer().accessToken(for: user.id, fresh: .fresh, claims: Self.claims(of: user))
         try await sessions.openSession(access.sessionID ?? "", subject: user.id, until: access.expiresAt)
+        try await refuseIfDisabledMeanwhile(user.id, session: access.claims)
         return access
     }
 
@@ -20,7 +21,19 @@ extension AuthService {
     public func startSession(for user: UserRecord) async throws -> TokenPair {
         let pair = try await signer().tokenPair(for: user.id, fresh: .fresh, claims: Self.claims(of: user))
         try await sessions.openSession(pair.refresh.sessionID ?? "", subject: user.id, until: pair.refresh.expiresAt)
+        try await refuseIfDisabledMeanwhile(user.id, session: pair.refresh.claims)
         return pair
+    }
+
+    /// Refuses a session just opened when its user was disabled since the credentials were checked. The
+    /// session is recorded first and the user read second: a disable that ran before this read is seen
+    /// here, and one that runs after it finds the session open and ends it. Either way no token of a
+    /// disabled user outlives the disable.
+    private func refuseIfDisabledMeanwhile(_ id: String, session claims: JWTClaims) async throws {
+        guard let user = try await users.user(id: id), !user.isDisabled else {
+            try await userSessions.end(claims)
+            throw JWTAuthError.forbidden("The account is disabled")
+        }
     }
 
     /// Spends the verified refresh token with `presented` claims and gives a new pair in the same session

@@ -1,6 +1,7 @@
 import JWTAuth
 import JWTAuthService
 import JWTAuthTesting
+import Synchronization
 import Testing
 
 /// The domain's rules, each through `AuthService` alone: no HTTP, in-memory stores, bcrypt cost 4.
@@ -181,4 +182,58 @@ import Testing
             try await closed.register(username: "g5", password: Self.password, clientAddress: "c")
         }
     }
+
+    /// A login whose credentials were checked just before the account was disabled must not come away
+    /// with a working token: the disable lands between the check and the session being recorded.
+    @Test(.bug(id: 15, "a disabled user kept access until the access token expired"))
+    func aDisableBetweenTheCheckAndTheSessionLeavesNoWorkingToken() async throws {
+        let harness = try Harness()
+        let user = try await harness.service.register(username: "gail", password: Self.password, clientAddress: "a")
+        let sessions = DisablingSessions(base: harness.users, users: harness.users, disabling: harness.service.userSessions, id: user.id)
+        let service = AuthService(
+            issuer: harness.service.issuer,
+            verifier: harness.service.verifier,
+            users: harness.users,
+            sessions: sessions,
+            revocations: harness.revocations,
+            passwords: harness.passwords
+        )
+        let checked = try await service.checkCredentials(username: "gail", password: Self.password, clientAddress: "a")
+        await #expect(throws: JWTAuthError.forbidden("")) { try await service.startSession(for: checked) }
+        await #expect(throws: JWTAuthError.forbidden("")) {
+            try await service.freshLogin(username: "gail", password: Self.password, clientAddress: "a")
+        }
+        #expect(sessions.opened.withLock { $0 }.count == 1, "the second attempt is refused at the credentials")
+        // The session is revoked itself (not only by the disable's cutoff): every token of it is refused.
+        for claims in sessions.opened.withLock({ $0 }) {
+            let sid = try #require(claims.sessionID)
+            #expect(try await harness.revocations.isRevoked(RevocationQuery(tokenID: "another", sessionID: sid)))
+        }
+    }
+}
+
+/// Sessions that disable the user (as an administrator would, at that very moment) when a session opens.
+final class DisablingSessions: SessionStore {
+    let base: any SessionStore
+    let users: any UserStore
+    let disabling: UserSessions
+    let id: String
+    let opened = Mutex<[JWTClaims]>([])
+
+    init(base: any SessionStore, users: any UserStore, disabling: UserSessions, id: String) {
+        self.base = base
+        self.users = users
+        self.disabling = disabling
+        self.id = id
+    }
+
+    func openSession(_ sessionID: String, subject: String, until: Double) async throws {
+        try await disabling.setDisabled(true, user: id, in: users)
+        try await base.openSession(sessionID, subject: subject, until: until)
+        opened.withLock { $0.append(JWTClaims(members: ["jti": .string(sessionID), "sid": .string(sessionID), "sub": .string(subject)])) }
+    }
+
+    func extendSession(_ sessionID: String, until: Double) async throws { try await base.extendSession(sessionID, until: until) }
+    func openSessions(of subject: String) async throws -> [String: Double] { try await base.openSessions(of: subject) }
+    func closeSession(_ sessionID: String) async throws { try await base.closeSession(sessionID) }
 }
