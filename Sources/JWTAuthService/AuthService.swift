@@ -74,6 +74,13 @@ public struct AuthService: Sendable {
         )
     }
 
+    /// This service logging to `logger` (a request's, with its request id).
+    public func logging(to logger: Logger) -> AuthService {
+        var service = self
+        service.logger = logger
+        return service
+    }
+
     /// The access token lifetime in whole seconds (`expires_in`).
     public var accessTokenLifetime: Int { Int(issuer.configuration.accessTokenLifetime.components.seconds) }
 }

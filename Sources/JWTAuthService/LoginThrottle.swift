@@ -119,9 +119,6 @@ public final class LoginThrottler: Sendable {
         self.clock = clock
     }
 
-    /// Whether throttling is on.
-    public var isEnabled: Bool { throttle.withLock { $0.limit > 0 } }
-
     public func reserve(_ keys: [String]) -> LoginThrottle.Decision {
         let now = clock()
         return throttle.withLock { $0.reserve(keys, now: now) }

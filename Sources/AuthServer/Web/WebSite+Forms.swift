@@ -24,9 +24,8 @@ extension WebSite {
         }
         let password = FormDecoding.field("password", in: form) ?? ""
         do {
-            var service = auth.service
-            service.logger = context.logger
-            let user = try await service.checkCredentials(username: username, password: password, clientAddress: clientAddress(request, context))
+            let user = try await auth.service.logging(to: context.logger)
+                .checkCredentials(username: username, password: password, clientAddress: auth.clientAddress(request, context))
             return try await signIn(user, next: next)
         } catch let error as JWTAuthError where error.code == .rateLimited || error.retryAfter != nil {
             return Self.retryLater(error)
@@ -56,7 +55,7 @@ extension WebSite {
             let user = try await auth.service.register(
                 username: rawUsername,
                 password: FormDecoding.field("password", in: form) ?? "",
-                clientAddress: clientAddress(request, context)
+                clientAddress: auth.clientAddress(request, context)
             )
             return try await signIn(user, next: "/")
         } catch let error as JWTAuthError where error.code == .rateLimited || error.retryAfter != nil {
@@ -67,11 +66,6 @@ extension WebSite {
             context.logger.error("A store failed", metadata: ["error.type": "\(type(of: error))"])
             return Self.unavailable()
         }
-    }
-
-    /// The client's address: the peer's, or the one a trusted proxy names.
-    func clientAddress(_ request: Request, _ context: Context) -> String {
-        auth.trustedProxies.clientAddress(headers: request.headers, peer: context.remoteAddress)
     }
 
     /// 429 (too many attempts) or 503 (bcrypt's queue is full) with `Retry-After`.

@@ -117,7 +117,7 @@ public struct JWTAuthRoutes<Context: JWTRequestContext>: Sendable {
 
     @Sendable func login(_ request: inout Request, _ context: Context) async throws -> Response {
         let body = try await JSONBody(&request, limit: manager.maximumBodySize)
-        let pair = try await service(context).login(
+        let pair = try await service.logging(to: context.logger).login(
             username: try body.string("username"),
             password: try body.string("password"),
             clientAddress: clientAddress(request, context)
@@ -127,7 +127,7 @@ public struct JWTAuthRoutes<Context: JWTRequestContext>: Sendable {
 
     @Sendable func freshLogin(_ request: inout Request, _ context: Context) async throws -> Response {
         let body = try await JSONBody(&request, limit: manager.maximumBodySize)
-        let access = try await service(context).freshLogin(
+        let access = try await service.logging(to: context.logger).freshLogin(
             username: try body.string("username"),
             password: try body.string("password"),
             clientAddress: clientAddress(request, context)
@@ -136,7 +136,7 @@ public struct JWTAuthRoutes<Context: JWTRequestContext>: Sendable {
     }
 
     @Sendable func refresh(_ request: inout Request, _ context: Context) async throws -> Response {
-        let pair = try await service(context).refresh(presented: try context.requireJWT().claims)
+        let pair = try await service.logging(to: context.logger).refresh(presented: try context.requireJWT().claims)
         return tokenResponse(access: pair.access, refresh: pair.refresh)
     }
 
@@ -167,15 +167,8 @@ public struct JWTAuthRoutes<Context: JWTRequestContext>: Sendable {
 
     // MARK: Helpers
 
-    /// The service logging to the request's logger.
-    private func service(_ context: Context) -> AuthService {
-        var service = service
-        service.logger = context.logger
-        return service
-    }
-
-    /// The client's address: the peer's, or the one a trusted proxy names.
-    func clientAddress(_ request: Request, _ context: Context) -> String {
+    /// The client's address for throttling: the peer's, or the one a trusted proxy names.
+    public func clientAddress(_ request: Request, _ context: Context) -> String {
         trustedProxies.clientAddress(headers: request.headers, peer: (context as? any RemoteAddressRequestContext)?.remoteAddress)
     }
 
