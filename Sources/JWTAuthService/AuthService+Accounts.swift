@@ -9,13 +9,12 @@ extension AuthService {
     ///   `unavailable` (bcrypt's queue is full), or a store's error.
     public func register(username rawUsername: String, password rawPassword: String, clientAddress: String) async throws -> UserRecord {
         guard isRegistrationOpen else { throw JWTAuthError.forbidden("Registration is closed") }
-        let username = try Credentials.username(rawUsername)
-        let password = try Credentials.password(rawPassword)
+        // Checked before the throttle: a refused name or password takes no slot.
+        let credentials = try AccountService.newCredentials(username: rawUsername, password: rawPassword)
         let reservation = try Self.reserve(["ip:" + clientAddress], with: registrationThrottler)
         // Whatever the outcome, the attempt counts for the window.
         defer { if let reservation { registrationThrottler?.failed(reservation) } }
-        let hash = try await passwords.hash(password)
-        return try await users.createUser(username: username, passwordHash: hash, roles: defaultRoles)
+        return try await accounts.insert(credentials, roles: nil)
     }
 
     /// Checks a username and password: the rules of ``Credentials`` for presented credentials, throttling,
@@ -63,8 +62,7 @@ extension AuthService {
     /// The user with id `subject` (`/auth/me`).
     /// - Throws: `user_not_found`, or a store's error.
     public func currentUser(_ subject: String) async throws -> UserRecord {
-        guard let user = try await users.user(id: subject) else { throw JWTAuthError.userNotFound(subject) }
-        return user
+        try await accounts.user(id: subject)
     }
 
     /// Replaces the user's password and ends every other session of the user (`current` is the session of
@@ -72,15 +70,12 @@ extension AuthService {
     /// - Throws: `bad_request` (the rules for new passwords, naming `field`), `user_not_found`,
     ///   `unavailable` (bcrypt's queue is full), or a store's error.
     public func changePassword(of subject: String, to newPassword: String, field: String = "new_password", current: String?) async throws {
-        let password = try Credentials.password(newPassword, field: field)
-        _ = try await currentUser(subject)
-        try await users.setPasswordHash(try await passwords.hash(password), forUser: subject)
-        try await userSessions.endAll(of: subject, current: current)
+        try await accounts.changePassword(of: subject, to: newPassword, field: field, current: current)
     }
 
     /// Disables (or enables) the user `id`; disabling ends every session of the user at once.
     public func setDisabled(_ isDisabled: Bool, user id: String) async throws {
-        try await userSessions.setDisabled(isDisabled, user: id, in: users)
+        try await accounts.setDisabled(isDisabled, user: id)
     }
 
     /// A slot for each of `keys`, or `rate_limited`; nil without a throttler.

@@ -11,7 +11,8 @@ extension AuthService {
     /// Checks the credentials and gives a fresh access token only, in a session of its own.
     public func freshLogin(username: String, password: String, clientAddress: String) async throws -> IssuedToken {
         let user = try await checkCredentials(username: username, password: password, clientAddress: clientAddress)
-        let access = try await signer().accessToken(for: user.id, fresh: .fresh, claims: Self.claims(of: user))
+        let claims = try await claims(for: user)
+        let access = try await signer().accessToken(for: user.id, fresh: .fresh, claims: claims)
         try await sessions.openSession(access.sessionID ?? "", subject: user.id, until: access.expiresAt)
         try await refuseIfDisabledMeanwhile(user.id, session: access.claims)
         return access
@@ -19,7 +20,8 @@ extension AuthService {
 
     /// A fresh token pair for `user` in a new session, recorded in the session store.
     public func startSession(for user: UserRecord) async throws -> TokenPair {
-        let pair = try await signer().tokenPair(for: user.id, fresh: .fresh, claims: Self.claims(of: user))
+        let claims = try await claims(for: user)
+        let pair = try await signer().tokenPair(for: user.id, fresh: .fresh, claims: claims)
         try await sessions.openSession(pair.refresh.sessionID ?? "", subject: user.id, until: pair.refresh.expiresAt)
         try await refuseIfDisabledMeanwhile(user.id, session: pair.refresh.claims)
         return pair
@@ -37,14 +39,20 @@ extension AuthService {
     }
 
     /// Spends the verified refresh token with `presented` claims and gives a new pair in the same session
-    /// (the access token not fresh). A refresh token presented a second time means someone holds a copy:
-    /// its whole session is revoked.
+    /// (the access token not fresh), with the claims of the user as stored now. A refresh token presented a
+    /// second time means someone holds a copy: its whole session is revoked.
+    ///
+    /// The user is read and their claims loaded before the token is spent: a failure there (a store, the
+    /// claims loader) leaves the refresh token usable for a retry.
     /// - Throws: `invalid_token` (no `jti`, `sid` or `sub`), `token_revoked` (reuse), `user_not_found`,
     ///   `forbidden` (disabled), or a store's error.
     public func refresh(presented: JWTClaims) async throws -> TokenPair {
         guard let jti = presented.id, let sid = presented.sessionID, let subject = presented.subject else {
             throw JWTAuthError.invalidToken("The refresh token lacks jti, sid or sub")
         }
+        let user = try await currentUser(subject)
+        guard !user.isDisabled else { throw JWTAuthError.forbidden("The account is disabled") }
+        let claims = try await claims(for: user)
         let sessionEnd = userSessions.sessionEnd
         guard try await revocations.spend(refreshTokenID: jti, until: presented.expiresAt ?? sessionEnd) else {
             try await revocations.revoke(sessionID: sid, until: sessionEnd)
@@ -52,10 +60,7 @@ extension AuthService {
             logger.notice("Refresh token reuse: session revoked", metadata: ["jwt.sid": "\(sid)"])
             throw JWTAuthError.tokenRevoked
         }
-        let user = try await currentUser(subject)
-        guard !user.isDisabled else { throw JWTAuthError.forbidden("The account is disabled") }
         let signer = try await signer()
-        let claims = Self.claims(of: user)
         let access = try signer.accessToken(for: user.id, fresh: .notFresh, sessionID: sid, csrf: presented.csrf, claims: claims)
         let refresh = try signer.refreshToken(for: user.id, sessionID: sid, csrf: presented.csrf, claims: claims)
         try await sessions.extendSession(sid, until: refresh.expiresAt)
@@ -74,10 +79,5 @@ extension AuthService {
     /// Ends every session of `subject` (`logout-all`): tokens issued before now are rejected.
     public func logoutEverywhere(_ subject: String, current: String?) async throws {
         try await userSessions.endAll(of: subject, current: current)
-    }
-
-    /// The claims every token of `user` carries besides the registered ones: its roles.
-    static func claims(of user: UserRecord) -> [String: JSONValue] {
-        ["roles": .array(user.roles.map(JSONValue.string))]
     }
 }

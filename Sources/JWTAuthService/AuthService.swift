@@ -14,18 +14,15 @@ public struct AuthService: Sendable {
     public let issuer: TokenIssuer
     /// Verifies refresh tokens handed to ``logout(access:refreshToken:)``.
     public let verifier: TokenVerifier
-    public let users: any UserStore
-    public let sessions: any SessionStore
-    public let revocations: any RevocationStore
-    public let passwords: PasswordHasher
+    /// The accounts the service works on: its user, session and revocation stores, its password hasher and
+    /// the rules that need no token (creating, renaming, disabling, deleting users, changing passwords).
+    public private(set) var accounts: AccountService
     /// Login throttling by username and client address; nil turns it off.
     public var loginThrottler: LoginThrottler?
     /// Registration throttling by client address (every attempt counts); nil turns it off.
     public var registrationThrottler: LoginThrottler?
     /// Whether ``register(username:password:clientAddress:)`` creates users. Defaults to true.
     public var isRegistrationOpen: Bool
-    /// The roles a registered user starts with. Defaults to none.
-    public var defaultRoles: [String]
     /// The keyed hash under which failed logins log the username. Defaults to a key of this process;
     /// give one kept per installation (``JWTAuth/InstallationSecretStore``) so that logs agree across restarts.
     public var logPseudonym: LogPseudonym
@@ -33,6 +30,16 @@ public struct AuthService: Sendable {
     public var logger: Logger
     /// The issuer that signs now: ``issuer``, or one with a rotated key. Defaults to ``issuer``.
     public var signer: @Sendable () async throws -> TokenIssuer
+    /// Claims added to every token the service issues for a user (login, fresh login, refresh), loaded from
+    /// the user as stored at that moment: Flask-JWT-Extended's `additional_claims_loader`. The value's members
+    /// go beside `roles`, encoded as ``JWTAuth/TokenIssuer`` encodes any `Encodable` claims (a `Date` as a
+    /// NumericDate, a `nil` optional left out); a `nil` value adds none. Defaults to none.
+    ///
+    /// A member named like a claim the service writes (`sub`, `exp`, `jti`, `type`, `sid`, `fresh`, `csrf`,
+    /// `roles`, a configured `iss` or `aud`, …) is refused with `invalid_configuration`, never written over
+    /// the service's. A `JWTAuthError` the loader throws reaches the caller as it is (`forbidden` refuses the
+    /// login); any other error becomes `unavailable`.
+    public var additionalClaims: (@Sendable (UserRecord) async throws -> (any Encodable & Sendable)?)?
 
     /// The service over the given stores; `verifier` must consult `revocations`.
     public init(
@@ -51,28 +58,36 @@ public struct AuthService: Sendable {
     ) {
         self.issuer = issuer
         self.verifier = verifier
-        self.users = users
-        self.sessions = sessions
-        self.revocations = revocations
-        self.passwords = passwords
+        self.accounts = AccountService(
+            users: users,
+            sessions: sessions,
+            revocations: revocations,
+            passwords: passwords,
+            defaultRoles: defaultRoles,
+            refreshTokenLifetime: issuer.configuration.refreshTokenLifetime,
+            clock: issuer.clock
+        )
         self.loginThrottler = loginThrottler
         self.registrationThrottler = registrationThrottler
         self.isRegistrationOpen = isRegistrationOpen
-        self.defaultRoles = defaultRoles
         self.logPseudonym = logPseudonym
         self.logger = logger
         self.signer = { [issuer] in issuer }
     }
 
-    /// The session rules over the service's stores.
-    public var userSessions: UserSessions {
-        UserSessions(
-            sessions: sessions,
-            revocations: revocations,
-            refreshTokenLifetime: issuer.configuration.refreshTokenLifetime,
-            clock: issuer.clock
-        )
+    public var users: any UserStore { accounts.users }
+    public var sessions: any SessionStore { accounts.sessions }
+    public var revocations: any RevocationStore { accounts.revocations }
+    public var passwords: PasswordHasher { accounts.passwords }
+
+    /// The roles a registered user starts with. Defaults to none.
+    public var defaultRoles: [String] {
+        get { accounts.defaultRoles }
+        set { accounts.defaultRoles = newValue }
     }
+
+    /// The session rules over the service's stores.
+    public var userSessions: UserSessions { accounts.userSessions }
 
     /// This service logging to `logger` (a request's, with its request id).
     public func logging(to logger: Logger) -> AuthService {

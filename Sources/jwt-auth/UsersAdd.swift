@@ -22,23 +22,20 @@ struct UsersAdd: AsyncParsableCommand {
         if input.last == UInt8(ascii: "\n") { input.removeLast() }
         if input.last == UInt8(ascii: "\r") { input.removeLast() }
         guard let text = String(data: input, encoding: .utf8) else { throw CommandFailure(code: "bad_request", message: "The password is not UTF-8") }
-        let username: String
-        let password: String
         do {
-            username = try Credentials.username(name)
-            password = try Credentials.password(text)
+            // Refused before the database opens (or a new data directory is made).
+            _ = try Credentials.username(name)
+            _ = try Credentials.password(text)
         } catch {
             throw CommandFailure(code: error.code.description, message: error.message)
         }
-        let hash = try await PasswordHasher(cost: configuration.bcryptCost).hash(password)
-        let (users, close) = try await AuthServer.openUserStore(configuration)
-        do {
-            let user = try await users.createUser(username: username, passwordHash: hash, roles: roles)
-            try await close()
-            print(UsersList.describe(user))
-        } catch let error as JWTAuthError {
-            try? await close()
-            throw CommandFailure(code: error.code.description, message: error.message)
+        let user = try await AuthServer.withAccountService(configuration) { accounts in
+            do {
+                return try await accounts.createUser(username: name, password: text, roles: roles)
+            } catch let error as JWTAuthError {
+                throw CommandFailure(code: error.code.description, message: error.message)
+            }
         }
+        print(UsersList.describe(user))
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AuthServer
 import JWTAuth
+import JWTAuthHummingbird
 
 /// `jwt-auth users delete NAME`: removes the user and revokes every token of theirs.
 struct UsersDelete: AsyncParsableCommand {
@@ -21,23 +22,19 @@ struct UsersDelete: AsyncParsableCommand {
             // Every session ends where `serve` reads revocations (the database, and Redis with BLOCKLIST_URL),
             // before the user goes: a failure then leaves a user whose tokens are dead, never a deleted user's
             // live ones.
-            user = try await AuthServer.withAccounts(configuration) { users, sessions in
-                let user = try await Users.find(name, in: users)
-                try await sessions.endAll(of: user.id)
-                try await users.deleteUser(id: user.id)
-                return user
-            }
+            user = try await AuthServer.withAccountService(configuration) { try await delete(name, from: $0) }
         } catch is ConfigurationError {
-            // The database refused to open (two existing names equal under RFC 8265's comparison): the cutoff
-            // goes to the database, which refills Redis when it starts empty.
-            user = try await AuthServer.withRepairableUserStore(configuration) { store in
-                let user = try await Users.find(name, in: store)
-                try await store.revokeAll(subject: user.id, issuedBefore: JWTClock.system.now)
-                try await store.deleteUser(id: user.id)
-                return user
-            }
+            // The database refused to open (two existing names equal under RFC 8265's comparison): the
+            // revocations go to the database, which refills Redis when it starts empty.
+            user = try await AuthServer.withRepairableUserStore(configuration) { try await delete(name, from: $0) }
         }
         user.passwordHash = ""
         print(UsersList.describe(user))
+    }
+
+    private func delete(_ name: String, from accounts: AccountService) async throws -> UserRecord {
+        let user = try await Users.find(name, in: accounts)
+        try await accounts.delete(user: user.id)
+        return user
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AuthServer
 import JWTAuth
+import JWTAuthHummingbird
 
 /// `jwt-auth users disable NAME`: the user can no longer log in or refresh.
 struct UsersDisable: AsyncParsableCommand {
@@ -24,12 +25,12 @@ struct UsersEnable: AsyncParsableCommand {
 }
 
 private func setDisabled(_ disabled: Bool, name: String, options: UserStoreOptions) async throws {
-    let user = try await AuthServer.withAccounts(try options.configuration()) { users, sessions in
-        guard let user = try await users.user(named: name) else {
+    let user = try await AuthServer.withAccountService(try options.configuration()) { accounts in
+        guard let user = try await accounts.user(named: name) else {
             throw CommandFailure(code: "not_found", message: "No user named \(name)")
         }
         // Disabling ends every session at once: the user's tokens are refused on their next request.
-        try await sessions.setDisabled(disabled, user: user.id, in: users)
+        try await accounts.setDisabled(disabled, user: user.id)
         return user
     }
     print(

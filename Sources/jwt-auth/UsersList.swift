@@ -1,6 +1,7 @@
 import ArgumentParser
 import AuthServer
 import JWTAuth
+import JWTAuthHummingbird
 
 /// `jwt-auth users list`: every user as a JSON line; never a password hash.
 struct UsersList: AsyncParsableCommand {
@@ -9,9 +10,7 @@ struct UsersList: AsyncParsableCommand {
     @OptionGroup var options: UserStoreOptions
 
     func run() async throws {
-        let (users, close) = try await AuthServer.openUserStore(try options.configuration())
-        let all = try await users.allUsers()
-        try await close()
+        let all = try await AuthServer.withAccountService(try options.configuration()) { try await $0.allUsers() }
         for user in all { print(Self.describe(user)) }
     }
 

@@ -18,20 +18,19 @@ struct UsersRename: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.configuration()
-        let name: String
         do {
-            name = try Credentials.username(new)
+            // Refused before the database opens.
+            _ = try Credentials.username(new)
         } catch {
             throw CommandFailure(code: error.code.description, message: error.message)
         }
-        try await AuthServer.withRepairableUserStore(configuration) { store in
-            var user = try await Users.find(old, in: store)
+        try await AuthServer.withRepairableUserStore(configuration) { accounts in
+            var user = try await Users.find(old, in: accounts)
             do {
-                try await store.renameUser(id: user.id, to: name)
+                user.username = try await accounts.rename(user: user.id, to: new)
             } catch let error as JWTAuthError {
                 throw CommandFailure(code: error.code.description, message: error.message)
             }
-            user.username = name
             user.passwordHash = ""
             print(UsersList.describe(user))
         }

@@ -58,7 +58,7 @@ extension TokenIssuer {
     }
 
     /// The members `claims` encodes to; `nil` (JSON `null`) is no claims.
-    static func members(encoding claims: some Encodable) throws(JWTAuthError) -> [String: JSONValue] {
+    package static func members(encoding claims: some Encodable) throws(JWTAuthError) -> [String: JSONValue] {
         let value: JSONValue
         do {
             value = try JSONValue(encoding: claims)
