@@ -22,21 +22,29 @@ import Testing
 
     static let password = AuthServiceTests.password
 
-    /// A service that loads each user's plan from `plans` (none: no claims), and a user registered in it.
-    static func service(plans: Plans) async throws -> (AuthServiceTests.Harness, AuthService, UserRecord) {
-        let harness = try AuthServiceTests.Harness()
-        let user = try await harness.service.register(username: "ivy", password: Self.password, clientAddress: "a")
+    /// The service of `harness` with `loader`, after the user "ivy" registered.
+    static func service(
+        _ harness: AuthServiceTests.Harness,
+        loader: @escaping @Sendable (UserRecord) async throws -> (any Encodable & Sendable)?
+    ) async throws -> AuthService {
+        _ = try await harness.service.register(username: "ivy", password: Self.password, clientAddress: "a")
         var service = harness.service
-        service.additionalClaims = { user in
+        service.additionalClaims = loader
+        return service
+    }
+
+    /// A service that loads each user's plan from `plans` (none: no claims).
+    static func service(plans: Plans) async throws -> AuthService {
+        try await service(try AuthServiceTests.Harness()) { user in
             guard let plan = plans.byUser.withLock({ $0[user.id] }) else { return nil }
             return Plan(tenant: "t-\(user.username)", plan: plan, since: Date(timeIntervalSince1970: 1_700_000_000))
         }
-        return (harness, service, user)
     }
 
     @Test func loginFreshLoginAndRefreshCarryTheClaimsOfTheUserAsStoredThen() async throws {
         let plans = Plans()
-        let (_, service, ivy) = try await Self.service(plans: plans)
+        let service = try await Self.service(plans: plans)
+        let ivy = try #require(try await service.accounts.user(named: "ivy"))
         plans.byUser.withLock { $0[ivy.id] = "free" }
         let login = try await service.login(username: "ivy", password: Self.password, clientAddress: "a")
         for token in [login.access, login.refresh] {
@@ -59,65 +67,50 @@ import Testing
     }
 
     @Test func aNilValueAddsNoClaim() async throws {
-        let (_, service, _) = try await Self.service(plans: Plans())
+        let service = try await Self.service(plans: Plans())
         let login = try await service.login(username: "ivy", password: Self.password, clientAddress: "a")
         #expect(login.access.claims["tenant"] == nil)
         #expect(login.access.claims["roles"] == .array([]))
     }
 
-    @Test(arguments: ["sub", "exp", "jti", "type", "sid", "fresh", "roles"])
-    func aClaimTheServiceWritesIsRefused(name: String) async throws {
-        let harness = try AuthServiceTests.Harness()
-        _ = try await harness.service.register(username: "jay", password: Self.password, clientAddress: "a")
-        var service = harness.service
-        service.additionalClaims = { _ in [name: "mine"] as [String: String] }
-        await #expect(throws: JWTAuthError.invalidConfiguration("")) {
-            try await service.login(username: "jay", password: Self.password, clientAddress: "a")
-        }
-        await #expect(throws: JWTAuthError.invalidConfiguration("")) {
-            try await service.freshLogin(username: "jay", password: Self.password, clientAddress: "a")
-        }
-    }
+    static let refused: [any Encodable & Sendable] =
+        ["sub", "exp", "jti", "type", "sid", "fresh", "csrf", "roles"].map { [$0: "mine"] as [String: String] } + [["a", "b"] as [String]]
 
-    @Test func claimsThatAreNoObjectAreRefused() async throws {
-        let harness = try AuthServiceTests.Harness()
-        _ = try await harness.service.register(username: "kim", password: Self.password, clientAddress: "a")
-        var service = harness.service
-        service.additionalClaims = { _ in ["a", "b"] as [String] }
+    @Test(arguments: Self.refused)
+    func aClaimTheServiceWritesOrClaimsThatAreNoObjectAreRefused(claims: any Encodable & Sendable) async throws {
+        let service = try await Self.service(try AuthServiceTests.Harness()) { _ in claims }
         await #expect(throws: JWTAuthError.invalidConfiguration("")) {
-            try await service.login(username: "kim", password: Self.password, clientAddress: "a")
+            try await service.login(username: "ivy", password: Self.password, clientAddress: "a")
+        }
+        await #expect(throws: JWTAuthError.invalidConfiguration("")) {
+            try await service.freshLogin(username: "ivy", password: Self.password, clientAddress: "a")
         }
     }
 
     @Test func theLoadersJWTAuthErrorPassesAndAnyOtherIsUnavailable() async throws {
-        let harness = try AuthServiceTests.Harness()
-        _ = try await harness.service.register(username: "lee", password: Self.password, clientAddress: "a")
-        var service = harness.service
-        service.additionalClaims = { _ in throw JWTAuthError.forbidden("No plan") }
+        var service = try await Self.service(try AuthServiceTests.Harness()) { _ in throw JWTAuthError.forbidden("No plan") }
         await #expect(throws: JWTAuthError.forbidden("")) {
-            try await service.login(username: "lee", password: Self.password, clientAddress: "a")
+            try await service.login(username: "ivy", password: Self.password, clientAddress: "a")
         }
         service.additionalClaims = { _ in throw Failure() }
         await #expect(throws: JWTAuthError.unavailable()) {
-            try await service.login(username: "lee", password: Self.password, clientAddress: "a")
+            try await service.login(username: "ivy", password: Self.password, clientAddress: "a")
         }
     }
 
     @Test func aRefreshWhoseClaimsFailLeavesTheRefreshTokenUsable() async throws {
         let failing = Mutex(false)
         let harness = try AuthServiceTests.Harness()
-        _ = try await harness.service.register(username: "max", password: Self.password, clientAddress: "a")
-        var service = harness.service
-        service.additionalClaims = { user in
+        let service = try await Self.service(harness) { user in
             if failing.withLock({ $0 }) { throw Failure() }
             return ["tenant": user.username] as [String: String]
         }
-        let login = try await service.login(username: "max", password: Self.password, clientAddress: "a")
+        let login = try await service.login(username: "ivy", password: Self.password, clientAddress: "a")
         failing.withLock { $0 = true }
         await #expect(throws: JWTAuthError.unavailable()) { try await service.refresh(presented: login.refresh.claims) }
         failing.withLock { $0 = false }
         let renewed = try await service.refresh(presented: login.refresh.claims)
-        #expect(renewed.access.claims["tenant"] == "max")
+        #expect(renewed.access.claims["tenant"] == "ivy")
         #expect(try await harness.accepts(renewed.access))
     }
 }
