@@ -45,7 +45,7 @@ extension AuthService {
     /// The user is read and their claims loaded before the token is spent: a failure there (a store, the
     /// claims loader) leaves the refresh token usable for a retry.
     /// - Throws: `invalid_token` (no `jti`, `sid` or `sub`), `token_revoked` (reuse), `user_not_found`,
-    ///   `forbidden` (disabled), or a store's error.
+    ///   `forbidden` (disabled), what ``additionalClaims`` throws, or a store's error.
     public func refresh(presented: JWTClaims) async throws -> TokenPair {
         guard let jti = presented.id, let sid = presented.sessionID, let subject = presented.subject else {
             throw JWTAuthError.invalidToken("The refresh token lacks jti, sid or sub")
