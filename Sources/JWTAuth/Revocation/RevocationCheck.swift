@@ -1,0 +1,56 @@
+/// A ``RevocationStore`` that only checks, with one closure over a blocklist you keep yourself:
+/// Flask-JWT-Extended's `token_in_blocklist_loader`.
+///
+/// ```swift
+/// let verifier = try TokenVerifier(keys: keys, revocationStore: RevocationCheck { query in
+///     try await blocklist.contains(query.tokenID)
+/// })
+/// ```
+///
+/// The closure sees the token's `jti`, `sid`, `sub` and `iat` (a ``RevocationQuery``) and returns whether the
+/// token is revoked; when it throws, the verifier fails closed with `unavailable`. It is consulted on every
+/// request, so keep it fast.
+///
+/// It records nothing: revoke through your own blocklist. Its ``revoke(tokenID:until:)``,
+/// ``revoke(sessionID:until:)`` and ``revokeAll(subject:issuedBefore:)`` throw `invalid_configuration`, and so
+/// does ``spend(refreshTokenID:until:)``, which must be atomic: refresh-token rotation (the auth routes,
+/// `AuthService`) needs a store that records, such as ``MemoryRevocationStore`` or a database's.
+public struct RevocationCheck: RevocationStore {
+    /// Whether the token a query describes is revoked.
+    public let check: @Sendable (RevocationQuery) async throws -> Bool
+
+    /// A check answering with `check`.
+    public init(_ check: @escaping @Sendable (RevocationQuery) async throws -> Bool) {
+        self.check = check
+    }
+
+    /// What ``check`` answers for `query`.
+    public func isRevoked(_ query: RevocationQuery) async throws -> Bool {
+        try await check(query)
+    }
+
+    /// Throws `invalid_configuration`: add the `jti` to your own blocklist.
+    public func revoke(tokenID: String, until: Double) async throws {
+        throw Self.readOnly
+    }
+
+    /// Throws `invalid_configuration`: add the `sid` to your own blocklist.
+    public func revoke(sessionID: String, until: Double) async throws {
+        throw Self.readOnly
+    }
+
+    /// Throws `invalid_configuration`: record the cutoff in your own blocklist.
+    public func revokeAll(subject: String, issuedBefore cutoff: Double) async throws {
+        throw Self.readOnly
+    }
+
+    /// Throws `invalid_configuration`: spending a refresh token must be atomic, which a check cannot promise.
+    /// Refresh-token rotation needs a store that records.
+    public func spend(refreshTokenID: String, until: Double) async throws -> Bool {
+        throw Self.readOnly
+    }
+
+    static let readOnly = JWTAuthError.invalidConfiguration(
+        "RevocationCheck only checks: revoke through your own blocklist, and rotate refresh tokens with a RevocationStore that records"
+    )
+}
