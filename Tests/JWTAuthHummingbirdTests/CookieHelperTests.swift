@@ -55,6 +55,35 @@ import Testing
         }
     }
 
+    /// `JWT_REFRESH_COOKIE_PATH` and the other per-cookie paths: each cookie is set, and cleared, at its own
+    /// path; one without a path of its own keeps the common `path`.
+    @Test func eachCookieCanHaveItsOwnPath() throws {
+        var configuration = JWTCookieConfiguration(path: "/app", refreshCookiePath: "/auth/refresh")
+        let set = try cookies(configuration) { manager, response in
+            manager.setAccessCookies(pair.access, on: &response)
+            manager.setRefreshCookies(pair.refresh, on: &response)
+        }
+        let cleared = try cookies(configuration) { manager, response in manager.unsetCookies(on: &response) }
+        let expected = [
+            "access_token_cookie": "/app", "csrf_access_token": "/app", "refresh_token_cookie": "/auth/refresh", "csrf_refresh_token": "/app",
+        ]
+        #expect(set.compactMapValues { $0.attributes["Path"] } == expected)
+        #expect(cleared.compactMapValues { $0.attributes["Path"] } == expected)
+
+        configuration.accessCookiePath = "/api"
+        configuration.accessCSRFCookiePath = "/"
+        configuration.refreshCSRFCookiePath = "/auth"
+        let all = ["access_token_cookie": "/api", "csrf_access_token": "/", "refresh_token_cookie": "/auth/refresh", "csrf_refresh_token": "/auth"]
+        let setAll = try cookies(configuration) { manager, response in
+            manager.setAccessCookies(pair.access, on: &response)
+            manager.setRefreshCookies(pair.refresh, on: &response)
+        }
+        #expect(setAll.compactMapValues { $0.attributes["Path"] } == all)
+        #expect(
+            try cookies(configuration) { manager, response in manager.unsetCookies(on: &response) }.compactMapValues { $0.attributes["Path"] } == all
+        )
+    }
+
     @Test func secureDomainPathAndLifetimeWhenConfigured() throws {
         let configuration = JWTCookieConfiguration(secure: true, sameSite: "Strict", path: "/app", domain: "example.test", sessionCookies: false)
         fixture.clock.advance(by: .seconds(100))

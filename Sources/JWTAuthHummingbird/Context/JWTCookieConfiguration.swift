@@ -22,8 +22,18 @@ public struct JWTCookieConfiguration: Sendable {
     public var secure: Bool
     /// `SameSite`. Defaults to `Lax`.
     public var sameSite: String
-    /// `Path` of every cookie. Defaults to `/`.
+    /// `Path` of every cookie without a path of its own below. Defaults to `/`.
     public var path: String
+    /// `Path` of the access token cookie (`JWT_ACCESS_COOKIE_PATH`). Defaults to nil: ``path``.
+    public var accessCookiePath: String?
+    /// `Path` of the refresh token cookie (`JWT_REFRESH_COOKIE_PATH`), such as `/auth/refresh` to send it
+    /// to the refresh route only. Defaults to nil: ``path``. Implicit refresh needs it sent to the protected
+    /// routes too.
+    public var refreshCookiePath: String?
+    /// `Path` of the access token's CSRF cookie (`JWT_ACCESS_CSRF_COOKIE_PATH`). Defaults to nil: ``path``.
+    public var accessCSRFCookiePath: String?
+    /// `Path` of the refresh token's CSRF cookie (`JWT_REFRESH_CSRF_COOKIE_PATH`). Defaults to nil: ``path``.
+    public var refreshCSRFCookiePath: String?
     /// `Domain`, if any. Defaults to none.
     public var domain: String?
     /// Whether cookies end with the browser session (no `Max-Age`). Defaults to true.
@@ -41,6 +51,10 @@ public struct JWTCookieConfiguration: Sendable {
         secure: Bool = false,
         sameSite: String = "Lax",
         path: String = "/",
+        accessCookiePath: String? = nil,
+        refreshCookiePath: String? = nil,
+        accessCSRFCookiePath: String? = nil,
+        refreshCSRFCookiePath: String? = nil,
         domain: String? = nil,
         sessionCookies: Bool = true
     ) {
@@ -55,6 +69,10 @@ public struct JWTCookieConfiguration: Sendable {
         self.secure = secure
         self.sameSite = sameSite
         self.path = path
+        self.accessCookiePath = accessCookiePath
+        self.refreshCookiePath = refreshCookiePath
+        self.accessCSRFCookiePath = accessCSRFCookiePath
+        self.refreshCSRFCookiePath = refreshCSRFCookiePath
         self.domain = domain
         self.sessionCookies = sessionCookies
     }

@@ -4,17 +4,23 @@ public import JWTAuth
 extension JWTManager {
     /// Sets the access token cookie (HttpOnly) and its readable CSRF cookie: `set_access_cookies`.
     public func setAccessCookies(_ token: IssuedToken, on response: inout Response) {
-        response.setCookie(cookie(cookies.accessCookieName, token.token, httpOnly: true, expiresAt: token.expiresAt))
+        response.setCookie(cookie(cookies.accessCookieName, token.token, path: cookies.accessCookiePath, httpOnly: true, expiresAt: token.expiresAt))
         if let csrf = token.claims.csrf {
-            response.setCookie(cookie(cookies.accessCSRFCookieName, csrf, httpOnly: false, expiresAt: token.expiresAt))
+            response.setCookie(
+                cookie(cookies.accessCSRFCookieName, csrf, path: cookies.accessCSRFCookiePath, httpOnly: false, expiresAt: token.expiresAt)
+            )
         }
     }
 
     /// Sets the refresh token cookie (HttpOnly) and its readable CSRF cookie: `set_refresh_cookies`.
     public func setRefreshCookies(_ token: IssuedToken, on response: inout Response) {
-        response.setCookie(cookie(cookies.refreshCookieName, token.token, httpOnly: true, expiresAt: token.expiresAt))
+        response.setCookie(
+            cookie(cookies.refreshCookieName, token.token, path: cookies.refreshCookiePath, httpOnly: true, expiresAt: token.expiresAt)
+        )
         if let csrf = token.claims.csrf {
-            response.setCookie(cookie(cookies.refreshCSRFCookieName, csrf, httpOnly: false, expiresAt: token.expiresAt))
+            response.setCookie(
+                cookie(cookies.refreshCSRFCookieName, csrf, path: cookies.refreshCSRFCookiePath, httpOnly: false, expiresAt: token.expiresAt)
+            )
         }
     }
 
@@ -26,17 +32,18 @@ extension JWTManager {
         setAccessCookies(token, on: &response)
     }
 
-    /// Clears all four cookies: `unset_jwt_cookies`.
+    /// Clears all four cookies, each at the path it was set with: `unset_jwt_cookies`.
     public func unsetCookies(on response: inout Response) {
-        for (name, httpOnly) in [
-            (cookies.accessCookieName, true), (cookies.accessCSRFCookieName, false),
-            (cookies.refreshCookieName, true), (cookies.refreshCSRFCookieName, false),
+        for (name, path, httpOnly) in [
+            (cookies.accessCookieName, cookies.accessCookiePath, true), (cookies.accessCSRFCookieName, cookies.accessCSRFCookiePath, false),
+            (cookies.refreshCookieName, cookies.refreshCookiePath, true), (cookies.refreshCSRFCookieName, cookies.refreshCSRFCookiePath, false),
         ] {
-            response.setCookie(cookie(name, "", httpOnly: httpOnly, maxAge: 0))
+            response.setCookie(cookie(name, "", path: path, httpOnly: httpOnly, maxAge: 0))
         }
     }
 
-    private func cookie(_ name: String, _ value: String, httpOnly: Bool, expiresAt: Double? = nil, maxAge: Int? = nil) -> Cookie {
+    /// A cookie at `path`, or at the configuration's common path when nil.
+    private func cookie(_ name: String, _ value: String, path: String?, httpOnly: Bool, expiresAt: Double? = nil, maxAge: Int? = nil) -> Cookie {
         var age = maxAge
         if age == nil, !cookies.sessionCookies, let expiresAt {
             age = max(0, Int(expiresAt - verifier.clock.now))
@@ -52,7 +59,7 @@ extension JWTManager {
             value: value,
             maxAge: age,
             domain: cookies.domain,
-            path: cookies.path,
+            path: path ?? cookies.path,
             secure: cookies.secure || sameSite == .none,
             httpOnly: httpOnly,
             sameSite: sameSite
