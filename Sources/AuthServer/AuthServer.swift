@@ -71,8 +71,7 @@ public enum AuthServer {
         let manager = JWTManager(
             verifier: verifier,
             issuer: issuer,
-            locations: configuration.tokenLocations,
-            cookies: JWTCookieConfiguration(secure: configuration.cookieSecure),
+            options: JWTManager.Options(locations: configuration.tokenLocations, cookies: JWTCookieConfiguration(secure: configuration.cookieSecure)),
             keySource: keys.source
         )
 

@@ -17,23 +17,22 @@ import Testing
 
     /// The article's "Set up once" block.
     static func setUp(
-        secret: String = secret,
-        users: MemoryUserStore = MemoryUserStore()
+        secret: String = secret
     ) throws -> (issuer: TokenIssuer, verifier: TokenVerifier, manager: JWTManager, store: MemoryRevocationStore) {
         let store = MemoryRevocationStore()  // the blocklist that token_in_blocklist_loader consults
+        var options = JWTManager.Options()  // app.config["JWT_…"] of the Flask extension
+        options.locations = [.headers, .cookies]  // JWT_TOKEN_LOCATION; with cookies, tokens carry the CSRF value
+        options.cookies.refreshCookiePath = "/auth/refresh"  // JWT_REFRESH_COOKIE_PATH: only the refresh route gets it
+        options.implicitRefresh = .seconds(5 * 60)  // re-issue the access cookie when less than 5 minutes remain
+        options.errorHandlers[.tokenExpired] = { error, request, context in  // expired_token_loader
+            EditedResponse(status: .unauthorized, response: ["msg": "The token has expired"])
+        }
         let manager = try JWTManager(
             key: try JWTKey.hmac(secret: secret),  // JWT_SECRET_KEY (JWT_ALGORITHM: HS256 by default)
             configuration: TokenConfiguration(accessTokenLifetime: .seconds(15 * 60)),  // JWT_ACCESS_TOKEN_EXPIRES
             claimsProvider: { subject, type in ["roles": ["user"]] },  // additional_claims_loader
             revocationStore: store,
-            locations: [.headers, .cookies],  // JWT_TOKEN_LOCATION; with cookies, tokens carry the CSRF value
-            userLoader: { identity in try await users.user(id: identity.subject) },  // user_lookup_loader
-            errorHandlers: [
-                .tokenExpired: { error, _ in  // expired_token_loader
-                    Response(status: .unauthorized, body: .init(byteBuffer: ByteBuffer(string: #"{"msg":"The token has expired"}"#)))
-                }
-            ],
-            implicitRefresh: .seconds(5 * 60)  // re-issue the access cookie when less than 5 minutes remain
+            options: options
         )
         let issuer = manager.issuer!  // made from the same key and configuration as the verifier
         let verifier = manager.verifier
@@ -51,7 +50,7 @@ import Testing
     @Test func setUpOnce() async throws {
         let users = MemoryUserStore()
         let user = try await users.createUser(username: "ada", passwordHash: "-", roles: [])
-        let (issuer, verifier, manager, store) = try Self.setUp(users: users)
+        let (issuer, verifier, manager, store) = try Self.setUp()
         #expect(manager.locations == [.headers, .cookies])
         let access = try issuer.accessToken(for: user.id)
         #expect(access.claims.strings("roles") == ["user"])
@@ -62,8 +61,7 @@ import Testing
 
         let router = Router(context: BasicJWTRequestContext.self)
         router.add(middleware: JWTErrorMiddleware(manager: manager))
-        router.group("/api").add(middleware: manager.middleware(.required)).get { _, context in context.identity?.user(as: UserRecord.self)?.username
-        }
+        router.group("/api").add(middleware: manager.middleware(.required)).get { _, context in try context.requireJWT().subject }
         let expired = try Self.issuer(offset: -3600).accessToken(for: user.id).token
         let ageing = try Self.issuer(offset: -11 * 60).accessToken(for: user.id).token
         try await Application(router: router).test(.router) { client in
@@ -72,7 +70,7 @@ import Testing
                 #expect(String(buffer: response.body) == #"{"msg":"The token has expired"}"#)
             }
             try await client.execute(uri: "/api", method: .get, headers: [.cookie: "access_token_cookie=\(ageing)"]) { response in
-                #expect(String(buffer: response.body) == "ada")
+                #expect(String(buffer: response.body) == user.id)
                 #expect(response.headers[values: .setCookie].contains { $0.hasPrefix("access_token_cookie=") })
             }
         }
@@ -99,7 +97,7 @@ import Testing
     @Test func decoratorsBecomeMiddleware() async throws {
         let users = MemoryUserStore()
         let ada = try await users.createUser(username: "ada", passwordHash: "-", roles: ["admin"])
-        let (issuer, _, manager, _) = try Self.setUp(users: users)
+        let (issuer, _, manager, _) = try Self.setUp()
 
         let router = Router(context: BasicJWTRequestContext.self)
         router.add(middleware: JWTErrorMiddleware(manager: manager))  // the {"error": …, "msg": …} body for every refusal
@@ -115,7 +113,7 @@ import Testing
 
         router.group("/api/admin").add(middleware: manager.middleware(.required))
             .add(middleware: RoleRequiredMiddleware("admin"))  // 403 insufficient_scope without the role
-            .get { _, context in ["user": context.identity?.user(as: UserRecord.self)?.username ?? ""] }  // current_user
+            .get { _, context in ["user": try context.requireJWT().subject] }
 
         router.group("/auth/refresh").add(middleware: manager.middleware(.refresh))  // @jwt_required(refresh=True)
             .post { _, context in
@@ -139,7 +137,7 @@ import Testing
                 #expect(String(buffer: response.body) == #"{"user":"\#(ada.id)"}"#)
             }
             try await client.execute(uri: "/api/protected", method: .get, headers: Self.bearer(stranger)) { response in
-                #expect(String(buffer: response.body).contains(#""error":"user_not_found""#))
+                #expect(String(buffer: response.body) == #"{"user":"nobody"}"#, "no user lookup on these routes")
             }
             try await client.execute(uri: "/api/optional", method: .get) { response in
                 #expect(String(buffer: response.body) == #"{"user":"anonymous"}"#)
@@ -154,7 +152,7 @@ import Testing
                 #expect(String(buffer: response.body) == #"{"roles":["admin"]}"#)
             }
             try await client.execute(uri: "/api/admin", method: .get, headers: Self.bearer(admin)) { response in
-                #expect(String(buffer: response.body) == #"{"user":"ada"}"#)
+                #expect(String(buffer: response.body) == #"{"user":"\#(ada.id)"}"#)
             }
             try await client.execute(uri: "/api/admin", method: .get, headers: Self.bearer(plain)) { response in
                 #expect(response.status == .forbidden)
@@ -175,7 +173,7 @@ import Testing
     @Test func verifyInAHandler() async throws {
         let users = MemoryUserStore()
         let user = try await users.createUser(username: "ada", passwordHash: "-", roles: [])
-        let (issuer, _, manager, _) = try Self.setUp(users: users)
+        let (issuer, _, manager, _) = try Self.setUp()
         let router = Router(context: BasicJWTRequestContext.self)
 
         router.get("/maybe") { request, context in
@@ -243,11 +241,14 @@ import Testing
             try await client.execute(uri: "/login", method: .post) { response in
                 let names = response.headers[values: .setCookie].map { $0.prefix { $0 != "=" } }
                 #expect(names == ["access_token_cookie", "csrf_access_token", "refresh_token_cookie", "csrf_refresh_token"])
+                let paths = response.headers[values: .setCookie].map { $0.contains("Path=/auth/refresh") }
+                #expect(paths == [false, false, true, false], "JWT_REFRESH_COOKIE_PATH")
             }
             try await client.execute(uri: "/logout", method: .post) { response in
                 let cookies = response.headers[values: .setCookie]
                 #expect(cookies.count == 4)
                 #expect(cookies.allSatisfy { $0.contains("Max-Age=0") })
+                #expect(cookies.map { $0.contains("Path=/auth/refresh") } == [false, false, true, false], "cleared where it was set")
             }
         }
     }
@@ -255,7 +256,7 @@ import Testing
     @Test func blocklist() async throws {
         let users = MemoryUserStore()
         let user = try await users.createUser(username: "ada", passwordHash: "-", roles: [])
-        let (issuer, _, manager, store) = try Self.setUp(users: users)
+        let (issuer, _, manager, store) = try Self.setUp()
         let router = Router(context: BasicJWTRequestContext.self)
         router.add(middleware: JWTErrorMiddleware(manager: manager))
 
@@ -278,9 +279,62 @@ import Testing
         }
     }
 
+    @Test func typedUserLookup() async throws {
+        let users = MemoryUserStore()
+        let ada = try await users.createUser(username: "ada", passwordHash: "-", roles: [])
+        let (issuer, _, manager, _) = try Self.setUp()
+
+        typealias Context = BasicJWTUserRequestContext<UserRecord>  // currentUser: UserRecord?
+        let router = Router(context: Context.self)
+        router.add(middleware: JWTErrorMiddleware(manager: manager))
+
+        let withUser = manager.middleware(.required, context: Context.self) { identity in  // user_lookup_loader
+            try await users.user(id: identity.subject)  // nil: 401 user_not_found
+        }
+        router.group("/api/me").add(middleware: withUser)
+            .get { _, context in ["user": try context.requireUser().username] }  // current_user
+
+        let token = try issuer.accessToken(for: ada.id).token
+        let stranger = try issuer.accessToken(for: "nobody").token
+        try await Application(router: router).test(.router) { client in
+            try await client.execute(uri: "/api/me", method: .get, headers: Self.bearer(token)) { response in
+                #expect(String(buffer: response.body) == #"{"user":"ada"}"#)
+            }
+            try await client.execute(uri: "/api/me", method: .get, headers: Self.bearer(stranger)) { response in
+                #expect(response.status == .unauthorized)
+                #expect(String(buffer: response.body).contains(#""error":"user_not_found""#))
+            }
+        }
+    }
+
+    /// A blocklist of the application's own.
+    actor Blocklist {
+        private var tokenIDs: Set<String> = []
+        func add(_ tokenID: String) { tokenIDs.insert(tokenID) }
+        func contains(_ tokenID: String) -> Bool { tokenIDs.contains(tokenID) }
+    }
+
+    @Test func blocklistLoader() async throws {
+        let secret = Self.secret
+        let blocklist = Blocklist()
+
+        let manager = try JWTManager(
+            key: try JWTKey.hmac(secret: secret),
+            revocationStore: RevocationCheck { query in await blocklist.contains(query.tokenID) }  // token_in_blocklist_loader
+        )
+
+        let token = try #require(manager.issuer).accessToken(for: "42")
+        #expect(try await manager.verifier.verify(token.token).subject == "42")
+        await blocklist.add(token.id)
+        await #expect(throws: JWTAuthError.tokenRevoked) { try await manager.verifier.verify(token.token) }
+        await #expect(throws: JWTAuthError.invalidConfiguration("")) {
+            try await manager.verifier.revocationStore?.revoke(tokenID: token.id, until: token.expiresAt)
+        }
+    }
+
     @Test func authRoutes() async throws {
         let users = MemoryUserStore()
-        let (issuer, verifier, manager, store) = try Self.setUp(users: users)
+        let (issuer, verifier, manager, store) = try Self.setUp()
         let router = Router(context: BasicJWTRequestContext.self)
         router.add(middleware: JWTErrorMiddleware(manager: manager))
 
@@ -354,7 +408,7 @@ import Testing
         let thisFile = "Tests/ExampleTests/FlaskArticleTests.swift"
         #expect(page.namedTestFiles == [thisFile])
         #expect(FileManager.default.fileExists(atPath: DocCPage.packageRoot.appending(path: thisFile).path))
-        #expect(page.swiftBlocks.count == 8)
+        #expect(page.swiftBlocks.count == 10)
         let missing = page.blocksMissing(from: try DocCPage.source(thisFile))
         #expect(missing.isEmpty, "blocks of the article that this file does not run, by their first line: \(missing)")
     }

@@ -1,9 +1,11 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import JWTAuth
 import JWTAuthHummingbird
 import JWTAuthTesting
+import Logging
 import NIOCore
 import Testing
 
@@ -11,19 +13,17 @@ import Testing
 /// quoting of `error_description`.
 @Suite struct CustomResponseTests {
     func app(_ fixture: AuthFixture) throws -> some ApplicationProtocol {
-        let manager = JWTManager(
-            verifier: try fixture.factory.verifier(revocationStore: fixture.store),
-            realm: "my \"api\"",
-            errorHandlers: [
-                .tokenExpired: { error, _ in
-                    Response(status: .unauthorized, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "login again")))
-                },
-                .insufficientScope: { error, _ in
-                    Response(status: .notFound, body: .init(byteBuffer: ByteBuffer(string: "nothing here: \(error.code)")))
-                },
-                .notFound: { _, request in Response(status: .notFound, body: .init(byteBuffer: ByteBuffer(string: "no \(request.uri.path)"))) },
-            ]
-        )
+        var options = JWTManager.Options(realm: "my \"api\"")
+        options.errorHandlers = [
+            .tokenExpired: { error, _, _ in
+                Response(status: .unauthorized, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "login again")))
+            },
+            .insufficientScope: { error, _, _ in
+                Response(status: .notFound, body: .init(byteBuffer: ByteBuffer(string: "nothing here: \(error.code)")))
+            },
+            .notFound: { _, request, _ in Response(status: .notFound, body: .init(byteBuffer: ByteBuffer(string: "no \(request.uri.path)"))) },
+        ]
+        let manager = JWTManager(verifier: try fixture.factory.verifier(revocationStore: fixture.store), options: options)
         let router = Router(context: BasicJWTRequestContext.self)
         router.add(middleware: JWTErrorMiddleware(manager: manager))
         router.group("/api").add(middleware: manager.middleware(.required))
@@ -78,6 +78,48 @@ import Testing
                 response.headers[.wwwAuthenticate]
                     == #"Bearer realm="my ?api?", error="invalid_token", error_description="Token is missing the ?type? claim""#
             )
+        }
+    }
+
+    /// A body of the application's own, encoded as JSON by the context's encoder.
+    struct Refusal: ResponseEncodable {
+        let reason: String
+        let path: String
+    }
+
+    /// What the application tells a refused client, looked up asynchronously.
+    actor Notices {
+        func reason(for path: String) -> String { path == "/required" ? "signed out elsewhere" : "revoked" }
+    }
+
+    /// A handler awaits a lookup, sees the request context and returns any `ResponseGenerator`: a `String`,
+    /// an `EditedResponse`, a `Codable` body. One that throws falls back to the default JSON error.
+    @Test func asyncHandlersSeeTheContextAndReturnAnyResponseGenerator() async throws {
+        let fixture = try AuthFixture()
+        let notices = Notices()
+        var manager = try fixture.manager()
+        manager.errorHandlers[.tokenRevoked] = { error, request, context in
+            let reason = await notices.reason(for: request.uri.path)
+            context.logger.info("Refused a revoked token", metadata: ["jwt.error": "\(error.code)"])
+            return EditedResponse(status: .gone, headers: [.cacheControl: "no-store"], response: Refusal(reason: reason, path: request.uri.path))
+        }
+        manager.errorHandlers[.missingToken] = { _, request, _ in "Log in to see \(request.uri.path)" }
+        manager.errorHandlers[.invalidToken] = { _, _, _ in throw CancellationError() }
+        let token = try fixture.issuer.accessToken(for: "42")
+        await fixture.store.revoke(tokenID: token.id, until: token.expiresAt)
+        try await fixture.app(manager).test(.router) { client in
+            let revoked = try await client.send(TokenRequest("/required").carrying(token.token, at: .headers))
+            #expect(revoked.status == .gone)
+            #expect(revoked.headers[.cacheControl] == "no-store")
+            #expect(revoked.headers[.contentType]?.hasPrefix("application/json") == true)
+            let body = try JSONDecoder().decode([String: String].self, from: Data(String(buffer: revoked.body).utf8))
+            #expect(body == ["reason": "signed out elsewhere", "path": "/required"])
+            let missing = try await client.send(TokenRequest("/optional/admin"))
+            #expect(String(buffer: missing.body) == "Log in to see /optional/admin")
+            #expect(missing.status == .ok)
+            let failing = try await client.send(TokenRequest("/required").carrying("x.y.z", at: .headers))
+            #expect(failing.status == .unauthorized)
+            #expect(String(buffer: failing.body).hasPrefix(#"{"error":"invalid_token","msg":"#))
         }
     }
 

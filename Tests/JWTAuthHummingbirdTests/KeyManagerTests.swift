@@ -47,7 +47,7 @@ import Testing
     }
 
     @Test func cookiesSwitchCSRFOnInOnePlace() async throws {
-        let manager = try JWTManager(key: try JWTKey.generate(.es256), locations: [.cookies, .headers])
+        let manager = try JWTManager(key: try JWTKey.generate(.es256), options: JWTManager.Options(locations: [.cookies, .headers]))
         let pair = try #require(manager.issuer).tokenPair(for: "42")
         let csrf = try #require(pair.access.claims.csrf, "cookies as a location give tokens a csrf claim")
         #expect(pair.refresh.claims.csrf == csrf)
@@ -57,7 +57,10 @@ import Testing
             expectUser(try await client.send(request.withCSRF(csrf)), "42")
         }
         // Switched off on the cookies: no claim is written, none is checked.
-        let off = try JWTManager(key: try JWTKey.generate(.es256), locations: [.cookies], cookies: JWTCookieConfiguration(csrfProtection: false))
+        let off = try JWTManager(
+            key: try JWTKey.generate(.es256),
+            options: JWTManager.Options(locations: [.cookies], cookies: JWTCookieConfiguration(csrfProtection: false))
+        )
         #expect(try #require(off.issuer).accessToken(for: "42").claims.csrf == nil)
     }
 

@@ -45,9 +45,11 @@ enum WebLoginExample {
         let manager = JWTManager(
             verifier: try TokenVerifier(keys: try JWTKeySet([key]), configuration: tokens, revocationStore: revocations, clock: clock),
             issuer: issuer,  // implicit refresh issues with it
-            locations: [.cookies],
-            cookies: JWTCookieConfiguration(secure: false),  // true in production (HTTPS)
-            implicitRefresh: .seconds(60)
+            options: JWTManager.Options(
+                locations: [.cookies],
+                cookies: JWTCookieConfiguration(secure: false),  // true in production (HTTPS)
+                implicitRefresh: .seconds(60)
+            )
         )
         let router = Router(context: BasicJWTRequestContext.self)
 

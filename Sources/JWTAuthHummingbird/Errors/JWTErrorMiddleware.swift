@@ -25,36 +25,42 @@ public struct JWTErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as JWTAuthError {
-            return render(error, request)
+            return await render(error, request, context)
         } catch let error as HTTPError {
             if error.status == .notFound, let methods = allowedMethods?(request.uri.path), !methods.isEmpty {
                 let allow = methods.map(\.rawValue).joined(separator: ", ")
-                var response = render(JWTAuthError(code: .methodNotAllowed, message: "The method is not allowed for the requested URL."), request)
+                var response = await render(
+                    JWTAuthError(code: .methodNotAllowed, message: "The method is not allowed for the requested URL."),
+                    request,
+                    context
+                )
                 response.headers[.allow] = allow
                 return response
             }
-            var response = render(error.status, message: error.body, request)
+            var response = await render(error.status, message: error.body, request, context)
             for field in error.headers where field.name != .contentType && field.name != .contentLength { response.headers.append(field) }
             return response
         } catch let error as any HTTPResponseError {
-            return render(error.status, message: nil, request)
+            return await render(error.status, message: nil, request, context)
         } catch is DecodingError {
-            return render(.badRequest("Invalid JSON body"), request)
+            return await render(.badRequest("Invalid JSON body"), request, context)
         } catch {
             context.logger.error("Request failed", metadata: ["error.type": "\(type(of: error))"])
-            return render(JWTAuthError(code: .internalError, message: "Internal server error"), request)
+            return await render(JWTAuthError(code: .internalError, message: "Internal server error"), request, context)
         }
     }
 
-    private func render(_ error: JWTAuthError, _ request: Request) -> Response {
-        manager?.response(for: error, request: request) ?? error.response(realm: "jwt-auth")
+    /// The manager's response for `error` (its handler, awaited), or the default one without a manager.
+    private func render(_ error: JWTAuthError, _ request: Request, _ context: Context) async -> Response {
+        guard let manager else { return error.response(realm: "jwt-auth") }
+        return await manager.response(for: error, request: request, context: context)
     }
 
     /// The response for an HTTP status thrown by Hummingbird or a handler. A status the error table has
     /// no code for (410, 418, 422, 502, …) keeps its status, with the nearest code.
-    private func render(_ status: HTTPResponse.Status, message: String?, _ request: Request) -> Response {
+    private func render(_ status: HTTPResponse.Status, message: String?, _ request: Request, _ context: Context) async -> Response {
         let error = Self.translate(status, message: message)
-        var response = render(error, request)
+        var response = await render(error, request, context)
         if response.status == error.status { response.status = status }
         return response
     }

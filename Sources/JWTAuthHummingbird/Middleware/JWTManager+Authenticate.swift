@@ -23,10 +23,24 @@ extension JWTManager {
         context: some RequestContext,
         requirement: JWTRequirement = .required
     ) async throws(JWTAuthError) -> JWTAuthentication? {
+        try await authenticate(&request, context: context, requirement: requirement) { _ throws(JWTAuthError) in }
+    }
+
+    /// ``authenticate(_:context:requirement:)``, running `lookUp` on the verified identity before the check counts
+    /// as a success (the typed user lookup of ``JWTUserMiddleware``).
+    func authenticate(
+        _ request: inout Request,
+        context: some RequestContext,
+        requirement: JWTRequirement,
+        then lookUp: (JWTIdentity) async throws(JWTAuthError) -> Void
+    ) async throws(JWTAuthError) -> JWTAuthentication? {
         guard request.method != .options else { return nil }
-        do {
+        do throws(JWTAuthError) {
             let result = try await check(&request, requirement: requirement)
-            if result != nil { metrics.verified.increment() }
+            if let result {
+                try await lookUp(result.identity)
+                metrics.verified.increment()
+            }
             return result
         } catch {
             metrics.reject(error.code)
@@ -117,17 +131,26 @@ extension JWTManager {
     private func loadUser(_ identity: JWTIdentity) async throws(JWTAuthError) -> JWTIdentity {
         guard let userLoader else { return identity }
         var identity = identity
-        let user: (any Sendable)?
+        identity.user = try await lookUpUser(for: identity, with: userLoader)
+        return identity
+    }
+
+    /// What `lookUp` returns for `identity`: `user_not_found` for nil, its own `JWTAuthError` as it is, and
+    /// `unavailable` for any other error (whose text, perhaps a database address, is never shown).
+    func lookUpUser<User>(
+        for identity: JWTIdentity,
+        with lookUp: (JWTIdentity) async throws -> User?
+    ) async throws(JWTAuthError) -> User {
+        let user: User?
         do {
-            user = try await userLoader(identity)
+            user = try await lookUp(identity)
         } catch let error as JWTAuthError {
             throw error
         } catch {
             throw .unavailable("The user store is unavailable")
         }
         guard let user else { throw .userNotFound(identity.subject) }
-        identity.user = user
-        return identity
+        return user
     }
 }
 

@@ -8,8 +8,7 @@ extension JWTManager {
     ///
     /// Each token is verified with the source's keys for its `kid`, under `configuration`, `revocationStore`,
     /// `cache` and `clock`. ``verifier`` holds no key and refuses every token: outside the middleware, verify
-    /// with ``verifier(for:)``. The other parameters are those of
-    /// ``init(verifier:issuer:locations:cookies:queryParameter:jsonAccessKey:jsonRefreshKey:maximumBodySize:realm:userLoader:errorHandlers:implicitRefresh:metricsFactory:keySource:)``.
+    /// with ``verifier(for:)``. The other parameters are those of ``init(verifier:issuer:options:metricsFactory:keySource:)``.
     /// - Throws: `invalid_configuration` for bad settings.
     public init(
         keySource: any JWTKeySource,
@@ -18,35 +17,11 @@ extension JWTManager {
         cache: VerifiedTokenCache? = nil,
         clock: JWTClock = .system,
         issuer: TokenIssuer? = nil,
-        locations: [TokenLocation] = [.headers],
-        cookies: JWTCookieConfiguration = JWTCookieConfiguration(),
-        queryParameter: String = "jwt",
-        jsonAccessKey: String = "access_token",
-        jsonRefreshKey: String = "refresh_token",
-        maximumBodySize: Int = 64 * 1024,
-        realm: String = "jwt-auth",
-        userLoader: UserLoader? = nil,
-        errorHandlers: [JWTAuthError.Code: ErrorHandler] = [:],
-        implicitRefresh: Duration? = nil,
+        options: Options = Options(),
         metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) throws(JWTAuthError) {
         let verifier = try TokenVerifier(awaitingKeys: configuration, revocationStore: revocationStore, cache: cache, clock: clock)
-        self.init(
-            verifier: verifier,
-            issuer: issuer,
-            locations: locations,
-            cookies: cookies,
-            queryParameter: queryParameter,
-            jsonAccessKey: jsonAccessKey,
-            jsonRefreshKey: jsonRefreshKey,
-            maximumBodySize: maximumBodySize,
-            realm: realm,
-            userLoader: userLoader,
-            errorHandlers: errorHandlers,
-            implicitRefresh: implicitRefresh,
-            metricsFactory: metricsFactory,
-            keySource: keySource
-        )
+        self.init(verifier: verifier, issuer: issuer, options: options, metricsFactory: metricsFactory, keySource: keySource)
     }
 
     /// The verifier for `token`: ``verifier`` itself, or with a ``keySource``, ``verifier`` with the keys the

@@ -1,14 +1,22 @@
 public import Hummingbird
 public import JWTAuth
+import Logging
 public import Metrics
 
 /// Everything a Hummingbird application needs to protect its routes with JWTs: Flask-JWT-Extended's
 /// `JWTManager`. Make one at start-up and hand it to the middleware and routes.
+///
+/// The adapter's settings (Flask's `app.config["JWT_…"]`) are one ``Options`` value, taken by each
+/// initializer and readable and settable afterwards, as a whole (``options``) or one by one
+/// (``locations``, ``cookies``, ``errorHandlers``, …).
 public struct JWTManager: Sendable {
-    /// Loads the user a verified token speaks for (`user_lookup_loader`); nil means `user_not_found`.
+    /// Loads the user a verified token speaks for (`user_lookup_loader`), untyped; nil means `user_not_found`.
+    /// The typed form is ``middleware(_:context:user:)`` with a ``JWTUserRequestContext``.
     public typealias UserLoader = @Sendable (JWTIdentity) async throws -> (any Sendable)?
-    /// Replaces the response for one error code (`expired_token_loader`, `invalid_token_loader`, …).
-    public typealias ErrorHandler = @Sendable (JWTAuthError, Request) -> Response
+    /// Replaces the response for one error code (`expired_token_loader`, `invalid_token_loader`, …). It may
+    /// look things up and return any `ResponseGenerator` (a `Response`, a `String`, an `EditedResponse`, a
+    /// `ResponseEncodable` body); when it throws, the default JSON error response is sent instead.
+    public typealias ErrorHandler = @Sendable (JWTAuthError, Request, any RequestContext) async throws -> any ResponseGenerator
 
     /// Verifies tokens; with a ``keySource``, its configuration, store, cache and clock are used with the
     /// source's current keys.
@@ -19,26 +27,8 @@ public struct JWTManager: Sendable {
     /// Issues tokens, for implicit refresh and the auth routes. Defaults to none. With a ``keySource`` that is a
     /// ``JWTAuth/JWTSigningKeySource``, tokens are signed with the source's current key instead (``issuer(basedOn:)``).
     public let issuer: TokenIssuer?
-    /// Where tokens are looked for, in order. Defaults to `[.headers]`.
-    public var locations: [TokenLocation]
-    /// The cookies for the `.cookies` location.
-    public var cookies: JWTCookieConfiguration
-    /// The query parameter for the `.query` location. Defaults to `jwt`.
-    public var queryParameter: String
-    /// The JSON members for the `.json` location. Default to `access_token` and `refresh_token`.
-    public var jsonAccessKey: String
-    public var jsonRefreshKey: String
-    /// The largest body read for the `.json` location or a CSRF form field, in bytes. Defaults to 64 KiB.
-    public var maximumBodySize: Int
-    /// The realm named in `WWW-Authenticate`. Defaults to `jwt-auth`.
-    public var realm: String
-    /// Loads `current_user`; called once per request. Defaults to none.
-    public var userLoader: UserLoader?
-    /// Custom responses by error code.
-    public var errorHandlers: [JWTAuthError.Code: ErrorHandler]
-    /// Re-issue a cookie session's access token when less than this remains, or when it expired and
-    /// the refresh cookie is still good. Defaults to nil (off).
-    public var implicitRefresh: Duration?
+    /// The adapter's settings: where tokens are looked for, cookies, the realm, loaders and error handlers.
+    public var options: Options
     /// The counters and timer of token checks, made from the `metricsFactory` given to `init`
     /// (defaults to `MetricsSystem.factory`).
     let metrics: JWTMetrics
@@ -47,44 +37,38 @@ public struct JWTManager: Sendable {
     /// The issuer built for a signing key source's latest key.
     let sourcedIssuer = SourcedIssuer()
 
-    /// A manager verifying with `verifier` and, when given, issuing with `issuer`.
+    /// A manager verifying with `verifier` and, when given, issuing with `issuer`, with the settings of `options`.
     public init(
         verifier: TokenVerifier,
         issuer: TokenIssuer? = nil,
-        locations: [TokenLocation] = [.headers],
-        cookies: JWTCookieConfiguration = JWTCookieConfiguration(),
-        queryParameter: String = "jwt",
-        jsonAccessKey: String = "access_token",
-        jsonRefreshKey: String = "refresh_token",
-        maximumBodySize: Int = 64 * 1024,
-        realm: String = "jwt-auth",
-        userLoader: UserLoader? = nil,
-        errorHandlers: [JWTAuthError.Code: ErrorHandler] = [:],
-        implicitRefresh: Duration? = nil,
+        options: Options = Options(),
         metricsFactory: any MetricsFactory = MetricsSystem.factory,
         keySource: (any JWTKeySource)? = nil
     ) {
         self.verifier = verifier
         self.keySource = keySource
         self.issuer = issuer
-        self.locations = locations
-        self.cookies = cookies
-        self.queryParameter = queryParameter
-        self.jsonAccessKey = jsonAccessKey
-        self.jsonRefreshKey = jsonRefreshKey
-        self.maximumBodySize = maximumBodySize
-        self.realm = realm
-        self.userLoader = userLoader
-        self.errorHandlers = errorHandlers
-        self.implicitRefresh = implicitRefresh
+        self.options = options
         self.metrics = JWTMetrics(factory: metricsFactory)
     }
 
-    /// The response for `error`: the application's handler for its code, or the JSON body
-    /// `{"error": code, "msg": message}` with its status.
+    /// The response for `error` in a request: the application's handler for its code, or (without one, or when
+    /// the handler throws) the JSON body `{"error": code, "msg": message}` with its status.
+    public func response(for error: JWTAuthError, request: Request, context: some RequestContext) async -> Response {
+        guard let handler = errorHandlers[error.code] else { return error.response(realm: realm) }
+        do {
+            return try await handler(error, request, context).response(from: request, context: context)
+        } catch let failure {
+            context.logger.error("An error handler failed", metadata: ["jwt.error": "\(error.code)", "error.type": "\(type(of: failure))"])
+            return error.response(realm: realm)
+        }
+    }
+
+    /// The default response for `error`, the JSON body `{"error": code, "msg": message}` with its status and
+    /// this manager's realm. The ``errorHandlers`` are not consulted (they are asynchronous and see the request
+    /// context): inside a request, use ``response(for:request:context:)``.
     public func response(for error: JWTAuthError, request: Request) -> Response {
-        if let handler = errorHandlers[error.code] { return handler(error, request) }
-        return error.response(realm: realm)
+        error.response(realm: realm)
     }
 
     /// Middleware for routes that need `requirement`.

@@ -19,7 +19,7 @@ public struct JWTRequiredMiddleware<Context: JWTRequestContext>: RouterMiddlewar
         do {
             authentication = try await manager.authenticate(&request, context: context, requirement: requirement)
         } catch {
-            return manager.response(for: error, request: request)
+            return await manager.response(for: error, request: request, context: context)
         }
         var context = context
         context.identity = authentication?.identity

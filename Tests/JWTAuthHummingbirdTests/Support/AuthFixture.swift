@@ -35,11 +35,13 @@ struct AuthFixture {
         JWTManager(
             verifier: try factory.verifier(revocationStore: revocationStore ?? store),
             issuer: factory.issuer,
-            locations: locations,
-            cookies: cookies,
-            maximumBodySize: maximumBodySize,
-            userLoader: userLoader,
-            implicitRefresh: implicitRefresh,
+            options: JWTManager.Options(
+                locations: locations,
+                cookies: cookies,
+                maximumBodySize: maximumBodySize,
+                userLoader: userLoader,
+                implicitRefresh: implicitRefresh
+            ),
             metricsFactory: metricsFactory ?? MetricsSystem.factory
         )
     }
