@@ -221,3 +221,11 @@ extension JSONValue {
         }
     }
 }
+
+extension JSONValue {
+    /// `T` decoded from this value as claims are (for request bodies that other modules have parsed).
+    /// - Throws: `DecodingError` naming the member at fault.
+    package func decode<T: Decodable>(as type: T.Type = T.self) throws -> T {
+        try JSONValueDecoder.decode(T.self, from: self)
+    }
+}

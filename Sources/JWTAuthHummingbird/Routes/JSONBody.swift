@@ -1,5 +1,6 @@
 public import Hummingbird
 public import JWTAuth
+import JWTAuthService
 import NIOCore
 
 /// A request's JSON object body, read strictly: `application/json` in UTF-8 only (415), at most `limit` bytes
@@ -29,16 +30,24 @@ public struct JSONBody: Sendable {
     }
 
     /// A required string member.
+    /// - Throws: `bad_request` "Missing `name`" or "`name` must be a string".
     public func string(_ name: String) throws(JWTAuthError) -> String {
-        guard let value = members[name] else { throw .badRequest("Missing \(name)") }
-        guard let string = value.stringValue else { throw .badRequest("\(name) must be a string") }
+        guard let value = members[name] else { throw .missingMember(name) }
+        guard let string = value.stringValue else { throw .notAString(name) }
         return string
     }
 
-    /// An optional string member.
+    /// An optional string member; `null` counts as absent.
+    /// - Throws: `bad_request` "`name` must be a string".
     public func optionalString(_ name: String) throws(JWTAuthError) -> String? {
         guard let value = members[name], value != .null else { return nil }
-        guard let string = value.stringValue else { throw .badRequest("\(name) must be a string") }
+        guard let string = value.stringValue else { throw .notAString(name) }
         return string
+    }
+
+    /// The body as one of the service's request types (``JWTAuthService/LoginRequest``, …).
+    /// - Throws: `bad_request` naming the member at fault, as ``string(_:)`` does.
+    package func decode<Body: RequestMessage>(_ type: Body.Type) throws(JWTAuthError) -> Body {
+        try Body(members: members)
     }
 }

@@ -106,45 +106,35 @@ public struct JWTAuthRoutes<Context: JWTRequestContext>: Sendable {
 
     @Sendable func register(_ request: inout Request, _ context: Context) async throws -> Response {
         guard service.isRegistrationOpen else { throw JWTAuthError.forbidden("Registration is closed") }
-        let body = try await JSONBody(&request, limit: manager.maximumBodySize)
-        let user = try await service.register(
-            username: try body.string("username"),
-            password: try body.string("password"),
-            clientAddress: clientAddress(request, context)
-        )
-        return Self.json(.created, Self.describe(user))
+        let body = try await decode(RegisterRequest.self, &request)
+        let user = try await service.register(username: body.username, password: body.password, clientAddress: clientAddress(request, context))
+        return try json(.created, UserResponse(user))
     }
 
     @Sendable func login(_ request: inout Request, _ context: Context) async throws -> Response {
-        let body = try await JSONBody(&request, limit: manager.maximumBodySize)
-        let pair = try await service.logging(to: context.logger).login(
-            username: try body.string("username"),
-            password: try body.string("password"),
-            clientAddress: clientAddress(request, context)
-        )
-        return tokenResponse(access: pair.access, refresh: pair.refresh)
+        let body = try await decode(LoginRequest.self, &request)
+        let pair = try await service.logging(to: context.logger)
+            .login(username: body.username, password: body.password, clientAddress: clientAddress(request, context))
+        return try tokenResponse(access: pair.access, refresh: pair.refresh)
     }
 
     @Sendable func freshLogin(_ request: inout Request, _ context: Context) async throws -> Response {
-        let body = try await JSONBody(&request, limit: manager.maximumBodySize)
-        let access = try await service.logging(to: context.logger).freshLogin(
-            username: try body.string("username"),
-            password: try body.string("password"),
-            clientAddress: clientAddress(request, context)
-        )
-        return tokenResponse(access: access, refresh: nil)
+        let body = try await decode(LoginRequest.self, &request)
+        let access = try await service.logging(to: context.logger)
+            .freshLogin(username: body.username, password: body.password, clientAddress: clientAddress(request, context))
+        return try tokenResponse(access: access, refresh: nil)
     }
 
     @Sendable func refresh(_ request: inout Request, _ context: Context) async throws -> Response {
         let pair = try await service.logging(to: context.logger).refresh(presented: try context.requireJWT().claims)
-        return tokenResponse(access: pair.access, refresh: pair.refresh)
+        return try tokenResponse(access: pair.access, refresh: pair.refresh)
     }
 
     @Sendable func logout(_ request: inout Request, _ context: Context) async throws -> Response {
         let identity = try context.requireJWT()
         // The body first: a refused body (400, 413, 415) must leave the session as it was.
-        let refreshToken = try await optionalRefreshToken(&request)
-        try await service.logout(access: identity.claims, refreshToken: refreshToken)
+        let body = request.headers[.contentType] == nil ? LogoutRequest() : try await decode(LogoutRequest.self, &request)
+        try await service.logout(access: identity.claims, refreshToken: body.refreshToken)
         return signedOut()
     }
 
@@ -156,13 +146,13 @@ public struct JWTAuthRoutes<Context: JWTRequestContext>: Sendable {
 
     @Sendable func changePassword(_ request: inout Request, _ context: Context) async throws -> Response {
         let identity = try context.requireJWT()
-        let body = try await JSONBody(&request, limit: manager.maximumBodySize)
-        try await service.changePassword(of: identity.subject, to: try body.string("new_password"), current: identity.claims.sessionID)
+        let body = try await decode(ChangePasswordRequest.self, &request)
+        try await service.changePassword(of: identity.subject, to: body.newPassword, current: identity.claims.sessionID)
         return Response(status: .noContent)
     }
 
     @Sendable func me(_ request: inout Request, _ context: Context) async throws -> Response {
-        Self.json(.ok, Self.describe(try await service.currentUser(try context.requireJWT().subject)))
+        try json(.ok, UserResponse(try await service.currentUser(try context.requireJWT().subject)))
     }
 
     // MARK: Helpers
@@ -172,10 +162,9 @@ public struct JWTAuthRoutes<Context: JWTRequestContext>: Sendable {
         trustedProxies.clientAddress(headers: request.headers, peer: (context as? any RemoteAddressRequestContext)?.remoteAddress)
     }
 
-    /// The `refresh_token` member of an optional JSON body.
-    private func optionalRefreshToken(_ request: inout Request) async throws -> String? {
-        guard request.headers[.contentType] != nil else { return nil }
-        return try await JSONBody(&request, limit: manager.maximumBodySize).optionalString("refresh_token")
+    /// The request's JSON body as `type`: 415, 413 or 400 (naming the member at fault) when it is not one.
+    private func decode<Body: RequestMessage>(_ type: Body.Type, _ request: inout Request) async throws(JWTAuthError) -> Body {
+        try await JSONBody(&request, limit: manager.maximumBodySize).decode(type)
     }
 
     /// 204, clearing the token cookies when cookies are a location.
@@ -185,14 +174,9 @@ public struct JWTAuthRoutes<Context: JWTRequestContext>: Sendable {
         return response
     }
 
-    private func tokenResponse(access: IssuedToken, refresh: IssuedToken?) -> Response {
-        var members: [String: JSONValue] = [
-            "access_token": .string(access.token),
-            "token_type": "Bearer",
-            "expires_in": .int(Int64(service.accessTokenLifetime)),
-        ]
-        if let refresh { members["refresh_token"] = .string(refresh.token) }
-        var response = Self.json(.ok, members)
+    /// 200 with the tokens (never cached), setting the token cookies too when cookies are a location.
+    private func tokenResponse(access: IssuedToken, refresh: IssuedToken?) throws -> Response {
+        var response = try json(.ok, TokenResponse(access: access, refresh: refresh, expiresIn: service.accessTokenLifetime))
         response.headers[.cacheControl] = "no-store"
         if let refresh, manager.locations.contains(.cookies) {
             manager.setAccessCookies(access, on: &response)
@@ -201,17 +185,11 @@ public struct JWTAuthRoutes<Context: JWTRequestContext>: Sendable {
         return response
     }
 
-    static func describe(_ user: UserRecord) -> [String: JSONValue] {
-        ["id": .string(user.id), "username": .string(user.username), "roles": .array(user.roles.map(JSONValue.string))]
-    }
-
-    static func json(_ status: HTTPResponse.Status, _ members: [String: JSONValue]) -> Response {
-        var body: [UInt8] = []
-        JSONWriter.write(.object(members), into: &body, sortedKeys: true)
-        return Response(
+    private func json(_ status: HTTPResponse.Status, _ body: some ResponseMessage) throws -> Response {
+        Response(
             status: status,
             headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: body))
+            body: .init(byteBuffer: ByteBuffer(bytes: try body.jsonBytes()))
         )
     }
 }
