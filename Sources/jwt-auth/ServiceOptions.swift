@@ -33,39 +33,6 @@ struct ServiceOptions: SettingOptions {
     @Option(setting: "LOG_LEVEL") var logLevel: String?
     @Option(setting: "INTROSPECTION_CLIENTS") var introspectionClients: String?
     @Option(setting: "WEB") var web: String?
-
-    var flags: [String: String?] {
-        [
-            "SECRET": secret,
-            "KEY_FILE": keyFile,
-            "ALGORITHM": algorithm,
-            "ALLOW_WEAK_SECRET": allowWeakSecret,
-            "ACCESS_TTL": accessTTL,
-            "REFRESH_TTL": refreshTTL,
-            "LEEWAY": leeway,
-            "ISSUER": issuer,
-            "AUDIENCE": audience,
-            "TOKEN_LOCATION": tokenLocation,
-            "COOKIE_SECURE": cookieSecure,
-            "DATA_DIR": dataDir,
-            "DATABASE_URL": databaseURL,
-            "BLOCKLIST_URL": blocklistURL,
-            "BCRYPT_COST": bcryptCost,
-            "REGISTRATION": registration,
-            "LOGIN_ATTEMPTS": loginAttempts,
-            "LOGIN_WINDOW": loginWindow,
-            "REGISTER_ATTEMPTS": registerAttempts,
-            "TRUSTED_PROXIES": trustedProxies,
-            "IDLE_TIMEOUT": idleTimeout,
-            "MAX_CONNECTIONS": maxConnections,
-            "BCRYPT_QUEUE": bcryptQueue,
-            "HOST": host,
-            "PORT": port,
-            "LOG_LEVEL": logLevel,
-            "INTROSPECTION_CLIENTS": introspectionClients,
-            "WEB": web,
-        ]
-    }
 }
 
 /// The settings of `jwt-auth users list`, `disable`, `enable`, `rename` and `delete`.
@@ -75,16 +42,6 @@ struct UserStoreOptions: SettingOptions {
     @Option(setting: "DATA_DIR") var dataDir: String?
     @Option(setting: "DATABASE_URL") var databaseURL: String?
     @Option(setting: "BLOCKLIST_URL") var blocklistURL: String?
-
-    var flags: [String: String?] {
-        [
-            "REFRESH_TTL": refreshTTL,
-            "LEEWAY": leeway,
-            "DATA_DIR": dataDir,
-            "DATABASE_URL": databaseURL,
-            "BLOCKLIST_URL": blocklistURL,
-        ]
-    }
 }
 
 /// The settings of `jwt-auth users add`.
@@ -95,30 +52,12 @@ struct NewUserOptions: SettingOptions {
     @Option(setting: "DATABASE_URL") var databaseURL: String?
     @Option(setting: "BLOCKLIST_URL") var blocklistURL: String?
     @Option(setting: "BCRYPT_COST") var bcryptCost: String?
-
-    var flags: [String: String?] {
-        [
-            "REFRESH_TTL": refreshTTL,
-            "LEEWAY": leeway,
-            "DATA_DIR": dataDir,
-            "DATABASE_URL": databaseURL,
-            "BLOCKLIST_URL": blocklistURL,
-            "BCRYPT_COST": bcryptCost,
-        ]
-    }
 }
 
 /// The settings of `jwt-auth keys list` and `keys retire`.
 struct KeyStoreOptions: SettingOptions {
     @Option(setting: "DATA_DIR") var dataDir: String?
     @Option(setting: "DATABASE_URL") var databaseURL: String?
-
-    var flags: [String: String?] {
-        [
-            "DATA_DIR": dataDir,
-            "DATABASE_URL": databaseURL,
-        ]
-    }
 }
 
 /// The settings of `jwt-auth keys rotate`.
@@ -126,12 +65,4 @@ struct KeyRotationOptions: SettingOptions {
     @Option(setting: "ALGORITHM") var algorithm: String?
     @Option(setting: "DATA_DIR") var dataDir: String?
     @Option(setting: "DATABASE_URL") var databaseURL: String?
-
-    var flags: [String: String?] {
-        [
-            "ALGORITHM": algorithm,
-            "DATA_DIR": dataDir,
-            "DATABASE_URL": databaseURL,
-        ]
-    }
 }

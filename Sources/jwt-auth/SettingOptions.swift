@@ -2,17 +2,27 @@ import ArgumentParser
 import AuthServer
 import Foundation
 
-/// Flags of settings (generated into `ServiceOptions.swift` from the settings table); every setting is also read
-/// from its `JWT_AUTH_<NAME>` variable, and a flag wins.
-protocol SettingOptions: ParsableArguments {
-    /// The flags as given, keyed by setting name (`PORT`).
-    var flags: [String: String?] { get }
-}
+/// Flags of settings (generated into `ServiceOptions.swift` from the settings table: one `@Option(setting:)`
+/// property per setting, named by ``Setting/propertyName``); every setting is also read from its
+/// `JWT_AUTH_<NAME>` variable, and a flag wins.
+protocol SettingOptions: ParsableArguments {}
 
 extension SettingOptions {
+    /// The flags given, keyed by setting name (`PORT`): each `@Option(setting:)` property that has a value.
+    var flags: [String: String] {
+        var flags: [String: String] = [:]
+        for child in Mirror(reflecting: self).children {
+            guard let option = child.value as? Option<String?>, let value = option.wrappedValue,
+                let setting = Setting.all.first(where: { "_" + $0.propertyName == child.label })
+            else { continue }
+            flags[setting.name] = value
+        }
+        return flags
+    }
+
     /// The configuration from the environment and these flags; a bad setting prints one line and exits 2.
     func configuration() throws -> AuthServerConfiguration {
-        let settings = AuthServerConfiguration.settings(environment: ProcessInfo.processInfo.environment, flags: flags.compactMapValues { $0 })
+        let settings = AuthServerConfiguration.settings(environment: ProcessInfo.processInfo.environment, flags: flags)
         do {
             return try AuthServerConfiguration(settings: settings)
         } catch {

@@ -84,24 +84,11 @@ import Testing
             let settings = Setting.all.filter { $0.commands.contains(group.commands) }
             lines += ["", "/// \(group.summary)", "struct \(group.name): SettingOptions {"]
             for setting in settings {
-                lines.append("    @Option(setting: \"\(setting.name)\") var \(propertyName(setting.name)): String?")
+                lines.append("    @Option(setting: \"\(setting.name)\") var \(setting.propertyName): String?")
             }
-            lines += ["", "    var flags: [String: String?] {", "        ["]
-            for setting in settings {
-                lines.append("            \"\(setting.name)\": \(propertyName(setting.name)),")
-            }
-            lines += ["        ]", "    }", "}"]
+            lines.append("}")
         }
         return lines.joined(separator: "\n") + "\n"
-    }
-
-    /// `databaseURL` for `DATABASE_URL`.
-    static func propertyName(_ name: String) -> String {
-        let words = name.split(separator: "_").enumerated().map { index, word in
-            if index > 0, ["URL", "TTL"].contains(word) { return String(word) }
-            return index == 0 ? word.lowercased() : word.prefix(1) + word.dropFirst().lowercased()
-        }
-        return words.joined()
     }
 
     static func expectCurrent(_ path: String, _ expected: String, sourceLocation: SourceLocation = #_sourceLocation) throws {

@@ -56,6 +56,15 @@ package struct Setting: Sendable {
     package var environmentVariable: String { "JWT_AUTH_" + name }
     /// `access-ttl`, the flag without its dashes.
     package var flagName: String { name.lowercased().replacing("_", with: "-") }
+    /// `accessTTL` for `ACCESS_TTL`, `databaseURL` for `DATABASE_URL`: the name of the setting's property in a
+    /// command's options.
+    package var propertyName: String {
+        let words = name.split(separator: "_").enumerated().map { index, word in
+            if index > 0, ["URL", "TTL"].contains(word) { return String(word) }
+            return index == 0 ? word.lowercased() : word.prefix(1) + word.dropFirst().lowercased()
+        }
+        return words.joined()
+    }
     /// The help line of the flag: the meaning, the default and the environment variable.
     package var helpWithDefault: String {
         defaultValue.map { "\(help) (default \($0); env \(environmentVariable))" } ?? "\(help) (env \(environmentVariable))"
