@@ -112,29 +112,6 @@ extension AuthServer {
         return (stores.users, { try await stores.close() })
     }
 
-    /// The users of `configuration` with the rules that end their sessions, writing revocations where
-    /// `serve` reads them (the database, and Redis when `BLOCKLIST_URL` names it), for the `users`
-    /// commands; closed afterwards, also when `body` throws.
-    public static func withAccounts<T>(
-        _ configuration: AuthServerConfiguration,
-        _ body: (_ users: any UserStore, _ sessions: UserSessions) async throws -> T
-    ) async throws -> T {
-        let stores = try await ServiceStores.open(configuration, clock: .system, logger: Logger(label: "jwt-auth"))
-        let sessions = UserSessions(
-            sessions: stores.sessions,
-            revocations: stores.revocations,
-            refreshTokenLifetime: configuration.tokens.refreshTokenLifetime
-        )
-        do {
-            let result = try await body(stores.users, sessions)
-            try await stores.close()
-            return result
-        } catch {
-            try? await stores.close()
-            throw error
-        }
-    }
-
     /// `body` with the key store of `configuration`, for the `keys` commands: the database's with PostgreSQL
     /// (the database only, not the blocklist), else the data directory's; closed afterwards, also when `body`
     /// throws.
