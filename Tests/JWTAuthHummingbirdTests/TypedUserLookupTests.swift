@@ -4,6 +4,7 @@ import HummingbirdTesting
 import JWTAuth
 import JWTAuthHummingbird
 import JWTAuthTesting
+import MetricsTestKit
 import Synchronization
 import Testing
 
@@ -82,6 +83,19 @@ import Testing
             #expect(refreshed.headers[values: .setCookie].contains { $0.hasPrefix("access_token_cookie=") })
             #expect(directory.calls.load(ordering: .relaxed) == 1)
         }
+    }
+
+    /// A token whose user is not found counts as refused (`user_not_found`), not as verified.
+    @Test func aMissingUserIsCountedAsRefused() async throws {
+        let fixture = try AuthFixture()
+        let metrics = TestMetrics()
+        let manager = try fixture.manager(metricsFactory: metrics)
+        try await app(fixture, Directory(), manager: manager).test(.router) { client in
+            _ = try await client.send(TokenRequest("/me").carrying(try fixture.issuer.accessToken(for: "1").token, at: .headers))
+            _ = try await client.send(TokenRequest("/me").carrying(try fixture.issuer.accessToken(for: "404").token, at: .headers))
+        }
+        #expect(try metrics.expectCounter("jwt_auth_tokens_verified_total").totalValue == 1)
+        #expect(metrics.counterTotal(label: "jwt_auth_tokens_rejected_total", dimensions: [("code", "user_not_found")]) == 1)
     }
 
     /// `user_lookup_error_loader`: the handler for `user_not_found` answers for the typed lookup too.
