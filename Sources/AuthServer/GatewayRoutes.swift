@@ -62,9 +62,9 @@ struct GatewayRoutes: Sendable {
                 throw JWTAuthError.insufficientScope("Token not valid for audience \(audience)")
             }
         } catch let error as JWTAuthError {
-            return manager.response(for: error, request: request)
+            return await manager.response(for: error, request: request, context: context)
         } catch {
-            return manager.response(for: .unavailable(), request: request)
+            return await manager.response(for: .unavailable(), request: request, context: context)
         }
         var headers: HTTPFields = [:]
         headers[HTTPField.Name("X-Auth-Subject")!] = identity.subject
@@ -86,16 +86,16 @@ struct GatewayRoutes: Sendable {
         }
         var request = request
         guard MediaType.matches(request, "application/x-www-form-urlencoded") else {
-            return manager.response(for: .unsupportedMediaType, request: request)
+            return await manager.response(for: .unsupportedMediaType, request: request, context: context)
         }
         let body: String
         do {
             body = String(buffer: try await request.collectBody(upTo: manager.maximumBodySize))
         } catch {
-            return manager.response(for: .payloadTooLarge, request: request)
+            return await manager.response(for: .payloadTooLarge, request: request, context: context)
         }
         guard let token = FormDecoding.field("token", in: body), !token.isEmpty else {
-            return manager.response(for: .badRequest("Missing token"), request: request)
+            return await manager.response(for: .badRequest("Missing token"), request: request, context: context)
         }
         var members: [String: JSONValue] = ["active": false]
         do {
@@ -108,7 +108,7 @@ struct GatewayRoutes: Sendable {
             let roles = claims.strings("roles")
             if !roles.isEmpty { members["scope"] = .string(roles.joined(separator: " ")) }
         } catch  where error.code == .unavailable {
-            return manager.response(for: error, request: request)
+            return await manager.response(for: error, request: request, context: context)
         } catch {
             members = ["active": false]
         }

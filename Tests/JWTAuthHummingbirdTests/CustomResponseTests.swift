@@ -36,6 +36,47 @@ import Testing
         return Application(router: router)
     }
 
+    /// The auth routes answer their own errors (a wrong password, a malformed body) through the manager's
+    /// handlers too.
+    @Test func theAuthRoutesAnswerThroughTheHandlers() async throws {
+        let factory = try TokenFactory()
+        let users = MemoryUserStore(clock: factory.clock.clock)
+        let revocations = MemoryRevocationStore(clock: factory.clock.clock)
+        var options = JWTManager.Options()
+        options.errorHandlers = [
+            .invalidCredentials: { error, request, _ in "\(request.uri.path): \(error.code)" },
+            .badRequest: { _, _, _ in Response(status: .badRequest, body: .init(byteBuffer: ByteBuffer(string: "say it again"))) },
+        ]
+        let manager = JWTManager(verifier: try factory.verifier(revocationStore: revocations), issuer: factory.issuer, options: options)
+        let router = Router(context: BasicJWTRequestContext.self)
+        router.add(middleware: JWTErrorMiddleware(manager: manager))
+        JWTAuthRoutes<BasicJWTRequestContext>(
+            manager: manager,
+            issuer: factory.issuer,
+            users: users,
+            sessions: users,
+            revocations: revocations,
+            passwords: PasswordHasher(cost: 4)
+        ).addRoutes(to: router.group("auth"))
+        try await Application(router: router).test(.router) { client in
+            let headers: HTTPFields = [.contentType: "application/json"]
+            let created = try await client.execute(
+                uri: "/auth/register", method: .post, headers: headers,
+                body: ByteBuffer(string: #"{"username":"alice","password":"correct horse"}"#)
+            )
+            #expect(created.status == .created)
+            let wrong = try await client.execute(
+                uri: "/auth/login", method: .post, headers: headers,
+                body: ByteBuffer(string: #"{"username":"alice","password":"wrong horse!"}"#)
+            )
+            #expect(wrong.status == .ok)
+            #expect(String(buffer: wrong.body) == "/auth/login: invalid_credentials")
+            let malformed = try await client.execute(uri: "/auth/login", method: .post, headers: headers, body: ByteBuffer(string: "{}"))
+            #expect(malformed.status == .badRequest)
+            #expect(String(buffer: malformed.body) == "say it again")
+        }
+    }
+
     @Test func aHandlerReplacesTheResponseForItsCode() async throws {
         let fixture = try AuthFixture()
         let token = try fixture.issuer.accessToken(for: "42")

@@ -20,7 +20,7 @@ struct SignInRequiredMiddleware<Context: JWTRequestContext>: RouterMiddleware {
         do {
             authentication = try await manager.authenticate(&request, context: context)
         } catch  where error.code == .csrfFailed || error.code == .unavailable {
-            return manager.response(for: error, request: request)  // a forged form, or a store down: no sign-out
+            return await manager.response(for: error, request: request, context: context)  // a forged form, or a store down: no sign-out
         } catch {
             var response = Response(status: .seeOther, headers: [.location: "/login"])
             manager.unsetCookies(on: &response)  // expired, revoked or invalid: forget them

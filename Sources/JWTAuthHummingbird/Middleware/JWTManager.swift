@@ -64,13 +64,6 @@ public struct JWTManager: Sendable {
         }
     }
 
-    /// The default response for `error`, the JSON body `{"error": code, "msg": message}` with its status and
-    /// this manager's realm. The ``errorHandlers`` are not consulted (they are asynchronous and see the request
-    /// context): inside a request, use ``response(for:request:context:)``.
-    public func response(for error: JWTAuthError, request: Request) -> Response {
-        error.response(realm: realm)
-    }
-
     /// Middleware for routes that need `requirement`.
     public func middleware<Context: JWTRequestContext>(
         _ requirement: JWTRequirement = .required,

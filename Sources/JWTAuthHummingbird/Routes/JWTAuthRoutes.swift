@@ -95,10 +95,10 @@ public struct JWTAuthRoutes<Context: JWTRequestContext>: Sendable {
         do {
             return try await route(&request, context)
         } catch let error as JWTAuthError {
-            return manager.response(for: error, request: request)
+            return await manager.response(for: error, request: request, context: context)
         } catch {
             context.logger.error("A store failed", metadata: ["error.type": "\(type(of: error))"])
-            return manager.response(for: .unavailable(), request: request)
+            return await manager.response(for: .unavailable(), request: request, context: context)
         }
     }
 
