@@ -61,12 +61,16 @@ import Testing
         try await Application(router: router).test(.router) { client in
             let headers: HTTPFields = [.contentType: "application/json"]
             let created = try await client.execute(
-                uri: "/auth/register", method: .post, headers: headers,
+                uri: "/auth/register",
+                method: .post,
+                headers: headers,
                 body: ByteBuffer(string: #"{"username":"alice","password":"correct horse"}"#)
             )
             #expect(created.status == .created)
             let wrong = try await client.execute(
-                uri: "/auth/login", method: .post, headers: headers,
+                uri: "/auth/login",
+                method: .post,
+                headers: headers,
                 body: ByteBuffer(string: #"{"username":"alice","password":"wrong horse!"}"#)
             )
             #expect(wrong.status == .ok)
