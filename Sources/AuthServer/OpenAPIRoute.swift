@@ -5,7 +5,8 @@ import JWTAuthHummingbird
 import NIOCore
 
 /// `GET /openapi.json`: the OpenAPI 3.1 document of the service, `Resources/openapi.json` in the
-/// AuthServer bundle, read once when the application is built.
+/// AuthServer bundle, read once when the application is built, its `info.version` set to
+/// ``JWTAuth/JWTAuthVersion/current``.
 enum OpenAPIRoute {
     /// The document, or nil when the bundle is not installed beside the executable.
     static func document() -> ByteBuffer? {
@@ -20,7 +21,16 @@ enum OpenAPIRoute {
         guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json", subdirectory: "Resources"),
             let data = try? Data(contentsOf: url)
         else { return nil }
-        return ByteBuffer(bytes: data)
+        return ByteBuffer(bytes: versioned(Array(data)))
+    }
+
+    /// `document` with `info.version` set to the package's version (unchanged if it is no JSON object).
+    static func versioned(_ document: [UInt8]) -> [UInt8] {
+        guard var members = try? JSONParser(maximumDepth: 64).parseObject(document) else { return document }
+        var info = members["info"]?.objectValue ?? [:]
+        info["version"] = .string(JWTAuthVersion.current)
+        members["info"] = .object(info)
+        return JSONWriter.encode(.object(members), sortedKeys: true)
     }
 
     static func add(to router: Router<BasicJWTRequestContext>) {

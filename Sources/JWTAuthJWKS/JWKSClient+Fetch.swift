@@ -12,6 +12,9 @@ extension JWKSClient {
         let entityTag: String?
     }
 
+    /// What the client sends as `User-Agent`: `JWTAuthJWKS/<version>`.
+    package static let userAgent = "JWTAuthJWKS/\(JWTAuthVersion.current)"
+
     /// GETs the set, following redirects to the same origin only, within the configured time and size.
     /// - Throws: `unavailable` for a network failure, a timeout or an error status; `invalid_key` for a
     ///   redirect elsewhere or an oversized document.
@@ -21,6 +24,7 @@ extension JWKSClient {
         for _ in 0...configuration.maximumRedirects {
             var request = HTTPClientRequest(url: target.absoluteString)
             request.headers.add(name: "Accept", value: "application/jwk-set+json, application/json")
+            request.headers.add(name: "User-Agent", value: Self.userAgent)
             if let entityTag { request.headers.add(name: "If-None-Match", value: entityTag) }
             let response: HTTPClientResponse
             do {

@@ -19,6 +19,7 @@ struct JWTAuthCommand: AsyncParsableCommand {
             A failed command prints `<code>: <message>` on standard error and exits with 1; a usage \
             error exits with 2. No message ever holds a token, a key or a secret.
             """,
+        version: JWTAuthVersion.current,
         subcommands: [Serve.self, TokenCommand.self, KeysCommand.self, Users.self]
     )
 
