@@ -5,7 +5,8 @@ import JWTAuthHummingbird
 import NIOCore
 import Prometheus
 
-/// The service's own routes: the protected examples, the JWKS, health and metrics.
+/// The service's own routes: the protected examples, the JWKS, health (`/livez`, `/readyz`, `/health`) and
+/// metrics.
 struct ServiceRoutes: Sendable {
     let manager: JWTManager
     let keys: SigningKeys
@@ -32,6 +33,10 @@ struct ServiceRoutes: Sendable {
                 body: .init(byteBuffer: ByteBuffer(bytes: jwks))
             )
         }
+        // Liveness: the process answers. No store is touched, so that a database outage restarts nothing.
+        router.get("livez") { _, _ in Self.json(.ok, ["status": "ok"]) }
+        // Readiness: every store answers. `/health` is the same check under its older name.
+        router.get("readyz") { _, _ in await health() }
         router.get("health") { _, _ in await health() }
         router.get("metrics") { _, _ in
             Response(

@@ -1,0 +1,35 @@
+import HTTPTypes
+import JWTAuth
+import Testing
+
+/// `/livez` says that the process answers and touches no store; `/readyz` (like `/health`) says whether
+/// every store answers.
+@Suite struct HealthProbeTests {
+    @Test func bothProbesAnswer200WhileTheStoresAnswer() async throws {
+        try await LiveServer.with { server in
+            let live = try await server.get("/livez")
+            #expect(live.status == .ok)
+            #expect(live.headers[.contentType] == "application/json")
+            #expect(live.json == ["status": "ok"])
+            let ready = try await server.get("/readyz")
+            #expect(ready.status == .ok)
+            #expect(ready.json == ["status": "ok", "stores": ["database": "ok"]])
+            #expect(try await server.get("/health").json == ready.json)
+        }
+    }
+
+    /// The blocklist is a Redis on a port where nothing listens (port 1, which no test's listener can
+    /// take): the store is down from the start.
+    @Test func livenessAnswersWhileAStoreIsDownAndReadinessAnswers503() async throws {
+        try await LiveServer.with(environment: ["JWT_AUTH_BLOCKLIST_URL": "redis://127.0.0.1:1"]) { server in
+            let live = try await server.get("/livez")
+            #expect(live.status == .ok)
+            #expect(live.json == ["status": "ok"])
+            let ready = try await server.get("/readyz")
+            #expect(ready.status == .serviceUnavailable)
+            #expect(ready.json == ["status": "unavailable", "stores": ["database": "ok", "blocklist": "down"]])
+            #expect(try await server.get("/health").status == .serviceUnavailable)
+            #expect(try await server.get("/livez").status == .ok)
+        }
+    }
+}
