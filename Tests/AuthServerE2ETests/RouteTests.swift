@@ -171,7 +171,8 @@ import Testing
         (.post, "/auth/register"), (.post, "/auth/login"), (.post, "/auth/refresh"), (.post, "/auth/fresh-login"),
         (.post, "/auth/logout"), (.post, "/auth/logout-all"), (.put, "/auth/password"), (.get, "/auth/me"),
         (.get, "/api/protected"), (.get, "/api/optional"), (.get, "/api/admin"), (.get, "/.well-known/jwks.json"),
-        (.get, "/livez"), (.get, "/readyz"), (.get, "/health"), (.get, "/metrics"), (.get, "/openapi.json"), (.get, "/auth/verify"), (.post, "/auth/introspect"),
+        (.get, "/livez"), (.get, "/readyz"), (.get, "/health"), (.get, "/metrics"), (.get, "/openapi.json"), (.get, "/auth/verify"),
+        (.post, "/auth/introspect"),
     ]
 
     @Test func everyDocumentedOperationIsAnsweredWithADocumentedStatus() async throws {
