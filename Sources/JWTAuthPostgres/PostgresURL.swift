@@ -1,3 +1,4 @@
+import JWTAuth
 import NIOSSL
 public import PostgresNIO
 
@@ -140,20 +141,9 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
 
     /// Percent-decodes `text` as UTF-8.
     private static func decode(_ text: Substring, _ what: String) throws -> String {
-        var bytes: [UInt8] = []
-        var utf8 = text.utf8[...]
-        while let byte = utf8.popFirst() {
-            if byte == UInt8(ascii: "%") {
-                guard utf8.count >= 2, let value = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16) else {
-                    throw InvalidURL(description: "the \(what) has a bad percent escape")
-                }
-                bytes.append(value)
-                utf8 = utf8.dropFirst(2)
-            } else {
-                bytes.append(byte)
-            }
+        guard let decoded = PercentDecoding.decode(text) else {
+            throw InvalidURL(description: "the \(what) has a bad percent escape or is not UTF-8")
         }
-        guard let decoded = String(validating: bytes, as: UTF8.self) else { throw InvalidURL(description: "the \(what) is not UTF-8") }
         return decoded
     }
 }

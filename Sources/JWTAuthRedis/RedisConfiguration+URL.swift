@@ -1,3 +1,5 @@
+import JWTAuth
+
 extension RedisConfiguration {
     /// Reads `redis://[user:password@]host[:port][/db]`; the other settings keep their defaults.
     ///
@@ -55,20 +57,8 @@ extension RedisConfiguration {
     }
 
     private static func percentDecoded(_ text: Substring) throws(RedisError) -> String {
-        var bytes: [UInt8] = []
-        var utf8 = text.utf8[...]
-        while let byte = utf8.popFirst() {
-            guard byte == UInt8(ascii: "%") else {
-                bytes.append(byte)
-                continue
-            }
-            guard utf8.count >= 2, let value = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16) else {
-                throw invalid("bad percent-encoding in the user or password")
-            }
-            bytes.append(value)
-            utf8 = utf8.dropFirst(2)
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        guard let decoded = PercentDecoding.decode(text) else { throw invalid("bad percent-encoding in the user or password") }
+        return decoded
     }
 
     static func invalid(_ reason: String) -> RedisError {
