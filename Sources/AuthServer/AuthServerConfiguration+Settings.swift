@@ -14,11 +14,30 @@ extension AuthServerConfiguration {
     public static let settingNames: [String] = Setting.all.map(\.name)
 
     /// The settings given in `environment` (`JWT_AUTH_*` variables), overridden by `flags` (keyed by
-    /// setting name, e.g. `PORT`).
-    public static func settings(environment: [String: String], flags: [String: String] = [:]) -> [String: String] {
+    /// setting name, e.g. `PORT`). A secret may instead come from the file its `JWT_AUTH_<NAME>_FILE`
+    /// names (`JWT_AUTH_SECRET_FILE`, `JWT_AUTH_DATABASE_URL_FILE`, `JWT_AUTH_BLOCKLIST_URL_FILE`,
+    /// `JWT_AUTH_INTROSPECTION_CLIENTS_FILE`): the file's text, one trailing line break removed.
+    /// - Throws: ``ConfigurationError`` naming the `_FILE` variable when its file cannot be read, or when
+    ///   the variable itself is given too.
+    public static func settings(environment: [String: String], flags: [String: String] = [:]) throws(ConfigurationError) -> [String: String] {
         var settings: [String: String] = [:]
         for setting in Setting.all {
-            if let value = environment[setting.environmentVariable] { settings[setting.name] = value }
+            let value = environment[setting.environmentVariable]
+            if let fileVariable = setting.fileVariable, let path = environment[fileVariable] {
+                guard value == nil else {
+                    throw ConfigurationError(
+                        setting: fileVariable,
+                        message: "give either \(setting.environmentVariable) or \(fileVariable), not both"
+                    )
+                }
+                do throws(SecretFile.Unreadable) {
+                    settings[setting.name] = try SecretFile.read(path)
+                } catch {
+                    throw ConfigurationError(setting: fileVariable, message: error.reason)
+                }
+            } else if let value {
+                settings[setting.name] = value
+            }
         }
         settings.merge(flags) { _, flag in flag }
         return settings

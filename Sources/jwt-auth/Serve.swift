@@ -11,7 +11,10 @@ struct Serve: AsyncParsableCommand {
         discussion: """
             With no settings it listens on 127.0.0.1:8080, keeps users, revocations and sessions in \
             ./data/auth.sqlite, and generates an ES256 signing key into ./data/keys on first start. \
-            Every setting is also an environment variable JWT_AUTH_<NAME>; flags win. SIGTERM or SIGINT \
+            Every setting is also an environment variable JWT_AUTH_<NAME>; flags win. A secret given as a \
+            flag (--secret, --database-url, --blocklist-url, --introspection-clients) is visible to other \
+            users of the machine in the process list: give it in JWT_AUTH_<NAME>, or in a file named by \
+            JWT_AUTH_<NAME>_FILE (its text, one trailing line break removed; not both). SIGTERM or SIGINT \
             stops it gracefully.
             """
     )

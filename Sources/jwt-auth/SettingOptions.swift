@@ -22,8 +22,8 @@ extension SettingOptions {
 
     /// The configuration from the environment and these flags; a bad setting prints one line and exits 2.
     func configuration() throws -> AuthServerConfiguration {
-        let settings = AuthServerConfiguration.settings(environment: ProcessInfo.processInfo.environment, flags: flags)
-        do {
+        do throws(ConfigurationError) {
+            let settings = try AuthServerConfiguration.settings(environment: ProcessInfo.processInfo.environment, flags: flags)
             return try AuthServerConfiguration(settings: settings)
         } catch {
             FileHandle.standardError.write(Data("\(error.description)\n".utf8))

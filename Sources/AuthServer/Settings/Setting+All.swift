@@ -8,7 +8,8 @@ extension Setting {
     /// Every setting, in the order they are read: the first one that cannot be used is the one reported.
     /// `DATA_DIR` comes before `DATABASE_URL`, whose default it moves.
     package static let all: [Setting] = [
-        .text("SECRET", "secret", help: "HMAC secret: its UTF-8 bytes, or base64:… for binary; selects HS256") { $0.secret = $1 },
+        .text("SECRET", "secret", help: "HMAC secret: its UTF-8 bytes, or base64:… for binary; selects HS256") { $0.secret = $1 }
+            .readableFromFile(),
         .text("KEY_FILE", "file", help: "PEM or JWK private key file") { $0.keyFile = $1 },
         Setting(
             "ALGORITHM",
@@ -61,7 +62,7 @@ extension Setting {
             help: "sqlite:PATH or postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=…",
             commands: .store,
             apply: applyDatabaseURL
-        ),
+        ).readableFromFile(),
         Setting(
             "BLOCKLIST_URL",
             "url",
@@ -69,7 +70,7 @@ extension Setting {
             help: "Where revocations are checked: database, memory: or redis://[user:password@]host[:port][/db]",
             commands: [.serve, .users, .usersAdd],
             apply: applyBlocklistURL
-        ),
+        ).readableFromFile(),
         .integer("BCRYPT_COST", 4...31, default: 12, help: "bcrypt cost of password hashes", commands: [.serve, .usersAdd]) {
             $0.bcryptCost = UInt8($1)
         },
@@ -137,7 +138,8 @@ extension Setting {
                 }
                 configuration.introspectionClients[String(parts[0])] = String(parts[1])
             }
-        },
+        }
+        .readableFromFile(),
         .bool("WEB", default: true, help: "Serve the web site: /login, /, /logout, /register") { $0.isWebSiteEnabled = $1 },
     ]
 

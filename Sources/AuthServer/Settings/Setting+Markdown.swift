@@ -12,6 +12,12 @@ extension Setting {
             "be used stops the command with one line naming its variable, and exit status 2; a secret is never repeated.",
             "The `users` and `keys` commands read the same variables and take the flags of the settings they use.",
             "",
+            "A secret given as a flag is visible to other users of the machine in the process list. Give it in its",
+            "variable, or in a file named by its `_FILE` variable (the container-secrets convention: the file's text,",
+            "one trailing line break removed): "
+                + all.compactMap(\.fileVariable).map { "`\($0)`" }.joined(separator: ", ")
+                + ". Giving both a variable and its `_FILE`, or a file that cannot be read, stops the command (exit 2).",
+            "",
             "| Variable | Flag | Default | Meaning | Flag also on |",
             "| --- | --- | --- | --- | --- |",
         ]

@@ -33,6 +33,9 @@ package struct Setting: Sendable {
     package let defaultValue: String?
     package let help: String
     package let commands: Commands
+    /// Whether the value may also come from a file named by `JWT_AUTH_<NAME>_FILE` (secrets: the
+    /// container-secrets convention).
+    package private(set) var isReadableFromFile = false
     /// Sets the value on a configuration, or throws when it cannot be used.
     package let apply: @Sendable (_ value: String, _ configuration: inout AuthServerConfiguration) throws(Invalid) -> Void
 
@@ -54,6 +57,8 @@ package struct Setting: Sendable {
 
     /// `JWT_AUTH_ACCESS_TTL`.
     package var environmentVariable: String { "JWT_AUTH_" + name }
+    /// `JWT_AUTH_SECRET_FILE`, for a setting that may come from a file.
+    package var fileVariable: String? { isReadableFromFile ? environmentVariable + "_FILE" : nil }
     /// `access-ttl`, the flag without its dashes.
     package var flagName: String { name.lowercased().replacing("_", with: "-") }
     /// `accessTTL` for `ACCESS_TTL`, `databaseURL` for `DATABASE_URL`: the name of the setting's property in a
@@ -67,7 +72,15 @@ package struct Setting: Sendable {
     }
     /// The help line of the flag: the meaning, the default and the environment variable.
     package var helpWithDefault: String {
-        defaultValue.map { "\(help) (default \($0); env \(environmentVariable))" } ?? "\(help) (env \(environmentVariable))"
+        let variables = fileVariable.map { "\(environmentVariable) or \($0)" } ?? environmentVariable
+        return defaultValue.map { "\(help) (default \($0); env \(variables))" } ?? "\(help) (env \(variables))"
+    }
+
+    /// The setting, its value also read from the file `JWT_AUTH_<NAME>_FILE` names.
+    func readableFromFile() -> Setting {
+        var setting = self
+        setting.isReadableFromFile = true
+        return setting
     }
 
     /// The setting named `name` (`PORT`).
