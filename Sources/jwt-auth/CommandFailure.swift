@@ -13,6 +13,10 @@ struct CommandFailure: Error, CustomStringConvertible {
 
     var description: String { "\(code): \(message)" }
 
+    /// What the command needs is not there (no data, a port taken): `jwt-auth: <message>`, as other
+    /// programs name themselves in such errors.
+    static func environment(_ message: String) -> Self { Self(code: "jwt-auth", message: message) }
+
     /// A file could not be read or written.
     static func io(_ message: String) -> Self { Self(code: "io_error", message: message) }
 }

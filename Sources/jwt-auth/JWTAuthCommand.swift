@@ -16,7 +16,8 @@ struct JWTAuthCommand: AsyncParsableCommand {
         commandName: "jwt-auth",
         abstract: "JSON Web Token authentication: sign, verify and inspect tokens, make keys.",
         discussion: """
-            A failed command prints `<code>: <message>` on standard error and exits with 1; a usage \
+            A failed command prints `<code>: <message>` on standard error (`jwt-auth: <message>` when \
+            what it needs is not there, such as a free port or existing data) and exits with 1; a usage \
             error exits with 2. No message ever holds a token, a key or a secret.
             """,
         version: JWTAuthVersion.current,
@@ -59,7 +60,14 @@ struct JWTAuthCommand: AsyncParsableCommand {
             terminate(1)
         default:
             if exitCode(for: error) == .validationFailure {
-                StandardStreams.writeError(redacting(fullMessage(for: error), CommandLine.arguments.dropFirst()))
+                var message = fullMessage(for: error)
+                if let (typed, nearest) = CommandSuggestion.suggestion(for: CommandLine.arguments.dropFirst(), root: Self.self),
+                    let firstLineEnd = message.firstIndex(of: "\n")
+                {
+                    // "Unexpected argument 'serv'" becomes "Unknown command 'serv'. Did you mean 'serve'?".
+                    message = "Error: Unknown command '\(typed)'. Did you mean '\(nearest)'?" + message[firstLineEnd...]
+                }
+                StandardStreams.writeError(redacting(message, CommandLine.arguments.dropFirst()))
                 terminate(2)
             }
             exit(withError: error)

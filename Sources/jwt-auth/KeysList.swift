@@ -14,6 +14,7 @@ struct KeysList: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try service.configuration()
+        try ExistingData.requireKeyDirectory(configuration)
         let contents = try await AuthServer.withKeyStore(configuration) { store in
             do {
                 return try await store.read(now: Date().timeIntervalSince1970)

@@ -33,6 +33,28 @@ struct Serve: AsyncParsableCommand {
             FileHandle.standardError.write(Data("\(error.description)\n".utf8))
             throw ExitCode(2)
         }
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch let error as IOError where Self.listenErrors.contains(error.errnoCode) {
+            throw CommandFailure.environment("cannot listen on \(Self.address(configuration)): \(Self.describe(error.errnoCode))")
+        }
+    }
+
+    /// The errors of binding the listening socket: the port is taken, the address is not this machine's, or
+    /// the port is privileged.
+    static let listenErrors: Set<Int32> = [EADDRINUSE, EADDRNOTAVAIL, EACCES]
+
+    /// `127.0.0.1:8080`, `[::1]:8080`.
+    static func address(_ configuration: AuthServerConfiguration) -> String {
+        configuration.host.contains(":") ? "[\(configuration.host)]:\(configuration.port)" : "\(configuration.host):\(configuration.port)"
+    }
+
+    static func describe(_ code: Int32) -> String {
+        switch code {
+        case EADDRINUSE: "address already in use"
+        case EADDRNOTAVAIL: "address not available"
+        case EACCES: "permission denied"
+        default: String(cString: strerror(code)).lowercased()
+        }
     }
 }

@@ -10,7 +10,9 @@ struct UsersList: AsyncParsableCommand {
     @OptionGroup var options: UserStoreOptions
 
     func run() async throws {
-        let all = try await AuthServer.withAccountService(try options.configuration()) { try await $0.allUsers() }
+        let configuration = try options.configuration()
+        try ExistingData.requireDatabase(configuration)
+        let all = try await AuthServer.withAccountService(configuration) { try await $0.allUsers() }
         for user in all { print(Self.describe(user)) }
     }
 
