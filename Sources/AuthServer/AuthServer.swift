@@ -47,9 +47,9 @@ public enum AuthServer {
         _ configuration: AuthServerConfiguration,
         clock: JWTClock
     ) async throws -> (router: Router<BasicJWTRequestContext>, routes: RouteTable, stores: ServiceStores, logger: Logger) {
-        var logger = Logger(label: "jwt-auth")
-        logger.logLevel = configuration.logLevel
+        let logger = Logger(label: "jwt-auth") { configuration.logFormat.handler(label: $0, level: configuration.logLevel) }
         DataDirectoryCheck.warnIfShared(configuration.dataDirectory, logger: logger)
+        let isNewDatabase = Self.isNewDatabase(configuration)
         let registry = MetricsBootstrap.registry
         let stores = try await ServiceStores.open(configuration, clock: clock, logger: logger)
         let keys: SigningKeys
@@ -59,6 +59,7 @@ public enum AuthServer {
             try? await stores.close()
             throw error
         }
+        logFirstStart(configuration, isNewDatabase: isNewDatabase, keys: keys, logger: logger)
 
         let issuer = try TokenIssuer(key: keys.signingKey, configuration: configuration.tokens, clock: clock, claimsProvider: nil)
         let verifier = try TokenVerifier(
@@ -77,6 +78,7 @@ public enum AuthServer {
 
         let router = Router(context: BasicJWTRequestContext.self)
         let routes = RouteTable()
+        if configuration.isAccessLogEnabled { router.add(middleware: AccessLogMiddleware()) }
         router.add(middleware: MetricsMiddleware())
         if configuration.isWebSiteEnabled { router.add(middleware: WebErrorPages(routes: routes)) }
         router.add(middleware: JWTErrorMiddleware(manager: manager, allowedMethods: { path in routes.methods(for: path) }))
@@ -115,6 +117,29 @@ public enum AuthServer {
         let allRoutes = router.routes
         routes.record(allRoutes, web: allRoutes.filter { route in !apiRoutes.contains { $0.description == route.description } })
         return (router, routes, stores, logger)
+    }
+
+    /// Whether the SQLite database is still to be made: the first start on this data directory.
+    private static func isNewDatabase(_ configuration: AuthServerConfiguration) -> Bool {
+        guard case .sqlite(let path) = configuration.database else { return false }
+        return !FileManager.default.fileExists(atPath: path)
+    }
+
+    /// On a first start, where the data lives; whenever a signing key was generated, its `kid`.
+    private static func logFirstStart(_ configuration: AuthServerConfiguration, isNewDatabase: Bool, keys: SigningKeys, logger: Logger) {
+        if isNewDatabase, case .sqlite(let path) = configuration.database {
+            let absolute = URL(filePath: path).standardizedFileURL.path
+            logger.info("Created the database \(absolute)", metadata: ["path": "\(absolute)"])
+        }
+        if let kid = keys.generatedKeyID {
+            let algorithm = keys.signingKey.algorithm.name
+            let location = URL(filePath: configuration.dataDirectory + "/keys").standardizedFileURL.path
+            let place = if case .postgres = configuration.database { "the database" } else { location }
+            logger.info(
+                "Generated a new \(algorithm) signing key \(kid) in \(place)",
+                metadata: ["kid": "\(kid)", "alg": "\(algorithm)", "location": "\(place)"]
+            )
+        }
     }
 }
 

@@ -73,6 +73,11 @@ public struct AuthServerConfiguration: Sendable {
     public var port: Int
     /// The log level (`LOG_LEVEL`). Defaults to info.
     public var logLevel: Logger.Level
+    /// How log lines are written (`LOG_FORMAT`: `text` or `json`). Defaults to text.
+    public var logFormat: LogFormat
+    /// Whether each request is logged at info: method, path without its query, status, duration, request id
+    /// and client address (`ACCESS_LOG`). Defaults to false.
+    public var isAccessLogEnabled: Bool
     /// Clients allowed to call `POST /auth/introspect`, id → secret (`INTROSPECTION_CLIENTS`:
     /// `id:secret,id2:secret2`). Defaults to none.
     public var introspectionClients: [String: String]
@@ -102,6 +107,8 @@ public struct AuthServerConfiguration: Sendable {
         host: String = "127.0.0.1",
         port: Int = 8080,
         logLevel: Logger.Level = .info,
+        logFormat: LogFormat = .text,
+        isAccessLogEnabled: Bool = false,
         introspectionClients: [String: String] = [:],
         isWebSiteEnabled: Bool = true
     ) {
@@ -127,6 +134,8 @@ public struct AuthServerConfiguration: Sendable {
         self.host = host
         self.port = port
         self.logLevel = logLevel
+        self.logFormat = logFormat
+        self.isAccessLogEnabled = isAccessLogEnabled
         self.introspectionClients = introspectionClients
         self.isWebSiteEnabled = isWebSiteEnabled
     }

@@ -15,6 +15,9 @@ public struct SigningKeys: Sendable {
     public let verificationKeys: JWTKeySet
     /// The key store, re-read while the service runs (its current key signs); nil with an HMAC secret.
     public let source: RotatingKeySource?
+    /// The `kid` of the signing key this start generated (the first start, or a changed `ALGORITHM`); nil
+    /// when it signs with a key it found.
+    package private(set) var generatedKeyID: String?
 
     public init(signingKey: JWTKey, verificationKeys: JWTKeySet, source: RotatingKeySource? = nil) {
         self.signingKey = signingKey
@@ -120,6 +123,7 @@ public struct SigningKeys: Sendable {
         do {
             let source: RotatingKeySource
             let signing: JWTKey
+            var generated: String?
             if let fileKey {
                 // Read first: a store holding a key it cannot read stops the start before anything is written to it.
                 let contents = try await store.read(now: clock.now)
@@ -130,6 +134,7 @@ public struct SigningKeys: Sendable {
                 source = try await RotatingKeySource(store: store, clock: clock, recheckInterval: recheckInterval, retirementDelay: delay)
                 signing = fileKey
             } else {
+                let before = try await store.read(now: clock.now).currentKeyID
                 source = try await RotatingKeySource(
                     store: store,
                     signingWith: configuration.algorithm ?? .es256,
@@ -139,8 +144,11 @@ public struct SigningKeys: Sendable {
                 )
                 guard let current = source.current.signingKey else { throw JWTAuthError.invalidKey("no signing key in \(store.location)") }
                 signing = current
+                generated = current.keyID == before ? nil : current.keyID
             }
-            return SigningKeys(signingKey: signing, verificationKeys: source.current.keys, source: source)
+            var keys = SigningKeys(signingKey: signing, verificationKeys: source.current.keys, source: source)
+            keys.generatedKeyID = generated
+            return keys
         } catch let error as JWTAuthError {
             throw fail(error.message)
         } catch {

@@ -23,11 +23,13 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.configuration()
+        // Every logger of the process, the libraries' included, writes in the chosen format.
+        configuration.bootstrapLogging()
         let app: any ApplicationProtocol
         do {
             app = try await AuthServer.buildApplication(configuration) { channel in
                 let address = channel.localAddress.map { "\($0.ipAddress ?? configuration.host):\($0.port ?? configuration.port)" } ?? ""
-                FileHandle.standardOutput.write(Data("jwt-auth listening on http://\(address)\n".utf8))
+                FileHandle.standardOutput.write(Data(configuration.listeningBanner(address: address).utf8))
             }
         } catch let error as ConfigurationError {
             FileHandle.standardError.write(Data("\(error.description)\n".utf8))

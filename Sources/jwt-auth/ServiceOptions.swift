@@ -31,6 +31,8 @@ struct ServiceOptions: SettingOptions {
     @Option(setting: "HOST") var host: String?
     @Option(setting: "PORT") var port: String?
     @Option(setting: "LOG_LEVEL") var logLevel: String?
+    @Option(setting: "LOG_FORMAT") var logFormat: String?
+    @Option(setting: "ACCESS_LOG") var accessLog: String?
     @Option(setting: "INTROSPECTION_CLIENTS") var introspectionClients: String?
     @Option(setting: "WEB") var web: String?
 }

@@ -126,8 +126,11 @@ final class LiveServer: Sendable {
     /// The port in `jwt-auth listening on http://127.0.0.1:PORT`.
     static func listeningPort(in output: String) -> Int? {
         let prefix = "jwt-auth listening on http://"
-        for line in output.split(separator: "\n") where line.hasPrefix(prefix) {
-            guard let colon = line.lastIndex(of: ":"), let port = Int(line[line.index(after: colon)...]) else { continue }
+        // The line itself, or the message of the JSON log entry (JWT_AUTH_LOG_FORMAT=json).
+        for line in output.split(separator: "\n") {
+            guard let start = line.range(of: prefix)?.upperBound else { continue }
+            let address = line[start...].prefix { $0 != "\"" }
+            guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else { continue }
             return port
         }
         return nil

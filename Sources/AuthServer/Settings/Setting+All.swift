@@ -125,6 +125,15 @@ extension Setting {
             }
             configuration.logLevel = level
         },
+        Setting("LOG_FORMAT", "text|json", default: "text", help: "Log lines as text, or as one JSON object per line") {
+            value,
+            configuration throws(Invalid) in
+            guard let format = LogFormat(name: value) else { throw Invalid("expected text or json") }
+            configuration.logFormat = format
+        },
+        .bool("ACCESS_LOG", default: false, help: "Log each request: method, path, status, duration, request id, client") {
+            $0.isAccessLogEnabled = $1
+        },
         Setting(
             "INTROSPECTION_CLIENTS",
             "id:secret,…",

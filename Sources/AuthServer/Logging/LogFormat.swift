@@ -1,0 +1,46 @@
+import FoundationEssentials
+public import Logging
+
+/// How `jwt-auth serve` writes its log lines (`LOG_FORMAT`).
+public struct LogFormat: Sendable, Hashable, CustomStringConvertible {
+    public let description: String
+    private init(_ description: String) { self.description = description }
+
+    /// One line of text per entry: time, level, label, metadata and message. The default.
+    public static let text = Self("text")
+    /// One JSON object per line: `time`, `level`, `label`, `message`, `request_id` and `metadata`.
+    public static let json = Self("json")
+
+    /// Every format, by name.
+    public static let all: [Self] = [.text, .json]
+
+    /// The format named `name` (`text`, `json`), in any case.
+    public init?(name: String) {
+        guard let format = Self.all.first(where: { $0.description == name.lowercased() }) else { return nil }
+        self = format
+    }
+
+    /// A log handler in this format for `label`, writing to standard error at `level`.
+    public func handler(label: String, level: Logger.Level = .info) -> any LogHandler {
+        var handler: any LogHandler = self == .json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+        handler.logLevel = level
+        return handler
+    }
+}
+
+extension AuthServerConfiguration {
+    /// Makes every logger of the process, the libraries' included, write in ``logFormat`` at ``logLevel``.
+    /// Call it once, before the service starts; a process bootstraps its logging only once.
+    public func bootstrapLogging() {
+        LoggingSystem.bootstrap { [logFormat, logLevel] label in logFormat.handler(label: label, level: logLevel) }
+    }
+
+    /// `jwt-auth listening on http://ADDRESS` and a line break, the line `serve` prints on standard output
+    /// once it listens; in the JSON log format, a JSON log entry with that message and `address`.
+    public func listeningBanner(address: String) -> String {
+        let message = "jwt-auth listening on http://\(address)"
+        guard logFormat == .json else { return message + "\n" }
+        let line = JSONLogHandler.line(time: .now, level: .info, label: "jwt-auth", message: message, metadata: ["address": "\(address)"])
+        return String(decoding: line, as: UTF8.self) + "\n"
+    }
+}
