@@ -20,7 +20,8 @@ public enum AuthServer {
     public static func buildApplication(
         _ configuration: AuthServerConfiguration,
         clock: JWTClock = .system,
-        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in },
+        onMetricsServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
         let built = try await makeRouter(configuration, clock: clock)
         var app = Application(
@@ -31,6 +32,18 @@ public enum AuthServer {
             logger: built.logger
         )
         app.addServices(built.stores.services)
+        if let address = configuration.metricsAddress {
+            // `/metrics` alone, on its own address (a private network or loopback for the scraper).
+            let router = Router()
+            MetricsExposition.addRoute(to: router, registry: MetricsExposition.registry)
+            let metrics = Application(
+                router: router,
+                configuration: .init(address: .hostname(address.host, port: address.port), serverName: "jwt-auth"),
+                onServerRunning: onMetricsServerRunning,
+                logger: built.logger
+            )
+            app.addServices(metrics)
+        }
         return app
     }
 
@@ -50,7 +63,8 @@ public enum AuthServer {
         let logger = Logger(label: "jwt-auth") { configuration.logFormat.handler(label: $0, level: configuration.logLevel) }
         DataDirectoryCheck.warnIfShared(configuration.dataDirectory, logger: logger)
         let isNewDatabase = Self.isNewDatabase(configuration)
-        let registry = MetricsBootstrap.registry
+        let registry = MetricsExposition.registry
+        let metrics = ServiceMetrics()
         let stores = try await ServiceStores.open(configuration, clock: clock, logger: logger)
         let keys: SigningKeys
         do {
@@ -79,7 +93,7 @@ public enum AuthServer {
         let router = Router(context: BasicJWTRequestContext.self)
         let routes = RouteTable()
         if configuration.isAccessLogEnabled { router.add(middleware: AccessLogMiddleware()) }
-        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         if configuration.isWebSiteEnabled { router.add(middleware: WebErrorPages(routes: routes)) }
         router.add(middleware: JWTErrorMiddleware(manager: manager, allowedMethods: { path in routes.methods(for: path) }))
         let logKey: [UInt8]
@@ -92,9 +106,9 @@ public enum AuthServer {
         let service = AuthService(
             issuer: issuer,
             verifier: verifier,
-            users: stores.users,
-            sessions: stores.sessions,
-            revocations: stores.revocations,
+            users: MeasuredUserStore(stores.users),
+            sessions: MeasuredSessionStore(stores.sessions),
+            revocations: MeasuredRevocationStore(stores.revocations, metrics: metrics),
             passwords: PasswordHasher(cost: configuration.bcryptCost, maximumWaiting: configuration.bcryptQueue),
             loginThrottler: LoginThrottler(limit: configuration.loginAttempts, window: configuration.loginWindow, clock: { clock.now }),
             registrationThrottler: LoginThrottler(limit: configuration.registerAttempts, window: configuration.loginWindow, clock: { clock.now }),
@@ -105,7 +119,9 @@ public enum AuthServer {
         var auth = JWTAuthRoutes<BasicJWTRequestContext>(manager: manager, service: service)
         auth.trustedProxies = configuration.trustedProxies
         auth.addRoutes(to: router.group("auth"))
-        ServiceRoutes(manager: manager, keys: keys, stores: stores, registry: registry).addRoutes(to: router)
+        ServiceRoutes(manager: manager, keys: keys, stores: stores, registry: configuration.metricsAddress == nil ? registry : nil).addRoutes(
+            to: router
+        )
         GatewayRoutes(manager: manager, introspectionClients: configuration.introspectionClients).addRoutes(to: router)
         OpenAPIRoute.add(to: router)
         let apiRoutes = router.routes
@@ -141,13 +157,4 @@ public enum AuthServer {
             )
         }
     }
-}
-
-/// The Prometheus registry behind `/metrics`, bootstrapped once per process.
-enum MetricsBootstrap {
-    static let registry: PrometheusCollectorRegistry = {
-        let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        return registry
-    }()
 }

@@ -81,6 +81,9 @@ public struct AuthServerConfiguration: Sendable {
     /// Clients allowed to call `POST /auth/introspect`, id → secret (`INTROSPECTION_CLIENTS`:
     /// `id:secret,id2:secret2`). Defaults to none.
     public var introspectionClients: [String: String]
+    /// Where `/metrics` is served (`METRICS_ADDRESS`, `host:port`): set, only there, and the main port
+    /// answers 404 for it. Defaults to nil: `/metrics` on the main port.
+    public var metricsAddress: ListenAddress?
     /// Whether the web site (`/login`, `/`, `/logout`, `/register`) is served (`WEB`). Defaults to true.
     public var isWebSiteEnabled: Bool
 
@@ -109,6 +112,7 @@ public struct AuthServerConfiguration: Sendable {
         logLevel: Logger.Level = .info,
         logFormat: LogFormat = .text,
         isAccessLogEnabled: Bool = false,
+        metricsAddress: ListenAddress? = nil,
         introspectionClients: [String: String] = [:],
         isWebSiteEnabled: Bool = true
     ) {
@@ -136,6 +140,7 @@ public struct AuthServerConfiguration: Sendable {
         self.logLevel = logLevel
         self.logFormat = logFormat
         self.isAccessLogEnabled = isAccessLogEnabled
+        self.metricsAddress = metricsAddress
         self.introspectionClients = introspectionClients
         self.isWebSiteEnabled = isWebSiteEnabled
     }

@@ -11,7 +11,8 @@ struct ServiceRoutes: Sendable {
     let manager: JWTManager
     let keys: SigningKeys
     let stores: ServiceStores
-    let registry: PrometheusCollectorRegistry
+    /// The registry `/metrics` shows; nil when it is served on an address of its own.
+    let registry: PrometheusCollectorRegistry?
 
     func addRoutes(to router: Router<BasicJWTRequestContext>) {
         router.group("api/protected").add(middleware: manager.middleware(.required))
@@ -38,13 +39,7 @@ struct ServiceRoutes: Sendable {
         // Readiness: every store answers. `/health` is the same check under its older name.
         router.get("readyz") { _, _ in await health() }
         router.get("health") { _, _ in await health() }
-        router.get("metrics") { _, _ in
-            Response(
-                status: .ok,
-                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer()))
-            )
-        }
+        if let registry { MetricsExposition.addRoute(to: router, registry: registry) }
     }
 
     /// 200 with each store's state, or 503 when one is down.

@@ -28,7 +28,7 @@ public final class PasswordHasher: Sendable {
     private let dummyHash: String
     private let queued = Atomic<Int>(0)
     private let started = Atomic<Int>(0)
-    private let metrics: (queue: Gauge, duration: Timer)
+    private let metrics: (queue: Gauge, duration: Timer, wait: Timer)
 
     /// - Precondition: `cost` is within bcrypt's range 4...31.
     /// bcrypt's own pool: one thread per core the process may use, each at nice 19 once it runs bcrypt.
@@ -49,7 +49,10 @@ public final class PasswordHasher: Sendable {
         self.lowersPriority = threadPool === Self.defaultThreadPool
         // A hash of a random password at the same cost, so that an unknown user costs one full verification.
         self.dummyHash = Bcrypt.hash(String(UInt64.random(in: .min ... .max), radix: 36), cost: cost)
-        self.metrics = (Gauge(label: "jwt_auth_bcrypt_queue_depth"), Timer(label: "jwt_auth_bcrypt_duration_seconds"))
+        self.metrics = (
+            Gauge(label: "jwt_auth_bcrypt_queue_depth"), Timer(label: "jwt_auth_bcrypt_duration_seconds"),
+            Timer(label: "jwt_auth_bcrypt_wait_seconds")
+        )
     }
 
     /// The hashes running or waiting now.
@@ -84,8 +87,15 @@ public final class PasswordHasher: Sendable {
             metrics.queue.record(queued.wrappingSubtract(1, ordering: .relaxed).newValue)
             metrics.duration.recordNanoseconds((ContinuousClock.now - start).nanoseconds)
         }
-        guard lowersPriority else { return try await threadPool.runIfActive(work) }
+        let wait = metrics.wait
+        guard lowersPriority else {
+            return try await threadPool.runIfActive {
+                wait.recordNanoseconds((ContinuousClock.now - start).nanoseconds)
+                return work()
+            }
+        }
         return try await threadPool.runIfActive {
+            wait.recordNanoseconds((ContinuousClock.now - start).nanoseconds)
             Self.lowerThisThreadsPriority()
             return work()
         }

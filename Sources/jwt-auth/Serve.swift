@@ -30,6 +30,9 @@ struct Serve: AsyncParsableCommand {
             app = try await AuthServer.buildApplication(configuration) { channel in
                 let address = channel.localAddress.map { "\($0.ipAddress ?? configuration.host):\($0.port ?? configuration.port)" } ?? ""
                 FileHandle.standardOutput.write(Data(configuration.listeningBanner(address: address).utf8))
+            } onMetricsServerRunning: { channel in
+                let address = channel.localAddress.map { ListenAddress(host: $0.ipAddress ?? "", port: $0.port ?? 0).description } ?? ""
+                FileHandle.standardOutput.write(Data(configuration.metricsBanner(address: address).utf8))
             }
         } catch let error as ConfigurationError {
             FileHandle.standardError.write(Data("\(error.description)\n".utf8))

@@ -34,6 +34,7 @@ struct ServiceOptions: SettingOptions {
     @Option(setting: "LOG_FORMAT") var logFormat: String?
     @Option(setting: "ACCESS_LOG") var accessLog: String?
     @Option(setting: "INTROSPECTION_CLIENTS") var introspectionClients: String?
+    @Option(setting: "METRICS_ADDRESS") var metricsAddress: String?
     @Option(setting: "WEB") var web: String?
 }
 

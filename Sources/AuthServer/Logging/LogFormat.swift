@@ -38,7 +38,16 @@ extension AuthServerConfiguration {
     /// `jwt-auth listening on http://ADDRESS` and a line break, the line `serve` prints on standard output
     /// once it listens; in the JSON log format, a JSON log entry with that message and `address`.
     public func listeningBanner(address: String) -> String {
-        let message = "jwt-auth listening on http://\(address)"
+        banner("jwt-auth listening on http://\(address)", address: address)
+    }
+
+    /// `jwt-auth metrics listening on http://ADDRESS/metrics`, printed like ``listeningBanner(address:)``
+    /// once the metrics address (``metricsAddress``) listens.
+    public func metricsBanner(address: String) -> String {
+        banner("jwt-auth metrics listening on http://\(address)/metrics", address: address)
+    }
+
+    private func banner(_ message: String, address: String) -> String {
         guard logFormat == .json else { return message + "\n" }
         let line = JSONLogHandler.line(time: .now, level: .info, label: "jwt-auth", message: message, metadata: ["address": "\(address)"])
         return String(decoding: line, as: UTF8.self) + "\n"

@@ -149,6 +149,19 @@ extension Setting {
             }
         }
         .readableFromFile(),
+        Setting(
+            "METRICS_ADDRESS",
+            "host:port",
+            default: nil,
+            help: "Serve /metrics only on this address (the main port then answers 404 for it)"
+        ) { value, configuration throws(Invalid) in
+            guard !value.isEmpty else {
+                configuration.metricsAddress = nil
+                return
+            }
+            guard let address = ListenAddress(value) else { throw Invalid("expected host:port, such as 127.0.0.1:9090") }
+            configuration.metricsAddress = address
+        },
         .bool("WEB", default: true, help: "Serve the web site: /login, /, /logout, /register") { $0.isWebSiteEnabled = $1 },
     ]
 

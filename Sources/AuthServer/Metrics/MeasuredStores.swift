@@ -1,0 +1,88 @@
+import JWTAuth
+import Metrics
+
+/// A user store whose calls are timed into `jwt_auth_store_duration_seconds{store="users"}`.
+struct MeasuredUserStore: UserStore {
+    let base: any UserStore
+    private let create, byName, byID, setHash, setDisabled, all, rename, delete: Timer
+
+    init(_ base: any UserStore) {
+        self.base = base
+        func timer(_ operation: String) -> Timer { ServiceMetrics.storeTimer("users", operation) }
+        (create, byName, byID, setHash) = (timer("create"), timer("by_name"), timer("by_id"), timer("set_password"))
+        (setDisabled, all, rename, delete) = (timer("set_disabled"), timer("list"), timer("rename"), timer("delete"))
+    }
+
+    func createUser(username: String, passwordHash: String, roles: [String]) async throws -> UserRecord {
+        try await create.time { try await base.createUser(username: username, passwordHash: passwordHash, roles: roles) }
+    }
+    func user(named username: String) async throws -> UserRecord? { try await byName.time { try await base.user(named: username) } }
+    func user(id: String) async throws -> UserRecord? { try await byID.time { try await base.user(id: id) } }
+    func setPasswordHash(_ passwordHash: String, forUser id: String) async throws {
+        try await setHash.time { try await base.setPasswordHash(passwordHash, forUser: id) }
+    }
+    func setDisabled(_ isDisabled: Bool, forUser id: String) async throws {
+        try await setDisabled.time { try await base.setDisabled(isDisabled, forUser: id) }
+    }
+    func allUsers() async throws -> [UserRecord] { try await all.time { try await base.allUsers() } }
+    func renameUser(id: String, to username: String) async throws { try await rename.time { try await base.renameUser(id: id, to: username) } }
+    func deleteUser(id: String) async throws { try await delete.time { try await base.deleteUser(id: id) } }
+}
+
+/// A session store whose calls are timed into `jwt_auth_store_duration_seconds{store="sessions"}`.
+struct MeasuredSessionStore: SessionStore {
+    let base: any SessionStore
+    private let open, extend, list, close: Timer
+
+    init(_ base: any SessionStore) {
+        self.base = base
+        func timer(_ operation: String) -> Timer { ServiceMetrics.storeTimer("sessions", operation) }
+        (open, extend, list, close) = (timer("open"), timer("extend"), timer("list"), timer("close"))
+    }
+
+    func openSession(_ sessionID: String, subject: String, until: Double) async throws {
+        try await open.time { try await base.openSession(sessionID, subject: subject, until: until) }
+    }
+    func extendSession(_ sessionID: String, until: Double) async throws {
+        try await extend.time { try await base.extendSession(sessionID, until: until) }
+    }
+    func openSessions(of subject: String) async throws -> [String: Double] { try await list.time { try await base.openSessions(of: subject) } }
+    func closeSession(_ sessionID: String) async throws { try await close.time { try await base.closeSession(sessionID) } }
+}
+
+/// The revocation store as the auth service writes to it: each call timed into
+/// `jwt_auth_store_duration_seconds{store="revocations"}`, each revocation counted, and each spent refresh
+/// token counted as rotated or, spent before, as reuse detected. The per-request check (`isRevoked`) is
+/// timed by the token verifier as `jwt_auth_revocation_store_duration_seconds`.
+struct MeasuredRevocationStore: RevocationStore {
+    let base: any RevocationStore
+    let metrics: ServiceMetrics
+    private let revokeToken, revokeSession, revokeAll, spend, check: Timer
+
+    init(_ base: any RevocationStore, metrics: ServiceMetrics) {
+        self.base = base
+        self.metrics = metrics
+        func timer(_ operation: String) -> Timer { ServiceMetrics.storeTimer("revocations", operation) }
+        (revokeToken, revokeSession, revokeAll) = (timer("revoke_token"), timer("revoke_session"), timer("revoke_user"))
+        (spend, check) = (timer("spend_refresh_token"), timer("check"))
+    }
+
+    func revoke(tokenID: String, until: Double) async throws {
+        try await revokeToken.time { try await base.revoke(tokenID: tokenID, until: until) }
+        metrics.revokedToken.increment()
+    }
+    func revoke(sessionID: String, until: Double) async throws {
+        try await revokeSession.time { try await base.revoke(sessionID: sessionID, until: until) }
+        metrics.revokedSession.increment()
+    }
+    func revokeAll(subject: String, issuedBefore cutoff: Double) async throws {
+        try await revokeAll.time { try await base.revokeAll(subject: subject, issuedBefore: cutoff) }
+        metrics.revokedUser.increment()
+    }
+    func spend(refreshTokenID: String, until: Double) async throws -> Bool {
+        let first = try await spend.time { try await base.spend(refreshTokenID: refreshTokenID, until: until) }
+        (first ? metrics.refreshRotated : metrics.refreshReuseDetected).increment()
+        return first
+    }
+    func isRevoked(_ query: RevocationQuery) async throws -> Bool { try await check.time { try await base.isRevoked(query) } }
+}
