@@ -94,6 +94,10 @@ public enum AuthServer {
         let routes = RouteTable()
         if configuration.isAccessLogEnabled { router.add(middleware: AccessLogMiddleware()) }
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
+        if !configuration.corsOrigins.isEmpty {
+            let csrfHeader = manager.options.cookies.csrfHeaderName
+            router.add(middleware: CrossOriginMiddleware(origins: configuration.corsOrigins, routes: routes, csrfHeader: csrfHeader))
+        }
         if configuration.isWebSiteEnabled { router.add(middleware: WebErrorPages(routes: routes)) }
         router.add(middleware: JWTErrorMiddleware(manager: manager, allowedMethods: { path in routes.methods(for: path) }))
         let logKey: [UInt8]

@@ -84,6 +84,9 @@ public struct AuthServerConfiguration: Sendable {
     /// Where `/metrics` is served (`METRICS_ADDRESS`, `host:port`): set, only there, and the main port
     /// answers 404 for it. Defaults to nil: `/metrics` on the main port.
     public var metricsAddress: ListenAddress?
+    /// Origins whose browser apps may call the JSON API with credentials (`CORS_ORIGINS`: exact origins
+    /// such as `https://app.example.com`, comma-separated). Defaults to none: no CORS headers.
+    public var corsOrigins: [String]
     /// Whether the web site (`/login`, `/`, `/logout`, `/register`) is served (`WEB`). Defaults to true.
     public var isWebSiteEnabled: Bool
 
@@ -113,6 +116,7 @@ public struct AuthServerConfiguration: Sendable {
         logFormat: LogFormat = .text,
         isAccessLogEnabled: Bool = false,
         metricsAddress: ListenAddress? = nil,
+        corsOrigins: [String] = [],
         introspectionClients: [String: String] = [:],
         isWebSiteEnabled: Bool = true
     ) {
@@ -141,6 +145,7 @@ public struct AuthServerConfiguration: Sendable {
         self.logFormat = logFormat
         self.isAccessLogEnabled = isAccessLogEnabled
         self.metricsAddress = metricsAddress
+        self.corsOrigins = corsOrigins
         self.introspectionClients = introspectionClients
         self.isWebSiteEnabled = isWebSiteEnabled
     }

@@ -35,6 +35,7 @@ struct ServiceOptions: SettingOptions {
     @Option(setting: "ACCESS_LOG") var accessLog: String?
     @Option(setting: "INTROSPECTION_CLIENTS") var introspectionClients: String?
     @Option(setting: "METRICS_ADDRESS") var metricsAddress: String?
+    @Option(setting: "CORS_ORIGINS") var corsOrigins: String?
     @Option(setting: "WEB") var web: String?
 }
 

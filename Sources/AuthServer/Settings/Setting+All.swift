@@ -162,8 +162,31 @@ extension Setting {
             guard let address = ListenAddress(value) else { throw Invalid("expected host:port, such as 127.0.0.1:9090") }
             configuration.metricsAddress = address
         },
+        Setting(
+            "CORS_ORIGINS",
+            "list",
+            default: nil,
+            help: "Origins (scheme://host[:port], comma-separated) whose browser apps may call the JSON API with credentials"
+        ) { value, configuration throws(Invalid) in
+            var origins: [String] = []
+            for entry in value.split(separator: ",").map({ $0.trimmingSpaces() }) where !entry.isEmpty {
+                guard isOrigin(entry) else {
+                    throw Invalid("expected origins such as https://app.example.com: scheme://host[:port], no path, not *")
+                }
+                if !origins.contains(entry) { origins.append(entry) }
+            }
+            configuration.corsOrigins = origins
+        },
         .bool("WEB", default: true, help: "Serve the web site: /login, /, /logout, /register") { $0.isWebSiteEnabled = $1 },
     ]
+
+    /// `http://host[:port]` or `https://host[:port]`, as a browser sends it in `Origin`.
+    private static func isOrigin(_ text: String) -> Bool {
+        guard let separator = text.firstRange(of: "://"), ["http", "https"].contains(text[..<separator.lowerBound]) else { return false }
+        let authority = text[separator.upperBound...]
+        let forbidden: Set<Character> = ["/", "?", "#", "@", "*", " "]
+        return !authority.isEmpty && !authority.contains(where: forbidden.contains) && !authority.hasSuffix(":")
+    }
 
     private static func applyDatabaseURL(_ url: String, _ configuration: inout AuthServerConfiguration) throws(Invalid) {
         if url.hasPrefix("sqlite:") {
