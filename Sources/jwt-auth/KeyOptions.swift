@@ -54,7 +54,7 @@ struct KeyOptions: ParsableArguments {
     )
     var kid: String?
 
-    @Flag(help: "Accept an HMAC secret shorter than 32 bytes.")
+    @Flag(inversion: .prefixedNo, help: "Accept an HMAC secret shorter than 32 bytes.")
     var allowWeakSecret = false
 
     /// True when `--key -` reads the key from standard input, which the command cannot then read too.

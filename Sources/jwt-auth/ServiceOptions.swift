@@ -8,14 +8,14 @@ struct ServiceOptions: SettingOptions {
     @Option(setting: "SECRET") var secret: String?
     @Option(setting: "KEY_FILE") var keyFile: String?
     @Option(setting: "ALGORITHM") var algorithm: String?
-    @Option(setting: "ALLOW_WEAK_SECRET") var allowWeakSecret: String?
+    @Flag(setting: "ALLOW_WEAK_SECRET") var allowWeakSecret: Bool?
     @Option(setting: "ACCESS_TTL") var accessTTL: String?
     @Option(setting: "REFRESH_TTL") var refreshTTL: String?
     @Option(setting: "LEEWAY") var leeway: String?
     @Option(setting: "ISSUER") var issuer: String?
     @Option(setting: "AUDIENCE") var audience: String?
     @Option(setting: "TOKEN_LOCATION") var tokenLocation: String?
-    @Option(setting: "COOKIE_SECURE") var cookieSecure: String?
+    @Flag(setting: "COOKIE_SECURE") var cookieSecure: Bool?
     @Option(setting: "DATA_DIR") var dataDir: String?
     @Option(setting: "DATABASE_URL") var databaseURL: String?
     @Option(setting: "BLOCKLIST_URL") var blocklistURL: String?
@@ -32,11 +32,11 @@ struct ServiceOptions: SettingOptions {
     @Option(setting: "PORT") var port: String?
     @Option(setting: "LOG_LEVEL") var logLevel: String?
     @Option(setting: "LOG_FORMAT") var logFormat: String?
-    @Option(setting: "ACCESS_LOG") var accessLog: String?
+    @Flag(setting: "ACCESS_LOG") var accessLog: Bool?
     @Option(setting: "INTROSPECTION_CLIENTS") var introspectionClients: String?
     @Option(setting: "METRICS_ADDRESS") var metricsAddress: String?
     @Option(setting: "CORS_ORIGINS") var corsOrigins: String?
-    @Option(setting: "WEB") var web: String?
+    @Flag(setting: "WEB") var web: Bool?
 }
 
 /// The settings of `jwt-auth users list`, `disable`, `enable`, `rename` and `delete`.

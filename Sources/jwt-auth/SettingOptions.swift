@@ -12,10 +12,12 @@ extension SettingOptions {
     var flags: [String: String] {
         var flags: [String: String] = [:]
         for child in Mirror(reflecting: self).children {
-            guard let option = child.value as? Option<String?>, let value = option.wrappedValue,
-                let setting = Setting.all.first(where: { "_" + $0.propertyName == child.label })
-            else { continue }
-            flags[setting.name] = value
+            guard let setting = Setting.all.first(where: { "_" + $0.propertyName == child.label }) else { continue }
+            if let option = child.value as? Option<String?>, let value = option.wrappedValue {
+                flags[setting.name] = value
+            } else if let flag = child.value as? Flag<Bool?>, let value = flag.wrappedValue {
+                flags[setting.name] = value ? "true" : "false"
+            }
         }
         return flags
     }
@@ -37,5 +39,13 @@ extension Option where Value == String? {
     init(setting name: String) {
         guard let setting = Setting.named(name) else { preconditionFailure("\(name) is not in the settings table") }
         self.init(name: .customLong(setting.flagName), help: ArgumentHelp(setting.helpWithDefault, valueName: setting.valueName))
+    }
+}
+
+extension Flag where Value == Bool? {
+    /// The flags `--<name>` and `--no-<name>` of the boolean setting `name`; nil when neither is given.
+    init(setting name: String) {
+        guard let setting = Setting.named(name), setting.isFlag else { preconditionFailure("\(name) is not a boolean setting") }
+        self.init(name: .customLong(setting.flagName), inversion: .prefixedNo, help: ArgumentHelp(setting.helpWithDefault))
     }
 }

@@ -84,7 +84,8 @@ import Testing
             let settings = Setting.all.filter { $0.commands.contains(group.commands) }
             lines += ["", "/// \(group.summary)", "struct \(group.name): SettingOptions {"]
             for setting in settings {
-                lines.append("    @Option(setting: \"\(setting.name)\") var \(setting.propertyName): String?")
+                let kind = setting.isFlag ? "Flag" : "Option"
+                lines.append("    @\(kind)(setting: \"\(setting.name)\") var \(setting.propertyName): \(setting.isFlag ? "Bool" : "String")?")
             }
             lines.append("}")
         }

@@ -24,7 +24,7 @@ import Testing
         for variable in variables {
             let flag = "--" + variable.dropFirst("JWT_AUTH_".count).lowercased().replacing("_", with: "-")
             #expect(help.stdout.contains(variable), "\(variable) is missing from serve --help")
-            #expect(help.stdout.contains(flag + " "), "\(flag) is missing from serve --help")
+            #expect(help.stdout.contains(flag + " ") || help.stdout.contains(flag + "/--no-"), "\(flag) is missing from serve --help")
         }
         let unwrapped = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         #expect(unwrapped.contains("--port <n> Port to listen on; 0 picks a free one (default 8080; env JWT_AUTH_PORT)"))

@@ -11,6 +11,7 @@ extension Setting {
             "Durations are plain seconds (`900`) or carry a unit (`900s`, `15m`, `12h`, `7d`). A setting that cannot",
             "be used stops the command with one line naming its variable, and exit status 2; a secret is never repeated.",
             "The `users` and `keys` commands read the same variables and take the flags of the settings they use.",
+            "A boolean's flag takes no value: `--web` or `--no-web`; its variable takes `true` or `false`.",
             "",
             "A secret given as a flag is visible to other users of the machine in the process list. Give it in its",
             "variable, or in a file named by its `_FILE` variable (the container-secrets convention: the file's text,",
@@ -24,7 +25,7 @@ extension Setting {
         for setting in all {
             let cells = [
                 "`\(setting.environmentVariable)`",
-                "`--\(setting.flagName) <\(setting.valueName)>`",
+                "`\(setting.flagUsage)`",
                 setting.defaultValue.map { "`\($0)`" } ?? "none",
                 setting.help,
                 setting.commands.names.joined(separator: ", "),

@@ -59,6 +59,10 @@ package struct Setting: Sendable {
     package var environmentVariable: String { "JWT_AUTH_" + name }
     /// `JWT_AUTH_SECRET_FILE`, for a setting that may come from a file.
     package var fileVariable: String? { isReadableFromFile ? environmentVariable + "_FILE" : nil }
+    /// Whether the setting is a boolean: its flags are `--<name>` and `--no-<name>`, taking no value.
+    package var isFlag: Bool { valueName == "true|false" }
+    /// `--access-ttl <duration>`, or `--web`/`--no-web` for a boolean, as the help shows the flag.
+    package var flagUsage: String { isFlag ? "--\(flagName)`/`--no-\(flagName)" : "--\(flagName) <\(valueName)>" }
     /// `access-ttl`, the flag without its dashes.
     package var flagName: String { name.lowercased().replacing("_", with: "-") }
     /// `accessTTL` for `ACCESS_TTL`, `databaseURL` for `DATABASE_URL`: the name of the setting's property in a
