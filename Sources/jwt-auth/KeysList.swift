@@ -7,10 +7,12 @@ import JWTAuth
 struct KeysList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List the service's keys (DATA_DIR/keys, or the PostgreSQL database): kid, algorithm, current or when it retires."
+        abstract: "List the service's keys (DATA_DIR/keys, or the PostgreSQL database): kid, algorithm, current or when it retires.",
+        discussion: "A table on a terminal; one JSON object per line otherwise, or with --json. retire_at is an RFC 3339 time."
     )
 
     @OptionGroup var service: KeyStoreOptions
+    @OptionGroup var output: ListOutputOptions
 
     func run() async throws {
         let configuration = try service.configuration()
@@ -24,18 +26,18 @@ struct KeysList: AsyncParsableCommand {
                 throw CommandFailure.io("cannot read the keys in \(store.location)")
             }
         }
-        let keys: [JSONValue] = contents.keys.map { key in
+        let keys: [[String: JSONValue]] = contents.keys.map { key in
             let keyID = key.keyID ?? ""
-            var entry: [String: JSONValue] = ["kid": .string(keyID), "alg": .string(key.algorithm.name)]
+            var entry: [String: JSONValue] = ["kid": .string(keyID), "alg": .string(key.algorithm.name), "current": .bool(false)]
             if keyID == contents.currentKeyID {
                 entry["current"] = true
             } else if let retireAt = contents.retirements[keyID] ?? nil {
-                entry["retire_at"] = .int(Int64(retireAt))
+                entry["retire_at"] = .string(Date(timeIntervalSince1970: retireAt.rounded(.down)).rfc3339)
             } else {
                 entry["retire_at"] = .null
             }
-            return .object(entry)
+            return entry
         }
-        print(PrettyJSON.string(.array(keys)))
+        output.print(keys, columns: ["kid", "alg", "current", "retire_at"])
     }
 }

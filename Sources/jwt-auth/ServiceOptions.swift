@@ -48,7 +48,7 @@ struct UserStoreOptions: SettingOptions {
     @Option(setting: "BLOCKLIST_URL") var blocklistURL: String?
 }
 
-/// The settings of `jwt-auth users add`.
+/// The settings of `jwt-auth users add` and `users passwd`.
 struct NewUserOptions: SettingOptions {
     @Option(setting: "REFRESH_TTL") var refreshTTL: String?
     @Option(setting: "LEEWAY") var leeway: String?

@@ -4,11 +4,12 @@ import Foundation
 import JWTAuth
 import JWTAuthHummingbird
 
-/// `jwt-auth users add NAME [--role R]...`: the password comes from standard input, never an argument.
+/// `jwt-auth users add NAME [--role R]...`: the password is typed at a prompt without echo, or comes from
+/// standard input; never an argument.
 struct UsersAdd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
-        abstract: "Add a user; the password is read from standard input.",
+        abstract: "Add a user; the password is asked for on a terminal, else read from standard input.",
         discussion: "Example: printf '%s' \"$PASSWORD\" | jwt-auth users add alice --role admin"
     )
 
@@ -18,10 +19,7 @@ struct UsersAdd: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.configuration()
-        var input = FileHandle.standardInput.readDataToEndOfFile()
-        if input.last == UInt8(ascii: "\n") { input.removeLast() }
-        if input.last == UInt8(ascii: "\r") { input.removeLast() }
-        guard let text = String(data: input, encoding: .utf8) else { throw CommandFailure(code: "bad_request", message: "The password is not UTF-8") }
+        let text = try PasswordInput.read()
         do {
             // Refused before the database opens (or a new data directory is made).
             _ = try Credentials.username(name)

@@ -11,7 +11,7 @@ import Testing
     static let optionGroups: [(name: String, summary: String, commands: Setting.Commands)] = [
         ("ServiceOptions", "The settings of `jwt-auth serve`, every one of them.", .serve),
         ("UserStoreOptions", "The settings of `jwt-auth users list`, `disable`, `enable`, `rename` and `delete`.", .users),
-        ("NewUserOptions", "The settings of `jwt-auth users add`.", .usersAdd),
+        ("NewUserOptions", "The settings of `jwt-auth users add` and `users passwd`.", .usersAdd),
         ("KeyStoreOptions", "The settings of `jwt-auth keys list` and `keys retire`.", .keys),
         ("KeyRotationOptions", "The settings of `jwt-auth keys rotate`.", .keysRotate),
     ]

@@ -14,7 +14,7 @@ import Testing
         #expect(try sandbox.permissions("data/keys/key-\(second.line).pem") == 0o600)
 
         let listed = try sandbox.run(["keys", "list", "--data-dir", "data"])
-        let entries = try JSONParser().parse(Array(listed.stdout.utf8)).arrayValue ?? []
+        let entries = try listed.stdout.split(separator: "\n").map { try JSONParser().parse(Array($0.utf8)) }
         #expect(entries.count == 2)
         #expect(entries.first { $0["kid"]?.stringValue == second.line }?["current"] == true)
         #expect(!listed.stdout.contains("\"d\""))
@@ -24,7 +24,9 @@ import Testing
         #expect(refused.stderr.contains("current signing key"))
         let retired = try sandbox.run(["keys", "retire", "--data-dir", "data", "--", first.line])
         #expect(retired.status == 0)
-        let after = try JSONParser().parse(Array(try sandbox.run(["keys", "list", "--data-dir", "data"]).stdout.utf8)).arrayValue ?? []
+        let after = try sandbox.run(["keys", "list", "--data-dir", "data"]).stdout.split(separator: "\n").map {
+            try JSONParser().parse(Array($0.utf8))
+        }
         #expect(after.count == 1)
     }
 

@@ -41,7 +41,7 @@ extension Setting.Commands {
     var names: [String] {
         var names: [String] = []
         if contains(.users) { names.append("`users`") }
-        if contains(.usersAdd) { names.append("`users add`") }
+        if contains(.usersAdd) { names.append("`users add`, `passwd`") }
         if contains(.keys) { names.append("`keys`") }
         if contains(.keysRotate) { names.append("`keys rotate`") }
         return names

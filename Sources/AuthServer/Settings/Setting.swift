@@ -11,6 +11,7 @@ package struct Setting: Sendable {
         package static let serve = Self(rawValue: 1 << 0)
         /// `users list`, `disable`, `enable`, `rename`, `delete`.
         package static let users = Self(rawValue: 1 << 1)
+        /// `users add`, `passwd`.
         package static let usersAdd = Self(rawValue: 1 << 2)
         /// `keys list`, `retire`.
         package static let keys = Self(rawValue: 1 << 3)
