@@ -28,7 +28,11 @@ public enum AuthServer {
             router: built.router,
             server: .limitedHTTP1(idleTimeout: configuration.idleTimeout, maxConnections: configuration.maxConnections, logger: built.logger),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "jwt-auth"),
-            onServerRunning: onServerRunning,
+            onServerRunning: { [announce = built.announce] channel in
+                // Said once the service listens: a start that fails removes what it made (`serve`).
+                announce()
+                await onServerRunning(channel)
+            },
             logger: built.logger
         )
         app.addServices(built.stores.services)
@@ -59,7 +63,9 @@ public enum AuthServer {
     private static func makeRouter(
         _ configuration: AuthServerConfiguration,
         clock: JWTClock
-    ) async throws -> (router: Router<BasicJWTRequestContext>, routes: RouteTable, stores: ServiceStores, logger: Logger) {
+    ) async throws -> (
+        router: Router<BasicJWTRequestContext>, routes: RouteTable, stores: ServiceStores, logger: Logger, announce: @Sendable () -> Void
+    ) {
         let logger = Logger(label: "jwt-auth") { configuration.logFormat.handler(label: $0, level: configuration.logLevel) }
         DataDirectoryCheck.warnIfShared(configuration.dataDirectory, logger: logger)
         let isNewDatabase = Self.isNewDatabase(configuration)
@@ -73,7 +79,7 @@ public enum AuthServer {
             try? await stores.close()
             throw error
         }
-        logFirstStart(configuration, isNewDatabase: isNewDatabase, keys: keys, logger: logger)
+        let announce: @Sendable () -> Void = { logFirstStart(configuration, isNewDatabase: isNewDatabase, keys: keys, logger: logger) }
 
         let issuer = try TokenIssuer(key: keys.signingKey, configuration: configuration.tokens, clock: clock, claimsProvider: nil)
         let verifier = try TokenVerifier(
@@ -136,7 +142,7 @@ public enum AuthServer {
         }
         let allRoutes = router.routes
         routes.record(allRoutes, web: allRoutes.filter { route in !apiRoutes.contains { $0.description == route.description } })
-        return (router, routes, stores, logger)
+        return (router, routes, stores, logger, announce)
     }
 
     /// Whether the SQLite database is still to be made: the first start on this data directory.

@@ -25,6 +25,7 @@ struct Serve: AsyncParsableCommand {
         let configuration = try options.configuration()
         // Every logger of the process, the libraries' included, writes in the chosen format.
         configuration.bootstrapLogging()
+        let leftovers = StartLeftovers(configuration)
         let app: any ApplicationProtocol
         do {
             app = try await AuthServer.buildApplication(configuration) { channel in
@@ -35,12 +36,17 @@ struct Serve: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data(configuration.metricsBanner(address: address).utf8))
             }
         } catch let error as ConfigurationError {
+            leftovers.remove()
             FileHandle.standardError.write(Data("\(error.description)\n".utf8))
             throw ExitCode(2)
+        } catch {
+            leftovers.remove()
+            throw error
         }
         do {
             try await app.runService()
         } catch let error as IOError where Self.listenErrors.contains(error.errnoCode) {
+            leftovers.remove()
             throw CommandFailure.environment("cannot listen on \(Self.address(configuration)): \(Self.describe(error.errnoCode))")
         }
     }
