@@ -3,8 +3,8 @@ import JWTAuth
 import JWTAuthTesting
 import Testing
 
-/// A seeded random-mutation fuzz run over everything that reads untrusted bytes: tokens, JSON, base64url, JWK,
-/// JWK Sets and PEM. It starts from valid inputs, mutates them, and checks that nothing crashes, that every
+/// A seeded random-mutation fuzz run over everything that reads untrusted bytes: tokens (signed and encrypted),
+/// JSON, base64url, JWK, JWK Sets and PEM. It starts from valid inputs, mutates them, and checks that nothing crashes, that every
 /// failure is the `JWTAuthError` the API promises, and that no mutated token verifies.
 ///
 /// Bounded by `JWT_AUTH_FUZZ_INPUTS` inputs (default 200,000) or 8 seconds, whichever comes first; the seed
@@ -14,11 +14,20 @@ import Testing
 
     /// What a fuzz input is fed to.
     enum Target: CaseIterable {
-        case token, json, base64URL, jwk, jwks, pem
+        case token, jwe, json, base64URL, jwk, jwks, pem
     }
+
+    /// The keys the encrypted tokens of the corpus are encrypted to, one per kind of key management.
+    static let encryptionKeys: [JWEKey] = [
+        try! JWEKey.generate(.dir, keyID: "dir"), try! JWEKey.generate(.a128KW, encryption: .a128CBCHS256, keyID: "kw"),
+        try! JWEKey.generate(.ecdhES, encryption: .a256CBCHS512, keyID: "ec"),
+        try! JWEKey.generate(.ecdhESA256KW, curve: "X25519", keyID: "x"), try! JWEKey.generate(.rsaOAEP256, keyID: "rsa"),
+    ]
+    static let decrypter = try! JWEDecrypter(keys: encryptionKeys)
 
     struct Corpus {
         var tokens: [[UInt8]] = []
+        var encrypted: [[UInt8]] = []
         var json: [[UInt8]] = []
         var base64URL: [[UInt8]] = []
         var jwk: [[UInt8]] = []
@@ -45,6 +54,11 @@ import Testing
             if let jwk = key.publicJWK { corpus.jwk.append(Array(JSONValue.object(jwk).description.utf8)) }
             if key.algorithm != .ps256 { corpus.jwk.append(Array(JSONValue.object(key.privateJWK).description.utf8)) }
             if let pem = key.publicKey?.pemRepresentation { corpus.pem.append(Array(pem.utf8)) }
+        }
+        for key in encryptionKeys {
+            let token = try key.encrypt(Array("{\"sub\":\"42\"}".utf8), contentType: "JWT")
+            corpus.encrypted.append(Array(token.utf8))
+            corpus.base64URL.append(Array(token.split(separator: ".")[0].utf8))
         }
         corpus.json.append(Array(#"{"a":[[[[{"b":[1,2.5e-3,{"c":"\u00e9\ud83d\ude00\n"}]}]]]],"n":-1.5e3,"t":true,"f":false,"z":null}"#.utf8))
         let verificationKeys = try JWTKeySet(keys.map { $0.publicKey ?? $0 })
@@ -154,6 +168,14 @@ import Testing
                     if error.code != .invalidToken { outcome.violation("token: \(error.code) from \(input)") }
                 }
             }
+        case .jwe:
+            do {
+                _ = try decrypter.decrypt(String(decoding: input, as: UTF8.self))
+                accepted = true
+                if !originals.contains(input) { outcome.violation("a mutated JWE decrypted: \(String(decoding: input, as: UTF8.self))") }
+            } catch {
+                if error.code != .invalidToken { outcome.violation("jwe: \(error.code) from \(input)") }
+            }
         case .json:
             if let value = try? JSONParser().parse(input) {
                 accepted = true
@@ -208,11 +230,13 @@ import Testing
         }
         // Weighted towards tokens, the input that arrives with every request.
         let schedule: [Target] =
-            Array(repeating: .token, count: 10) + Array(repeating: .json, count: 4) + Array(repeating: .base64URL, count: 3)
+            Array(repeating: .token, count: 10) + Array(repeating: .jwe, count: 4) + Array(repeating: .json, count: 4)
+            + Array(repeating: .base64URL, count: 3)
             + Array(repeating: .jwk, count: 2) + [.jwks, .pem]
         func inputs(_ target: Target) -> [[UInt8]] {
             switch target {
             case .token: corpus.tokens
+            case .jwe: corpus.encrypted
             case .json: corpus.json
             case .base64URL: corpus.base64URL
             case .jwk: corpus.jwk
@@ -221,7 +245,7 @@ import Testing
             }
         }
 
-        let originals = Set(corpus.tokens)
+        let originals = Set(corpus.tokens + corpus.encrypted)
         var generator = SeededGenerator(seed: seed)
         var outcome = Outcome()
         let clock = ContinuousClock()

@@ -71,7 +71,7 @@ extension JWTKey {
         try self.init(material: material, algorithm: impliedAlgorithm, keyID: keyID)
     }
 
-    private static func rsaMaterial(_ reader: JWKReader) throws(JWTAuthError) -> Material {
+    static func rsaMaterial(_ reader: JWKReader) throws(JWTAuthError) -> Material {
         let n = try reader.unsignedInteger("n")
         let e = try reader.unsignedInteger("e")
         let privateNames = ["d", "p", "q", "dp", "dq", "qi"]
@@ -94,7 +94,7 @@ extension JWTKey {
         return .rsaPrivate(key)
     }
 
-    private static func ecMaterial(_ reader: JWKReader) throws(JWTAuthError) -> Material {
+    static func ecMaterial(_ reader: JWKReader) throws(JWTAuthError) -> Material {
         let crv = try reader.string("crv")
         let size: Int
         switch crv {
@@ -158,7 +158,7 @@ extension JWTKey {
         return Base64URL.encode(Array(SHA256.hash(data: canonical)))
     }
 
-    private func requiredMembers(private includePrivate: Bool, thumbprint: Bool = false) -> [String: JSONValue] {
+    func requiredMembers(private includePrivate: Bool, thumbprint: Bool = false) -> [String: JSONValue] {
         func b64(_ bytes: some Collection<UInt8>) -> JSONValue { .string(Base64URL.encode(bytes)) }
         func ec(_ crv: String, _ point: Data, _ d: Data?) -> [String: JSONValue] {
             let size = (point.count - 1) / 2

@@ -1,0 +1,62 @@
+/// Decrypts JWE compact tokens with keys selected by `kid`: the key's own `alg` and accepted `enc` only.
+///
+/// Every failure after the header checks (a bad `epk`, a key that does not unwrap, a wrong length, a tag that
+/// does not verify) is the same `invalid_token`, "Decryption failed", so that no answer tells an attacker more.
+public struct JWEDecrypter: Sendable {
+    /// The keys, in the order given.
+    public let keys: [JWEKey]
+    /// The largest token accepted, in bytes. Defaults to 8 KiB.
+    public var maximumTokenSize: Int
+    private let byID: [String: Int]
+
+    /// The one error of every decryption failure.
+    public static let decryptionFailed = JWTAuthError.invalidToken("Decryption failed")
+
+    /// A decrypter for `keys`. - Throws: `invalid_key` for a public key, a repeated `kid`, or no key.
+    public init(keys: [JWEKey], maximumTokenSize: Int = UnverifiedToken.defaultMaximumSize) throws(JWTAuthError) {
+        guard !keys.isEmpty else { throw .invalidKey("No decryption key") }
+        guard keys.allSatisfy(\.canDecrypt) else { throw .invalidKey("A public key cannot decrypt") }
+        var byID: [String: Int] = [:]
+        for (index, key) in keys.enumerated() {
+            guard let keyID = key.keyID else { continue }
+            guard byID[keyID] == nil else { throw .invalidKey("Two keys share one kid") }
+            byID[keyID] = index
+        }
+        self.keys = keys
+        self.byID = byID
+        self.maximumTokenSize = maximumTokenSize
+    }
+
+    /// A decrypter for one key.
+    public init(key: JWEKey, maximumTokenSize: Int = UnverifiedToken.defaultMaximumSize) throws(JWTAuthError) {
+        try self.init(keys: [key], maximumTokenSize: maximumTokenSize)
+    }
+
+    /// Decrypts `token`. - Throws: `invalid_token`.
+    public func decrypt(_ token: String) throws(JWTAuthError) -> DecryptedToken {
+        try decrypt(EncryptedToken(token, maximumSize: maximumTokenSize))
+    }
+
+    /// Decrypts a parsed token. - Throws: `invalid_token`.
+    public func decrypt(_ token: EncryptedToken) throws(JWTAuthError) -> DecryptedToken {
+        let key = try key(for: token.header)
+        guard key.algorithm == token.algorithm else { throw .invalidToken("The specified alg value does not match the key") }
+        guard key.acceptedEncryptions.contains(token.encryption) else { throw .invalidToken("The specified enc value does not match the key") }
+        guard let cek = key.contentKey(for: token),
+            let plaintext = ContentCipher.open(token.ciphertext, token.encryption, cek: cek, iv: token.iv, tag: token.tag, aad: token.additionalData)
+        else { throw Self.decryptionFailed }
+        return DecryptedToken(header: token.header, plaintext: plaintext)
+    }
+
+    /// With a `kid`, the key with that `kid`; without one, the only key, or else the only key without a `kid`.
+    private func key(for header: JWEHeader) throws(JWTAuthError) -> JWEKey {
+        if let keyID = header.keyID {
+            guard let index = byID[keyID] else { throw .invalidToken("Unknown key id") }
+            return keys[index]
+        }
+        if keys.count == 1 { return keys[0] }
+        let unnamed = keys.filter { $0.keyID == nil }
+        guard unnamed.count == 1 else { throw .invalidToken("The token has no kid and the key set has no default key") }
+        return unnamed[0]
+    }
+}
