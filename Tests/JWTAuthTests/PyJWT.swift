@@ -4,8 +4,8 @@ import JWTAuth
 import JWTAuthTestSupport
 import JWTAuthTesting
 
-/// Runs `Interop/pyjwt_interop.py` in the Python environment that `scripts/test` provides, one JSON request in,
-/// one JSON answer out.
+/// Runs a script of `Interop/` (`pyjwt_interop.py` unless told) in the Python environment that `scripts/test`
+/// provides, one JSON request in, one JSON answer out.
 ///
 /// The interpreter is `JWT_AUTH_PYTHON`, or else the package's `.venv`, made by `scripts/python-env` when needed.
 /// Without Python and PyJWT every interop test fails: they are never skipped.
@@ -25,14 +25,15 @@ enum PyJWT {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    private static let script = packageRoot.appendingPathComponent("Tests/JWTAuthTests/Interop/pyjwt_interop.py").path
+    private static let interop = packageRoot.appendingPathComponent("Tests/JWTAuthTests/Interop")
 
     /// The Python interpreter, found once for all tests so that `scripts/python-env` runs at most once.
     private static let interpreter: Result<String, Failure> = locateInterpreter()
 
     /// Sends `request` to the script and returns its answer.
-    static func run(_ request: JSONValue) async throws -> JSONValue {
+    static func run(_ request: JSONValue, script name: String = "pyjwt_interop.py") async throws -> JSONValue {
         let input = Data(JSONWriter.encode(request))
+        let script = interop.appendingPathComponent(name).path
         // Off the cooperative pool: finding the interpreter may run scripts/python-env, and the script takes a while.
         let output = try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
@@ -40,12 +41,12 @@ enum PyJWT {
             }
         }
         guard output.status == 0 else {
-            throw Failure("pyjwt_interop.py exited with status \(output.status): \(excerpt(output.standardError))")
+            throw Failure("\(name) exited with status \(output.status): \(excerpt(output.standardError))")
         }
         do {
             return try JSONParser(maximumDepth: 64).parse(Array(output.standardOutput))
         } catch {
-            throw Failure("pyjwt_interop.py did not answer with JSON: \(error.description)")
+            throw Failure("\(name) did not answer with JSON: \(error.description)")
         }
     }
 
