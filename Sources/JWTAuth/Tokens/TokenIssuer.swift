@@ -32,6 +32,9 @@ public typealias ClaimsProvider = @Sendable (_ subject: String, _ type: TokenTyp
 ///
 /// Each token carries `sub`, `iat`, `nbf`, `exp`, `jti` (a UUID), `type`, `sid` and, for access tokens,
 /// `fresh`; `iss`, `aud` and `csrf` when configured; then the provider's and the caller's claims.
+///
+/// With an ``encryptionKey``, every token is a nested JWT (RFC 7519 §5.2): signed, then encrypted to that key
+/// with `cty: "JWT"`, so that its holder cannot read its claims.
 public struct TokenIssuer: Sendable {
     /// Claims that only the issuer writes.
     public static let reservedClaims: Set<String> = ["sub", "iat", "nbf", "exp", "jti", "type", "sid", "fresh", "csrf"]
@@ -40,6 +43,8 @@ public struct TokenIssuer: Sendable {
     public let configuration: TokenConfiguration
     public let clock: JWTClock
     public let claimsProvider: ClaimsProvider?
+    /// The key every token is encrypted to after it is signed; nil for plain signed tokens. Defaults to none.
+    public let encryptionKey: JWEKey?
     private let encodedHeader: [UInt8]
 
     /// An issuer signing with `key`.
@@ -48,7 +53,8 @@ public struct TokenIssuer: Sendable {
         key: JWTKey,
         configuration: TokenConfiguration = TokenConfiguration(),
         clock: JWTClock = .system,
-        claimsProvider: ClaimsProvider? = nil
+        claimsProvider: ClaimsProvider? = nil,
+        encryptingTo encryptionKey: JWEKey? = nil
     ) throws(JWTAuthError) {
         guard key.canSign else { throw .invalidKey("The key cannot sign: it is a public key") }
         try configuration.validate()
@@ -56,6 +62,7 @@ public struct TokenIssuer: Sendable {
         self.configuration = configuration
         self.clock = clock
         self.claimsProvider = claimsProvider
+        self.encryptionKey = encryptionKey
         self.encodedHeader = Self.header(for: key)
     }
 
@@ -112,7 +119,7 @@ public struct TokenIssuer: Sendable {
         )
     }
 
-    /// Signs an arbitrary claims set, with nothing added (`jwt.encode`).
+    /// Signs an arbitrary claims set, with nothing added (`jwt.encode`); encrypts it too with an ``encryptionKey``.
     public func sign(claims: JWTClaims) throws(JWTAuthError) -> String {
         var payload: [UInt8] = []
         JSONWriter.write(.object(claims.members), into: &payload)
@@ -186,6 +193,7 @@ public struct TokenIssuer: Sendable {
         let signature = try key.sign(input)
         input.append(UInt8(ascii: "."))
         Base64URL.encode(signature, into: &input)
+        if let encryptionKey { return try encryptionKey.encrypt(input, contentType: "JWT") }
         return String(decoding: input, as: UTF8.self)
     }
 

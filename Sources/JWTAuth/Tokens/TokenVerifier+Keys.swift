@@ -5,7 +5,14 @@ extension TokenVerifier {
     /// while that key is still in the set.
     /// - Throws: `invalid_configuration` for an empty key set.
     public func replacingKeys(_ keys: JWTKeySet) throws(JWTAuthError) -> TokenVerifier {
-        try TokenVerifier(keys: keys, configuration: configuration, revocationStore: revocationStore, cache: cache, clock: clock)
+        try TokenVerifier(
+            keys: keys,
+            configuration: configuration,
+            revocationStore: revocationStore,
+            cache: cache,
+            clock: clock,
+            decryptingWith: decrypter
+        )
     }
 }
 
@@ -17,8 +24,16 @@ extension TokenVerifier {
         awaitingKeys configuration: TokenConfiguration,
         revocationStore: (any RevocationStore)?,
         cache: VerifiedTokenCache?,
-        clock: JWTClock
+        clock: JWTClock,
+        decrypter: JWEDecrypter? = nil
     ) throws(JWTAuthError) {
-        try self.init(checking: JWTKeySet(), configuration: configuration, revocationStore: revocationStore, cache: cache, clock: clock)
+        try self.init(
+            checking: JWTKeySet(),
+            configuration: configuration,
+            revocationStore: revocationStore,
+            cache: cache,
+            clock: clock,
+            decrypter: decrypter
+        )
     }
 }

@@ -1,6 +1,9 @@
 /// Checks the tokens a ``TokenIssuer`` made: signature, claims, token type, freshness, then revocation.
 ///
 /// `decode_token` and `@jwt_required` in one: ``verify(_:as:requireFresh:)`` is what a protected route calls.
+///
+/// With a ``decrypter``, only nested JWTs are accepted (RFC 7519 §5.2: a signed token encrypted with
+/// `cty: "JWT"`): a plain signed token is refused, so no one can downgrade to a token whose claims are readable.
 public struct TokenVerifier: Sendable {
     public let configuration: TokenConfiguration
     public let decoder: JWTDecoder
@@ -9,6 +12,8 @@ public struct TokenVerifier: Sendable {
     /// Verified asymmetric tokens. Defaults to none.
     public let cache: VerifiedTokenCache?
     public let clock: JWTClock
+    /// Decrypts nested tokens before their signature is checked; nil for plain signed tokens. Defaults to none.
+    public let decrypter: JWEDecrypter?
     /// For each key of the set, what names it in the cache: its algorithm and RFC 7638 thumbprint.
     private let cacheKeyNames: [String]
 
@@ -19,13 +24,21 @@ public struct TokenVerifier: Sendable {
         configuration: TokenConfiguration = TokenConfiguration(),
         revocationStore: (any RevocationStore)? = nil,
         cache: VerifiedTokenCache? = nil,
-        clock: JWTClock = .system
+        clock: JWTClock = .system,
+        decryptingWith decrypter: JWEDecrypter? = nil
     ) throws(JWTAuthError) {
         guard !keys.keys.isEmpty else {
             try configuration.validate()
             throw .invalidConfiguration("No verification key")
         }
-        try self.init(checking: keys, configuration: configuration, revocationStore: revocationStore, cache: cache, clock: clock)
+        try self.init(
+            checking: keys,
+            configuration: configuration,
+            revocationStore: revocationStore,
+            cache: cache,
+            clock: clock,
+            decrypter: decrypter
+        )
     }
 
     /// A verifier for `keys`, which may be empty (then every token is refused).
@@ -34,7 +47,8 @@ public struct TokenVerifier: Sendable {
         configuration: TokenConfiguration,
         revocationStore: (any RevocationStore)?,
         cache: VerifiedTokenCache?,
-        clock: JWTClock
+        clock: JWTClock,
+        decrypter: JWEDecrypter?
     ) throws(JWTAuthError) {
         try configuration.validate()
         self.configuration = configuration
@@ -47,6 +61,7 @@ public struct TokenVerifier: Sendable {
         self.revocationStore = revocationStore
         self.cache = cache
         self.clock = clock
+        self.decrypter = decrypter
         self.cacheKeyNames = cache == nil ? [] : keys.keys.map { $0.algorithm.isAsymmetric ? "\($0.algorithm) \($0.thumbprint)" : "" }
     }
 
@@ -69,7 +84,7 @@ public struct TokenVerifier: Sendable {
             try decoder.validation.validate(hit.verified.claims, now: now)
             verified = hit.verified
         } else {
-            verified = try decoder.decode(token, now: now)
+            verified = try decoder.decode(signedToken(token), now: now)
             if let cache, let name = cacheKeyName(for: verified.header) {
                 cache.insert(token, VerifiedTokenCache.Entry(verified: verified, verifiedBy: name))
             }
@@ -94,9 +109,22 @@ public struct TokenVerifier: Sendable {
         var decoder = self.decoder
         decoder.validation.acceptsExpired = true
         let now = clock.now
-        let verified = try decoder.decode(token, now: now)
+        let verified = try decoder.decode(signedToken(token), now: now)
         try Self.check(verified.claims, type: type, requireFresh: requireFresh, now: now)
         return verified
+    }
+
+    /// The signed token inside `token`: `token` itself without a ``decrypter``; else its decrypted plaintext,
+    /// which must be a nested JWT (`cty: "JWT"`).
+    /// - Throws: `invalid_token` for a plain signed token when a decrypter is set, or any decryption failure.
+    private func signedToken(_ token: String) throws(JWTAuthError) -> String {
+        guard let decrypter else { return token }
+        let decrypted = try decrypter.decrypt(token)
+        guard decrypted.header.isNested else { throw .invalidToken("The encrypted token does not hold a JWT (cty)") }
+        guard let inner = String(validating: decrypted.plaintext, as: UTF8.self) else {
+            throw .invalidToken("The encrypted token does not hold a JWT")
+        }
+        return inner
     }
 
     /// The cache name of the key this verifier checks a token with this header with; nil when there is none or

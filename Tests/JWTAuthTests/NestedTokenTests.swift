@@ -1,0 +1,107 @@
+import JWTAuth
+import Testing
+
+/// Nested JWTs (RFC 7519 §5.2): `TokenIssuer` signs then encrypts, `TokenVerifier` decrypts then verifies, and
+/// every other check (type, freshness, revocation, cache) applies unchanged.
+@Suite struct NestedTokenTests {
+    static let signingKey = try! JWTKey.generate(.es256)
+    static let encryptionKey = try! JWEKey.generate(.ecdhESA256KW)
+
+    static func issuer(encrypted: Bool = true) throws -> TokenIssuer {
+        // The issuer needs only the recipient's public key.
+        try TokenIssuer(key: signingKey, encryptingTo: encrypted ? encryptionKey.publicKey : nil)
+    }
+
+    static func verifier(store: (any RevocationStore)? = nil, cache: VerifiedTokenCache? = nil, decrypting: Bool = true) throws -> TokenVerifier {
+        try TokenVerifier(
+            keys: JWTKeySet([try #require(signingKey.publicKey)]),
+            revocationStore: store,
+            cache: cache,
+            decryptingWith: decrypting ? JWEDecrypter(key: encryptionKey) : nil
+        )
+    }
+
+    @Test func issuedTokensAreEncryptedAndVerify() async throws {
+        let pair = try Self.issuer().tokenPair(for: "42", claims: ["email": "zoe@example.com"])
+        for token in [pair.access.token, pair.refresh.token] {
+            #expect(token.split(separator: ".", omittingEmptySubsequences: false).count == 5)
+            // The holder cannot read the claims.
+            #expect(throws: JWTAuthError.self) { try UnverifiedToken(token) }
+        }
+        let header = try EncryptedToken(pair.access.token).header
+        #expect(header.contentType == "JWT" && header.isNested)
+        let verifier = try Self.verifier()
+        let access = try await verifier.verify(pair.access.token)
+        #expect(access.claims.subject == "42")
+        #expect(access.claims["email"] == "zoe@example.com")
+        #expect(access.claims.freshness.isFresh(at: 0))
+        let refresh = try await verifier.verify(pair.refresh.token, as: .refresh)
+        #expect(refresh.claims.sessionID == pair.access.sessionID)
+        // The type is checked as for any token.
+        await #expect(throws: JWTAuthError.accessRequired) { try await verifier.verify(pair.refresh.token) }
+        await #expect(throws: JWTAuthError.refreshRequired) { try await verifier.verify(pair.access.token, as: .refresh) }
+        let notFresh = try Self.issuer().accessToken(for: "42")
+        await #expect(throws: JWTAuthError.freshTokenRequired) { try await verifier.verify(notFresh.token, requireFresh: true) }
+    }
+
+    @Test func revocationAppliesToNestedTokens() async throws {
+        let store = MemoryRevocationStore()
+        let verifier = try Self.verifier(store: store, cache: VerifiedTokenCache())
+        let token = try Self.issuer().accessToken(for: "42")
+        _ = try await verifier.verify(token.token)
+        await store.revoke(tokenID: token.id, until: token.expiresAt)
+        // Refused although the cache holds the verified token.
+        await #expect(throws: JWTAuthError.tokenRevoked) { try await verifier.verify(token.token) }
+    }
+
+    @Test func theCacheServesNestedTokens() throws {
+        let cache = VerifiedTokenCache()
+        let verifier = try Self.verifier(cache: cache)
+        let token = try Self.issuer().accessToken(for: "42").token
+        _ = try verifier.decode(token)
+        #expect(cache.count == 1)
+        #expect(try verifier.decode(token).claims.subject == "42")
+        #expect(cache.count == 1)
+    }
+
+    @Test(.bug("https://datatracker.ietf.org/doc/html/rfc8725#section-3.1")) func aVerifierThatDecryptsRefusesPlainSignedTokens() throws {
+        let plain = try Self.issuer(encrypted: false).accessToken(for: "42").token
+        let error = #expect(throws: JWTAuthError.self) { try Self.verifier().decode(plain) }
+        #expect(error?.code == .invalidToken)
+        #expect(error?.message == "Expected an encrypted token (JWE), not a signed one")
+        // And a verifier that does not decrypt refuses nested tokens.
+        let nested = try Self.issuer().accessToken(for: "42").token
+        #expect(throws: JWTAuthError.self) { try Self.verifier(decrypting: false).decode(nested) }
+    }
+
+    @Test func theEncryptedPayloadMustBeASignedJWT() throws {
+        let plain = try Self.issuer(encrypted: false).accessToken(for: "42").token
+        let verifier = try Self.verifier()
+        // Encrypted without cty: JWT.
+        let withoutContentType = try Self.encryptionKey.encrypt(Array(plain.utf8))
+        let error = #expect(throws: JWTAuthError.self) { try verifier.decode(withoutContentType) }
+        #expect(error?.message == "The encrypted token does not hold a JWT (cty)")
+        // Anyone holding the public encryption key can encrypt, but not sign: the inner signature still counts.
+        let forger = try TokenIssuer(key: JWTKey.generate(.es256), encryptingTo: Self.encryptionKey.publicKey)
+        let forged = try forger.accessToken(for: "admin").token
+        let forgedError = #expect(throws: JWTAuthError.self) { try verifier.decode(forged) }
+        #expect(forgedError?.code == .invalidToken)
+        // Claims in the clear inside the encryption are not a JWS.
+        let claimsOnly = try Self.encryptionKey.encrypt(Array("{\"sub\":\"42\"}".utf8), contentType: "JWT")
+        #expect(throws: JWTAuthError.self) { try verifier.decode(claimsOnly) }
+    }
+
+    @Test func signWithClaimsIsEncryptedToo() throws {
+        let token = try Self.issuer().sign(claims: JWTClaims(members: ["sub": "7"]))
+        let decrypted = try JWEDecrypter(key: Self.encryptionKey).decrypt(token)
+        let inner = try UnverifiedToken(String(decoding: decrypted.plaintext, as: UTF8.self))
+        #expect(try inner.claims().subject == "7")
+    }
+
+    @Test func replacingKeysKeepsTheDecrypter() throws {
+        let verifier = try Self.verifier()
+        let replaced = try verifier.replacingKeys(JWTKeySet([try #require(Self.signingKey.publicKey)]))
+        #expect(replaced.decrypter != nil)
+        #expect(try replaced.decode(Self.issuer().accessToken(for: "42").token).claims.subject == "42")
+    }
+}
