@@ -75,7 +75,7 @@ struct JWTAuthCommand: AsyncParsableCommand {
     }
 
     /// `message` without the arguments that may be secret: the value of `--key` or `--secret`, anything
-    /// holding a PEM block or a line break, anything shaped like a JWS. argument-parser repeats arguments it
+    /// holding a PEM block or a line break, anything shaped like a JWS or a JWE. argument-parser repeats arguments it
     /// rejects.
     static func redacting(_ message: String, _ arguments: some Sequence<String>) -> String {
         var message = message
@@ -87,7 +87,7 @@ struct JWTAuthCommand: AsyncParsableCommand {
             } else if argument.hasPrefix("--key=") || argument.hasPrefix("--secret=") {
                 secret = argument.drop { $0 != "=" }.dropFirst()
             } else if argument.contains("-----BEGIN") || argument.contains("\n")
-                || argument.split(separator: ".", omittingEmptySubsequences: false).count == 3
+                || [3, 5].contains(argument.split(separator: ".", omittingEmptySubsequences: false).count)
             {
                 secret = Substring(argument)
             }

@@ -4,7 +4,7 @@ import ArgumentParser
 struct TokenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "token",
-        abstract: "Sign, verify and decode JSON Web Tokens.",
-        subcommands: [TokenEncode.self, TokenDecode.self, TokenVerify.self]
+        abstract: "Sign, verify, decode, encrypt and decrypt JSON Web Tokens.",
+        subcommands: [TokenEncode.self, TokenDecode.self, TokenVerify.self, TokenEncrypt.self, TokenDecrypt.self]
     )
 }

@@ -11,7 +11,8 @@ struct TokenVerify: ParsableCommand {
             each --require when given. No claim is required by default. Without --alg the token's alg is \
             accepted when it fits the key: RS* and PS* for an RSA key, the curve's ES* for an EC key, \
             EdDSA for Ed25519, HS* for a secret; `none` never. A token that names an audience needs \
-            --aud. With a JWK Set, the token's kid selects the key.
+            --aud. With a JWK Set, the token's kid selects the key. With --decrypt-key, the token must be \
+            a nested JWT: a JWE (cty "JWT") that decrypts with that key to the signed token.
 
             On success prints {"claims": {...}, "header": {...}} and exits with 0; otherwise prints \
             `<code>: <message>` on standard error and exits with 1.
@@ -40,19 +41,31 @@ struct TokenVerify: ParsableCommand {
     @Option(help: ArgumentHelp("Check the times as of this moment instead of now.", valueName: "unix-time"))
     var at: Double?
 
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("A decryption key file (PEM, JWK, JWK Set or raw bytes): the token is a nested JWT.", valueName: "file")
+    )
+    var decryptKey: String?
+
     @Argument(help: ArgumentHelp("The token, or - to read it from standard input.", valueName: "token"))
     var token: String
 
     func validate() throws {
         if let at, !(at.isFinite && at >= 0) { throw ValidationError("--at must be a number of seconds since 1970") }
-        if token == "-", keyOptions.readsStandardInput {
-            throw ValidationError("--key - and the token - cannot both be read from standard input")
-        }
+        let stdinReaders = [token == "-", keyOptions.readsStandardInput, decryptKey == "-"].filter { $0 }.count
+        if stdinReaders > 1 { throw ValidationError("Only one of --key, --decrypt-key and the token can be read from standard input") }
     }
 
     func run() throws {
         let keys = try keyOptions.loadKeys()
-        let parsed = try UnverifiedToken(StandardStreams.argumentOrInput(token))
+        var text = StandardStreams.argumentOrInput(token)
+        if let decryptKey {
+            let decryptionKeys = try EncryptionKeyFile.load(decryptKey, algorithm: nil, encryption: nil, acceptingEveryEncryption: true)
+            let decrypted = try JWEDecrypter(keys: decryptionKeys).decrypt(text)
+            guard decrypted.header.isNested else { throw JWTAuthError.invalidToken("The encrypted token does not hold a JWT (cty)") }
+            text = String(decoding: decrypted.plaintext, as: UTF8.self)
+        }
+        let parsed = try UnverifiedToken(text)
         let key = try keys.verificationKey(for: parsed.header, algorithm: keyOptions.alg)
         let validation = ClaimsValidation(leeway: leeway.duration, issuer: iss, audience: aud, requiredClaims: Set(requiredClaims))
         // The key is bound to the token's kid here because it was chosen above, by that kid or as the only key.
