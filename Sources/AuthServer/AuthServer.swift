@@ -81,13 +81,33 @@ public enum AuthServer {
         }
         let announce: @Sendable () -> Void = { logFirstStart(configuration, isNewDatabase: isNewDatabase, keys: keys, logger: logger) }
 
-        let issuer = try TokenIssuer(key: keys.signingKey, configuration: configuration.tokens, clock: clock, claimsProvider: nil)
+        let encryptionKey: JWEKey?
+        do {
+            encryptionKey = try ServiceEncryptionKey.load(configuration.encryptionKeyFile)
+        } catch {
+            try? await stores.close()
+            throw error
+        }
+        if let encryptionKey {
+            logger.notice(
+                "Tokens are nested JWTs encrypted with JWT_AUTH_ENCRYPTION_KEY; only such tokens are accepted, so sessions started without this key have ended",
+                metadata: ["alg": "\(encryptionKey.algorithm)", "enc": "\(encryptionKey.encryption)"]
+            )
+        }
+        let issuer = try TokenIssuer(
+            key: keys.signingKey,
+            configuration: configuration.tokens,
+            clock: clock,
+            claimsProvider: nil,
+            encryptingTo: encryptionKey
+        )
         let verifier = try TokenVerifier(
             keys: keys.verificationKeys,
             configuration: configuration.tokens,
             revocationStore: stores.revocations,
             cache: keys.signingKey.algorithm.isAsymmetric ? VerifiedTokenCache() : nil,
-            clock: clock
+            clock: clock,
+            decryptingWith: try encryptionKey.map { key throws(JWTAuthError) in try JWEDecrypter(key: key) }
         )
         let manager = JWTManager(
             verifier: verifier,

@@ -33,6 +33,9 @@ public struct AuthServerConfiguration: Sendable {
     public var algorithm: SigningAlgorithm?
     /// Whether an HMAC secret under 32 bytes is accepted (`ALLOW_WEAK_SECRET`). Defaults to false.
     public var allowWeakSecret: Bool
+    /// A private or symmetric key file (`ENCRYPTION_KEY`): every token issued is then a nested JWT encrypted to it,
+    /// and only such tokens are accepted. Defaults to none.
+    public var encryptionKeyFile: String?
     /// Lifetimes and checks of tokens (`ACCESS_TTL` 15m, `REFRESH_TTL` 7d, `LEEWAY` 0, `ISSUER`, `AUDIENCE`).
     public var tokens: TokenConfiguration
     /// Where the JSON API looks for tokens (`TOKEN_LOCATION`). Defaults to `headers`.
@@ -95,6 +98,7 @@ public struct AuthServerConfiguration: Sendable {
         keyFile: String? = nil,
         algorithm: SigningAlgorithm? = nil,
         allowWeakSecret: Bool = false,
+        encryptionKeyFile: String? = nil,
         tokens: TokenConfiguration = TokenConfiguration(includesCSRFClaim: true),
         tokenLocations: [TokenLocation] = [.headers],
         cookieSecure: Bool = false,
@@ -124,6 +128,7 @@ public struct AuthServerConfiguration: Sendable {
         self.keyFile = keyFile
         self.algorithm = algorithm
         self.allowWeakSecret = allowWeakSecret
+        self.encryptionKeyFile = encryptionKeyFile
         self.tokens = tokens
         self.tokenLocations = tokenLocations
         self.cookieSecure = cookieSecure

@@ -24,6 +24,12 @@ extension Setting {
             configuration.algorithm = algorithm
         },
         .bool("ALLOW_WEAK_SECRET", default: false, help: "Accept an HMAC secret under 32 bytes") { $0.allowWeakSecret = $1 },
+        .text(
+            "ENCRYPTION_KEY",
+            "file",
+            help:
+                "Key file that makes every token a nested JWT (JWE): 32 raw bytes or an oct JWK (dir, A256GCM), EC/OKP (ECDH-ES+A256KW), RSA (RSA-OAEP-256)"
+        ) { $0.encryptionKeyFile = $1 },
         .duration("ACCESS_TTL", default: "15m", help: "Access token lifetime") { $0.tokens.accessTokenLifetime = $1 },
         .duration("REFRESH_TTL", default: "7d", help: "Refresh token lifetime", commands: [.serve, .users, .usersAdd]) {
             $0.tokens.refreshTokenLifetime = $1

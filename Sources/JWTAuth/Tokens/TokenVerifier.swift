@@ -114,6 +114,12 @@ public struct TokenVerifier: Sendable {
         return verified
     }
 
+    /// The header of the signed token inside `token` (decrypted first with a ``decrypter``), whose `kid` names the
+    /// key that verifies it. - Throws: `invalid_token`.
+    package func signedHeader(of token: String) throws(JWTAuthError) -> JWSHeader {
+        try UnverifiedToken(signedToken(token), maximumSize: decoder.maximumTokenSize).header
+    }
+
     /// The signed token inside `token`: `token` itself without a ``decrypter``; else its decrypted plaintext,
     /// which must be a nested JWT (`cty: "JWT"`).
     /// - Throws: `invalid_token` for a plain signed token when a decrypter is set, or any decryption failure.

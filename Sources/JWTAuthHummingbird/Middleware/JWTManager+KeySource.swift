@@ -7,8 +7,9 @@ extension JWTManager {
     /// own is needed.
     ///
     /// Each token is verified with the source's keys for its `kid`, under `configuration`, `revocationStore`,
-    /// `cache` and `clock`. ``verifier`` holds no key and refuses every token: outside the middleware, verify
-    /// with ``verifier(for:)``. The other parameters are those of ``init(verifier:issuer:options:metricsFactory:keySource:)``.
+    /// `cache` and `clock`; with `decrypter`, tokens are nested JWTs, decrypted first. ``verifier`` holds no key
+    /// and refuses every token: outside the middleware, verify with ``verifier(for:)``. The other parameters are
+    /// those of ``init(verifier:issuer:options:metricsFactory:keySource:)``.
     /// - Throws: `invalid_configuration` for bad settings.
     public init(
         keySource: any JWTKeySource,
@@ -16,11 +17,18 @@ extension JWTManager {
         revocationStore: (any RevocationStore)? = nil,
         cache: VerifiedTokenCache? = nil,
         clock: JWTClock = .system,
+        decrypter: JWEDecrypter? = nil,
         issuer: TokenIssuer? = nil,
         options: Options = Options(),
         metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) throws(JWTAuthError) {
-        let verifier = try TokenVerifier(awaitingKeys: configuration, revocationStore: revocationStore, cache: cache, clock: clock)
+        let verifier = try TokenVerifier(
+            awaitingKeys: configuration,
+            revocationStore: revocationStore,
+            cache: cache,
+            clock: clock,
+            decrypter: decrypter
+        )
         self.init(verifier: verifier, issuer: issuer, options: options, metricsFactory: metricsFactory, keySource: keySource)
     }
 
@@ -29,13 +37,14 @@ extension JWTManager {
     /// - Throws: `invalid_token` for a token whose header cannot be read, `unavailable` when the source has no keys.
     public func verifier(for token: String) async throws(JWTAuthError) -> TokenVerifier {
         guard let keySource else { return verifier }
-        let header = try UnverifiedToken(token, maximumSize: verifier.decoder.maximumTokenSize).header
+        // For a nested token, the kid is the signed token's, inside the encryption.
+        let header = try verifier.signedHeader(of: token)
         let snapshot = try await keySource.verificationKeys(for: header.keyID)
         return try sourcedVerifier.verifier(for: snapshot, base: verifier)
     }
 
     /// The issuer to sign with now: `base` itself, or with a ``keySource`` that is a ``JWTAuth/JWTSigningKeySource``
-    /// offering a signing key, `base` with that key (its configuration, clock and claims provider kept;
+    /// offering a signing key, `base` with that key (its configuration, clock, claims provider and encryption kept;
     /// rebuilt only when the source's generation changes). A rotation thus takes effect without a restart.
     /// - Throws: `unavailable` when the source has no keys.
     public func issuer(basedOn base: TokenIssuer) async throws(JWTAuthError) -> TokenIssuer {
@@ -60,7 +69,13 @@ final class SourcedIssuer: Sendable {
         if let cached = latest.withLock({ $0 }), cached.generation == snapshot.generation, cached.baseKeyID == base.key.keyID {
             return cached.issuer
         }
-        let made = try TokenIssuer(key: key, configuration: base.configuration, clock: base.clock, claimsProvider: base.claimsProvider)
+        let made = try TokenIssuer(
+            key: key,
+            configuration: base.configuration,
+            clock: base.clock,
+            claimsProvider: base.claimsProvider,
+            encryptingTo: base.encryptionKey
+        )
         latest.withLock { current in
             if current.map({ $0.generation <= snapshot.generation }) ?? true { current = (snapshot.generation, base.key.keyID, made) }
         }

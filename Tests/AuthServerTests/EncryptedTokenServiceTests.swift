@@ -1,0 +1,82 @@
+import AuthServer
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import JWTAuth
+import Testing
+
+/// `JWT_AUTH_ENCRYPTION_KEY`: every token the service issues is a nested JWT, and only such tokens are accepted.
+@Suite struct EncryptedTokenServiceTests {
+    static func configuration(_ directory: String, key: [UInt8]) throws -> AuthServerConfiguration {
+        let keyFile = directory + "/encryption.key"
+        try Data(key).write(to: URL(fileURLWithPath: keyFile))
+        return try AuthServerConfiguration(settings: ["DATA_DIR": directory, "BCRYPT_COST": "4", "ENCRYPTION_KEY": keyFile])
+    }
+
+    @Test func tokensAreEncryptedAndAcceptedEverywhere() async throws {
+        let directory = InProcessServiceTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let secret = [UInt8](repeating: 0x5A, count: 32)
+        let configuration = try Self.configuration(directory, key: secret)
+        try await AuthServer.buildApplication(configuration).test(.router) { client in
+            let credentials = ByteBuffer(string: #"{"username":"alice","password":"correct horse"}"#)
+            _ = try await client.execute(uri: "/auth/register", method: .post, headers: InProcessServiceTests.json, body: credentials)
+            let login = try await client.execute(uri: "/auth/login", method: .post, headers: InProcessServiceTests.json, body: credentials)
+            let access = try #require(InProcessServiceTests.object(login)["access_token"]?.stringValue)
+            let refresh = try #require(InProcessServiceTests.object(login)["refresh_token"]?.stringValue)
+            for token in [access, refresh] {
+                let header = try EncryptedToken(token).header
+                #expect(header.algorithm == "dir" && header.encryption == "A256GCM" && header.isNested)
+            }
+            let bearer: HTTPFields = [.authorization: "Bearer \(access)"]
+            #expect(InProcessServiceTests.object(try await client.execute(uri: "/api/protected", method: .get, headers: bearer)) == ["user": "1"])
+            let gateway = try await client.execute(uri: "/auth/verify", method: .get, headers: bearer)
+            #expect(gateway.status == .ok)
+            #expect(gateway.headers[HTTPField.Name("X-Auth-Subject")!] == "1")
+            let refreshed = try await client.execute(uri: "/auth/refresh", method: .post, headers: [.authorization: "Bearer \(refresh)"])
+            #expect(refreshed.status == .ok)
+            let next = try #require(InProcessServiceTests.object(refreshed)["access_token"]?.stringValue)
+            #expect(try EncryptedToken(next).header.isNested)
+
+            // The signed token inside, presented on its own, is refused: no downgrade.
+            let inner = try JWEDecrypter(key: JWEKey.symmetric(secret)).decrypt(access)
+            let plain = String(decoding: inner.plaintext, as: UTF8.self)
+            let downgraded = try await client.execute(uri: "/api/protected", method: .get, headers: [.authorization: "Bearer \(plain)"])
+            #expect(downgraded.status == .unauthorized)
+            #expect(InProcessServiceTests.object(downgraded)["error"] == "invalid_token")
+
+            // The encryption key is never published.
+            let jwks = InProcessServiceTests.object(try await client.execute(uri: "/.well-known/jwks.json", method: .get))
+            let keys = try #require(jwks["keys"]?.arrayValue)
+            #expect(keys.count == 1 && keys.allSatisfy { $0["use"] == "sig" && $0["k"] == nil })
+        }
+    }
+
+    @Test(arguments: [16, 31, 33, 64])
+    func aRawKeyMustBe32Bytes(count: Int) async throws {
+        let directory = InProcessServiceTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let configuration = try Self.configuration(directory, key: [UInt8](repeating: 1, count: count))
+        do {
+            _ = try await AuthServer.buildApplication(configuration)
+            Issue.record("a \(count)-byte key was accepted")
+        } catch let error as ConfigurationError {
+            #expect(error.setting == "JWT_AUTH_ENCRYPTION_KEY")
+        }
+    }
+
+    @Test func aPublicKeyIsRefused() async throws {
+        let directory = InProcessServiceTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let publicJWK = try #require(try JWEKey.generate(.ecdhESA256KW).publicJWK)
+        let configuration = try Self.configuration(directory, key: JSONWriter.encode(.object(publicJWK)))
+        do {
+            _ = try await AuthServer.buildApplication(configuration)
+            Issue.record("a public key was accepted")
+        } catch let error as ConfigurationError {
+            #expect(error.setting == "JWT_AUTH_ENCRYPTION_KEY")
+            #expect(error.message.contains("public key"))
+        }
+    }
+}
