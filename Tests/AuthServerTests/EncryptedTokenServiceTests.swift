@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import JWTAuth
+import JWTAuthTesting
 import Testing
 
 /// `JWT_AUTH_ENCRYPTION_KEY`: every token the service issues is a nested JWT, and only such tokens are accepted.
@@ -50,6 +51,30 @@ import Testing
             let jwks = InProcessServiceTests.object(try await client.execute(uri: "/.well-known/jwks.json", method: .get))
             let keys = try #require(jwks["keys"]?.arrayValue)
             #expect(keys.count == 1 && keys.allSatisfy { $0["use"] == "sig" && $0["k"] == nil })
+        }
+    }
+
+    /// A rotated signing key signs inside the same encryption, and tokens of both keys keep working.
+    @Test func aRotatedKeyStillEncrypts() async throws {
+        let directory = InProcessServiceTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let secret = [UInt8](repeating: 0x33, count: 32)
+        let decrypter = try JWEDecrypter(key: JWEKey.symmetric(secret))
+        let clock = SettableClock()
+        let configuration = try Self.configuration(directory, key: secret)
+        @Sendable func signedKeyID(_ token: String) throws -> String? {
+            try UnverifiedToken(String(decoding: decrypter.decrypt(token).plaintext, as: UTF8.self)).header.keyID
+        }
+        try await AuthServer.buildApplication(configuration, clock: clock.clock).test(.router) { client in
+            let before = try await KeyRotationTests.login(client)
+            let newKeyID = try #require(try KeyDirectory(dataDirectory: directory).rotate(algorithm: .es256).keyID)
+            clock.advance(by: .seconds(1))
+            let after = try await KeyRotationTests.login(client)
+            #expect(try EncryptedToken(after).header.isNested)
+            #expect(try signedKeyID(after) == newKeyID)
+            #expect(try signedKeyID(before) != newKeyID)
+            #expect(try await KeyRotationTests.status(client, before) == .ok)
+            #expect(try await KeyRotationTests.status(client, after) == .ok)
         }
     }
 
