@@ -15,12 +15,13 @@ enum ResourceRoutes {
     static func application(
         keys client: JWKSClient,
         tokens: TokenConfiguration,
+        decrypter: JWEDecrypter? = nil,
         host: String,
         port: Int,
         logger: Logger
     ) throws -> some ApplicationProtocol {
         // The JWKS client gives the keys of each request.
-        let manager = try JWTManager(keySource: client, configuration: tokens, cache: VerifiedTokenCache())
+        let manager = try JWTManager(keySource: client, configuration: tokens, cache: VerifiedTokenCache(), decrypter: decrypter)
 
         let router = Router(context: BasicJWTRequestContext.self)
         router.add(middleware: JWTErrorMiddleware(manager: manager))

@@ -17,6 +17,8 @@ import Testing
         var issuer: Service?
         var resource: Service?
         var resourcePort = 0
+        /// A 32-byte key file both services encrypt and decrypt with, when set.
+        var encryptionKeyFile: String?
         let http = HTTP(client: HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup))
 
         init() throws {
@@ -25,10 +27,12 @@ import Testing
         }
 
         var environment: [String: String] {
-            [
+            var environment = [
                 "JWT_AUTH_DATA_DIR": root + "/data", "JWT_AUTH_PORT": "\(port)", "JWT_AUTH_BCRYPT_COST": "4",
                 "JWT_AUTH_AUDIENCE": ResourceServiceEndToEndTests.audience, "JWT_AUTH_LOGIN_ATTEMPTS": "0", "JWT_AUTH_LOG_LEVEL": "warning",
             ]
+            environment["JWT_AUTH_ENCRYPTION_KEY"] = encryptionKeyFile
+            return environment
         }
         var issuerURL: String { "http://127.0.0.1:\(port)" }
         var resourceURL: String { "http://127.0.0.1:\(resourcePort)" }
@@ -43,14 +47,12 @@ import Testing
         }
 
         func startResource() async throws {
-            let service = try await Service.start(
-                "ResourceService",
-                environment: [
-                    "JWKS_URL": issuerURL + "/.well-known/jwks.json", "ALLOW_INSECURE_LOOPBACK": "true", "JWKS_COOLDOWN": "0", "JWKS_TIMEOUT": "30",
-                    "AUDIENCE": ResourceServiceEndToEndTests.audience, "PORT": "0", "LOG_LEVEL": "warning",
-                ],
-                ready: "listening on"
-            )
+            var environment = [
+                "JWKS_URL": issuerURL + "/.well-known/jwks.json", "ALLOW_INSECURE_LOOPBACK": "true", "JWKS_COOLDOWN": "0", "JWKS_TIMEOUT": "30",
+                "AUDIENCE": ResourceServiceEndToEndTests.audience, "PORT": "0", "LOG_LEVEL": "warning",
+            ]
+            environment["ENCRYPTION_KEY"] = encryptionKeyFile
+            let service = try await Service.start("ResourceService", environment: environment, ready: "listening on")
             resource = service
             let line = try #require(service.output.split(separator: "\n").first { $0.hasPrefix("listening on ") })
             resourcePort = try #require(Int(line.dropFirst("listening on ".count)))
@@ -88,6 +90,39 @@ import Testing
         let world = try World()
         do {
             try await run(world)
+        } catch {
+            Issue.record("issuer: \(String(decoding: world.issuer?.running.standardError() ?? [], as: UTF8.self).suffix(2000))")
+            await world.shutdown()
+            throw error
+        }
+        await world.shutdown()
+    }
+
+    /// With the same `ENCRYPTION_KEY` on both, the issuer's tokens are nested JWTs that the resource service
+    /// decrypts and verifies through the JWKS; the signed token inside, on its own, is refused.
+    @Test func encryptedTokensFromServeAreAcceptedByTheResourceService() async throws {
+        let world = try World()
+        do {
+            let secret = [UInt8](repeating: 0x42, count: 32)
+            let keyFile = world.root + "/encryption.key"
+            try Data(secret).write(to: URL(fileURLWithPath: keyFile))
+            world.encryptionKeyFile = keyFile
+            try await world.startIssuer()
+            let registered = try await world.http.call(
+                .POST,
+                world.issuerURL + "/auth/register",
+                json: #"{"username":"carol","password":"correct horse"}"#
+            )
+            #expect(registered.status == 201)
+            let token = try await world.login("carol")
+            #expect(try EncryptedToken(token).header.isNested)
+            try await world.startResource()
+            let data = try await world.http.call(.GET, world.resourceURL + "/api/data", token: token)
+            #expect(data.status == 200)
+            #expect(data.body["user"] == "1")
+            let inner = try JWEDecrypter(key: JWEKey.symmetric(secret)).decrypt(token)
+            let plain = String(decoding: inner.plaintext, as: UTF8.self)
+            #expect(try await world.resourceStatus("/api/data", plain) == 401)
         } catch {
             Issue.record("issuer: \(String(decoding: world.issuer?.running.standardError() ?? [], as: UTF8.self).suffix(2000))")
             await world.shutdown()
