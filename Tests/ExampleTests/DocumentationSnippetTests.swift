@@ -42,6 +42,21 @@ import Testing
         #expect(try await Self.coreExample(secret: Self.secret) == ["admin"])
     }
 
+    /// JWTAuth.md: a nested token, signed then encrypted.
+    static func nestedExample(secret: String) async throws -> String? {
+        let key = try JWTKey.hmac(secret: secret)
+        let encryption = try JWEKey.generate(.ecdhESA256KW)  // P-256; or JWEKey(jwk:), JWEKey(pem:), .symmetric(_:)
+        let sealingIssuer = try TokenIssuer(key: key, encryptingTo: encryption.publicKey)
+        let openingVerifier = try TokenVerifier(keys: JWTKeySet([key]), decryptingWith: JWEDecrypter(key: encryption))
+        let nested = try sealingIssuer.accessToken(for: "42", claims: ["email": "zoe@example.com"])
+        let email = try await openingVerifier.verify(nested.token).claims.string("email")  // "zoe@example.com"
+        return email
+    }
+
+    @Test func jwtAuthPageNestedTokens() async throws {
+        #expect(try await Self.nestedExample(secret: Self.secret) == "zoe@example.com")
+    }
+
     /// JWTAuthService.md: the auth domain without HTTP.
     static func serviceExample(secret: String) async throws -> (AuthService, refreshed: TokenPair) {
         let key = try JWTKey.hmac(secret: secret)
