@@ -56,6 +56,9 @@ struct CoreBenchmark {
                 rows.append(contentsOf: try await suite.cache(harness))
             }
         }
+        if algorithms.contains(.hs256) {
+            rows.append(contentsOf: try await EncryptionSuite(material, payload).rows(harness))
+        }
         return rows
     }
 
