@@ -33,16 +33,29 @@ enum ContentCipher {
         tag: [UInt8],
         aad: [UInt8]
     ) -> [UInt8]? {
-        guard cek.count == algorithm.keyByteCount, iv.count == algorithm.ivByteCount, tag.count == algorithm.tagByteCount else {
+        open(ciphertext, algorithm, cek: SymmetricKey(data: cek), iv: iv, tag: tag, aad: aad)
+    }
+
+    /// The plaintext, or nil when anything is wrong: lengths, tag, padding. Nothing tells which.
+    static func open(
+        _ ciphertext: [UInt8],
+        _ algorithm: ContentEncryptionAlgorithm,
+        cek key: SymmetricKey,
+        iv: [UInt8],
+        tag: [UInt8],
+        aad: [UInt8]
+    ) -> [UInt8]? {
+        guard key.bitCount == algorithm.keyByteCount * 8, iv.count == algorithm.ivByteCount, tag.count == algorithm.tagByteCount else {
             return nil
         }
         if algorithm.isGCM {
             guard let nonce = try? AES.GCM.Nonce(data: iv),
                 let box = try? AES.GCM.SealedBox(nonce: nonce, ciphertext: ciphertext, tag: tag),
-                let plaintext = try? AES.GCM.open(box, using: SymmetricKey(data: cek), authenticating: aad)
+                let plaintext = try? AES.GCM.open(box, using: key, authenticating: aad)
             else { return nil }
             return Array(plaintext)
         }
+        let cek = key.withUnsafeBytes { Array($0) }
         let half = cek.count / 2
         let expected = authenticationTag(algorithm, macKey: cek[..<half], aad: aad, iv: iv, ciphertext: ciphertext)
         // The tag is checked, in constant time, before any decryption: no padding oracle.

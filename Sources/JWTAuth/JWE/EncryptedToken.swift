@@ -15,17 +15,81 @@ public struct EncryptedToken: Sendable {
     let ciphertext: [UInt8]
     let tag: [UInt8]
 
+    /// A header segment parsed before, with what it parsed to: the same bytes parse to the same header.
+    struct KnownHeader: Sendable {
+        let segment: [UInt8]
+        let header: JWEHeader
+        let algorithm: KeyManagementAlgorithm
+        let encryption: ContentEncryptionAlgorithm
+
+        init(segment: [UInt8]) throws(JWTAuthError) {
+            self.segment = segment
+            let parsed = segment.withUnsafeBytes { bytes in
+                Result { () throws(JWTAuthError) in try EncryptedToken.header(bytes) }
+            }
+            (header, algorithm, encryption) = try parsed.get()
+        }
+    }
+
     /// Splits and decodes `token`.
     /// - Throws: `invalid_token` naming what is wrong.
     public init(_ token: String, maximumSize: Int = UnverifiedToken.defaultMaximumSize) throws(JWTAuthError) {
-        let bytes = Array(token.utf8)
-        guard bytes.count <= maximumSize else { throw .invalidToken("Token is larger than \(maximumSize) bytes") }
-        let segments = bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-        guard segments.count >= 5 else {
-            throw .invalidToken(segments.count == 3 ? "Expected an encrypted token (JWE), not a signed one" : "Not enough segments")
+        try self.init(token, maximumSize: maximumSize, knownHeaders: [])
+    }
+
+    /// Splits and decodes `token`; a header segment found in `knownHeaders` is not parsed again.
+    init(_ token: String, maximumSize: Int, knownHeaders: [KnownHeader]) throws(JWTAuthError) {
+        var token = token
+        let parsed: Result<EncryptedToken, JWTAuthError> = token.withUTF8 { buffer in
+            do throws(JWTAuthError) {
+                return .success(try EncryptedToken(UnsafeRawBufferPointer(buffer), maximumSize: maximumSize, knownHeaders: knownHeaders))
+            } catch {
+                return .failure(error)
+            }
         }
-        guard segments.count == 5 else { throw .invalidToken("Too many segments") }
-        guard !segments[0].isEmpty, let headerBytes = Base64URL.decode(Array(segments[0])) else { throw .invalidToken("Invalid header padding") }
+        self = try parsed.get()
+    }
+
+    private init(_ bytes: UnsafeRawBufferPointer, maximumSize: Int, knownHeaders: [KnownHeader]) throws(JWTAuthError) {
+        guard bytes.count <= maximumSize else { throw .invalidToken("Token is larger than \(maximumSize) bytes") }
+        var dots = (0, 0, 0, 0)
+        var count = 0
+        var next = UnverifiedToken.dot(in: bytes, from: 0)
+        while let index = next {
+            switch count {
+            case 0: dots.0 = index
+            case 1: dots.1 = index
+            case 2: dots.2 = index
+            case 3: dots.3 = index
+            default: throw .invalidToken("Too many segments")
+            }
+            count += 1
+            next = UnverifiedToken.dot(in: bytes, from: index + 1)
+        }
+        guard count == 4 else {
+            throw .invalidToken(count == 2 ? "Expected an encrypted token (JWE), not a signed one" : "Not enough segments")
+        }
+        func segment(_ range: Range<Int>) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: bytes[range]) }
+        let headerSegment = segment(0..<dots.0)
+        if let known = knownHeaders.first(where: { $0.segment.count == headerSegment.count && headerSegment.elementsEqual($0.segment) }) {
+            (header, algorithm, encryption) = (known.header, known.algorithm, known.encryption)
+        } else {
+            (header, algorithm, encryption) = try Self.header(headerSegment)
+        }
+        guard let encryptedKey = Base64URL.decode(segment(dots.0 + 1..<dots.1)), let iv = Base64URL.decode(segment(dots.1 + 1..<dots.2)),
+            let ciphertext = Base64URL.decode(segment(dots.2 + 1..<dots.3)), let tag = Base64URL.decode(segment(dots.3 + 1..<bytes.count))
+        else { throw .invalidToken("Invalid crypto padding") }
+        self.additionalData = Array(headerSegment)
+        self.encryptedKey = encryptedKey
+        self.iv = iv
+        self.ciphertext = ciphertext
+        self.tag = tag
+    }
+
+    /// Decodes and checks a header segment: canonical base64url, a JSON object with string `alg` and `enc` that
+    /// JWTAuth implements, no `zip`, no `crit`, and `kid`, `typ` and `cty` strings when present.
+    static func header(_ segment: UnsafeRawBufferPointer) throws(JWTAuthError) -> (JWEHeader, KeyManagementAlgorithm, ContentEncryptionAlgorithm) {
+        guard !segment.isEmpty, let headerBytes = Base64URL.decode(segment) else { throw .invalidToken("Invalid header padding") }
         let members: [String: JSONValue]
         do {
             members = try JSONParser().parseObject(headerBytes)
@@ -55,16 +119,6 @@ public struct EncryptedToken: Sendable {
         if header.keyID == nil, members["kid"] != nil { throw .invalidToken("The header's kid is not a string") }
         if header.type == nil, members["typ"] != nil { throw .invalidToken("The header's typ is not a string") }
         if header.contentType == nil, members["cty"] != nil { throw .invalidToken("The header's cty is not a string") }
-        guard let encryptedKey = Base64URL.decode(Array(segments[1])), let iv = Base64URL.decode(Array(segments[2])),
-            let ciphertext = Base64URL.decode(Array(segments[3])), let tag = Base64URL.decode(Array(segments[4]))
-        else { throw .invalidToken("Invalid crypto padding") }
-        self.header = header
-        self.algorithm = algorithm
-        self.encryption = encryption
-        self.additionalData = Array(segments[0])
-        self.encryptedKey = encryptedKey
-        self.iv = iv
-        self.ciphertext = ciphertext
-        self.tag = tag
+        return (header, algorithm, encryption)
     }
 }

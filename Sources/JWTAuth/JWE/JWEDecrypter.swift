@@ -8,6 +8,9 @@ public struct JWEDecrypter: Sendable {
     /// The largest token accepted, in bytes. Defaults to 8 KiB.
     public var maximumTokenSize: Int
     private let byID: [String: Int]
+    /// The headers these keys write (without `epk`), already parsed: a token that carries one of them byte for
+    /// byte is not parsed again.
+    private let knownHeaders: [EncryptedToken.KnownHeader]
 
     /// The one error of every decryption failure.
     public static let decryptionFailed = JWTAuthError.invalidToken("Decryption failed")
@@ -25,6 +28,23 @@ public struct JWEDecrypter: Sendable {
         self.keys = keys
         self.byID = byID
         self.maximumTokenSize = maximumTokenSize
+        self.knownHeaders = Self.knownHeaders(keys)
+    }
+
+    /// At most 16, so that looking a header up stays cheaper than parsing it.
+    private static func knownHeaders(_ keys: [JWEKey]) -> [EncryptedToken.KnownHeader] {
+        var known: [EncryptedToken.KnownHeader] = []
+        for key in keys.prefix(8) where !key.algorithm.hasEphemeralKey {
+            for encryption in ContentEncryptionAlgorithm.all where key.acceptedEncryptions.contains(encryption) {
+                for contentType in [nil, "JWT"] as [String?] {
+                    let segment = Array(
+                        Base64URL.encode(JSONWriter.encode(.object(key.header(encryption, contentType: contentType)), sortedKeys: true)).utf8
+                    )
+                    if known.count < 16, let header = try? EncryptedToken.KnownHeader(segment: segment) { known.append(header) }
+                }
+            }
+        }
+        return known
     }
 
     /// A decrypter for one key.
@@ -34,7 +54,7 @@ public struct JWEDecrypter: Sendable {
 
     /// Decrypts `token`. - Throws: `invalid_token`.
     public func decrypt(_ token: String) throws(JWTAuthError) -> DecryptedToken {
-        try decrypt(EncryptedToken(token, maximumSize: maximumTokenSize))
+        try decrypt(EncryptedToken(token, maximumSize: maximumTokenSize, knownHeaders: knownHeaders))
     }
 
     /// Decrypts a parsed token. - Throws: `invalid_token`.

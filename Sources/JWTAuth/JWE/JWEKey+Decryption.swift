@@ -6,27 +6,29 @@ extension JWEKey {
     /// The content key of `token`, or nil when its key management fails in a way that is visible without the key
     /// (a bad `epk`, a segment that must be empty). A key that fails to unwrap or decrypt gives a random content
     /// key instead (RFC 7516 §11.5), so that the failure shows only where a bad tag does, after the same work.
-    func contentKey(for token: EncryptedToken) -> [UInt8]? {
+    func contentKey(for token: EncryptedToken) -> SymmetricKey? {
         let encryption = token.encryption
         switch (algorithm.kind, material) {
         case (.direct, .symmetric(let key)):
             guard token.encryptedKey.isEmpty else { return nil }
-            return key.withUnsafeBytes { Array($0) }
+            return key
         case (.keyWrap, .symmetric(let kek)):
             return Self.unwrap(token.encryptedKey, kek, encryption)
         case (.rsaOAEP(let sha256), .rsaPrivate(let key)):
             let padding: _RSA.Encryption.Padding = sha256 ? .PKCS1_OAEP_SHA256 : .PKCS1_OAEP
             guard let cek = try? key.key.decrypt(token.encryptedKey, padding: padding), cek.count == encryption.keyByteCount else {
-                return Self.randomBytes(encryption.keyByteCount)
+                return SymmetricKey(size: .init(bitCount: encryption.keyByteCount * 8))
             }
-            return Array(cek)
+            return SymmetricKey(data: cek)
         case (.keyAgreement(let wrapByteCount), _):
             guard let z = agree(with: token.header.members["epk"]),
                 let apu = Self.partyInfo(token.header.members["apu"]), let apv = Self.partyInfo(token.header.members["apv"])
             else { return nil }
             guard let wrapByteCount else {
                 guard token.encryptedKey.isEmpty else { return nil }
-                return ConcatKDF.derive(z: z, byteCount: encryption.keyByteCount, algorithmID: encryption.name, apu: apu, apv: apv)
+                return SymmetricKey(
+                    data: ConcatKDF.derive(z: z, byteCount: encryption.keyByteCount, algorithmID: encryption.name, apu: apu, apv: apv)
+                )
             }
             let kek = ConcatKDF.derive(z: z, byteCount: wrapByteCount, algorithmID: algorithm.name, apu: apu, apv: apv)
             return Self.unwrap(token.encryptedKey, SymmetricKey(data: kek), encryption)
@@ -35,11 +37,11 @@ extension JWEKey {
         }
     }
 
-    private static func unwrap(_ wrapped: [UInt8], _ kek: SymmetricKey, _ encryption: ContentEncryptionAlgorithm) -> [UInt8] {
-        guard wrapped.count == encryption.keyByteCount + 8, let cek = try? AES.KeyWrap.unwrap(wrapped, using: kek) else {
-            return randomBytes(encryption.keyByteCount)
-        }
-        return cek.withUnsafeBytes { Array($0) }
+    private static func unwrap(_ wrapped: [UInt8], _ kek: SymmetricKey, _ encryption: ContentEncryptionAlgorithm) -> SymmetricKey {
+        guard wrapped.count == encryption.keyByteCount + 8, let cek = try? AES.KeyWrap.unwrap(wrapped, using: kek),
+            cek.bitCount == encryption.keyByteCount * 8
+        else { return SymmetricKey(size: .init(bitCount: encryption.keyByteCount * 8)) }
+        return cek
     }
 
     /// The decoded `apu` or `apv`: empty when absent, nil when not a canonical base64url string.

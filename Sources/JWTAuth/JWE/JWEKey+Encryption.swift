@@ -9,9 +9,7 @@ extension JWEKey {
     /// `typ` when given (`cty: "JWT"` marks a nested token). A public key is enough.
     /// - Throws: `invalid_key` when the key cannot encrypt.
     public func encrypt(_ plaintext: some Collection<UInt8>, contentType: String? = nil, type: String? = nil) throws(JWTAuthError) -> String {
-        var header: [String: JSONValue] = ["alg": .string(algorithm.name), "enc": .string(encryption.name)]
-        if let keyID { header["kid"] = .string(keyID) }
-        if let contentType { header["cty"] = .string(contentType) }
+        var header = self.header(encryption, contentType: contentType)
         if let type { header["typ"] = .string(type) }
         let cek: [UInt8]
         let encryptedKey: [UInt8]
@@ -35,6 +33,14 @@ extension JWEKey {
             Base64URL.encode(segment, into: &output)
         }
         return String(decoding: output, as: UTF8.self)
+    }
+
+    /// The header members this key writes for `encryption`, but `epk`.
+    func header(_ encryption: ContentEncryptionAlgorithm, contentType: String?) -> [String: JSONValue] {
+        var header: [String: JSONValue] = ["alg": .string(algorithm.name), "enc": .string(encryption.name)]
+        if let keyID { header["kid"] = .string(keyID) }
+        if let contentType { header["cty"] = .string(contentType) }
+        return header
     }
 
     /// The content key and the encrypted key segment for a new token; adds `epk` to `header` for ECDH-ES.

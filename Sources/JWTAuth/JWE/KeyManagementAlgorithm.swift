@@ -50,6 +50,12 @@ public struct KeyManagementAlgorithm: Sendable, Hashable, CustomStringConvertibl
         }
     }
 
+    /// Whether the header carries an ephemeral public key (`epk`): the ECDH-ES family.
+    var hasEphemeralKey: Bool {
+        if case .keyAgreement = kind { return true }
+        return false
+    }
+
     /// Names of algorithms that exist but that JWTAuth refuses, so that an error can name them.
     static let refused: Set<String> = [
         "RSA1_5", "PBES2-HS256+A128KW", "PBES2-HS384+A192KW", "PBES2-HS512+A256KW", "A128GCMKW", "A192GCMKW", "A256GCMKW",

@@ -85,7 +85,7 @@ public struct UnverifiedToken: Sendable {
     }
 
     /// The offset of the first `.` at or after `start`, found by memchr rather than byte by byte.
-    private static func dot(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
+    static func dot(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
         guard start < bytes.count, let base = bytes.baseAddress,
             let found = memchr(base + start, Int32(UInt8(ascii: ".")), bytes.count - start)
         else { return nil }
