@@ -9,6 +9,7 @@ struct ServiceOptions: SettingOptions {
     @Option(setting: "KEY_FILE") var keyFile: String?
     @Option(setting: "ALGORITHM") var algorithm: String?
     @Flag(setting: "ALLOW_WEAK_SECRET") var allowWeakSecret: Bool?
+    @Option(setting: "ENCRYPTION_KEY") var encryptionKey: String?
     @Option(setting: "ACCESS_TTL") var accessTTL: String?
     @Option(setting: "REFRESH_TTL") var refreshTTL: String?
     @Option(setting: "LEEWAY") var leeway: String?
