@@ -64,6 +64,26 @@ import Testing
         #expect(cache.count == 1)
     }
 
+    /// A cache shared with a verifier that does not decrypt, or decrypts with other keys, gives no way around
+    /// the decryption: an entry names the keys that decrypted its token.
+    @Test func aSharedCacheIsNoWayAroundDecryption() throws {
+        let cache = VerifiedTokenCache()
+        let keys = try JWTKeySet([try #require(Self.signingKey.publicKey)])
+        let plainVerifier = try TokenVerifier(keys: keys, cache: cache)
+        let nestedVerifier = try TokenVerifier(keys: keys, cache: cache, decryptingWith: JWEDecrypter(key: Self.encryptionKey))
+        let otherKey = try JWEKey.generate(.ecdhESA256KW)
+        let otherVerifier = try TokenVerifier(keys: keys, cache: cache, decryptingWith: JWEDecrypter(key: otherKey))
+
+        let plain = try Self.issuer(encrypted: false).accessToken(for: "42").token
+        _ = try plainVerifier.decode(plain)
+        #expect(throws: JWTAuthError.self) { try nestedVerifier.decode(plain) }
+        let nested = try Self.issuer().accessToken(for: "42").token
+        _ = try nestedVerifier.decode(nested)
+        #expect(throws: JWTAuthError.self) { try otherVerifier.decode(nested) }
+        #expect(throws: JWTAuthError.self) { try plainVerifier.decode(nested) }
+        #expect(try nestedVerifier.decode(nested).claims.subject == "42")
+    }
+
     @Test(.bug("https://datatracker.ietf.org/doc/html/rfc8725#section-3.1")) func aVerifierThatDecryptsRefusesPlainSignedTokens() throws {
         let plain = try Self.issuer(encrypted: false).accessToken(for: "42").token
         let error = #expect(throws: JWTAuthError.self) { try Self.verifier().decode(plain) }

@@ -62,7 +62,11 @@ public struct TokenVerifier: Sendable {
         self.cache = cache
         self.clock = clock
         self.decrypter = decrypter
-        self.cacheKeyNames = cache == nil ? [] : keys.keys.map { $0.algorithm.isAsymmetric ? "\($0.algorithm) \($0.thumbprint)" : "" }
+        // A nested token's entry also names the keys that decrypted it, so that a verifier sharing the cache with
+        // other decryption keys, or with none, never takes an entry for a token it could not have accepted.
+        let decryption = decrypter.map { " decrypted by " + $0.keys.map(\.thumbprint).joined(separator: ",") } ?? ""
+        self.cacheKeyNames =
+            cache == nil ? [] : keys.keys.map { $0.algorithm.isAsymmetric ? "\($0.algorithm) \($0.thumbprint)\(decryption)" : "" }
     }
 
     /// Verifies `token` for use as `type` (nil: either type), fresh if `requireFresh`, and not revoked.
