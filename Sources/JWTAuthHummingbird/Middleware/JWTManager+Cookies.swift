@@ -1,5 +1,6 @@
 public import Hummingbird
 public import JWTAuth
+import JWTAuthService
 
 extension JWTManager {
     /// Sets the access token cookie (HttpOnly) and its readable CSRF cookie: `set_access_cookies`.
@@ -34,33 +35,26 @@ extension JWTManager {
 
     /// Clears all four cookies, each at the path it was set with: `unset_jwt_cookies`.
     public func unsetCookies(on response: inout Response) {
-        for (name, path, httpOnly) in [
-            (cookies.accessCookieName, cookies.accessCookiePath, true), (cookies.accessCSRFCookieName, cookies.accessCSRFCookiePath, false),
-            (cookies.refreshCookieName, cookies.refreshCookiePath, true), (cookies.refreshCSRFCookieName, cookies.refreshCSRFCookiePath, false),
-        ] {
+        for (name, path, httpOnly) in cookies.allCookies {
             response.setCookie(cookie(name, "", path: path, httpOnly: httpOnly, maxAge: 0))
         }
     }
 
     /// A cookie at `path`, or at the configuration's common path when nil.
     private func cookie(_ name: String, _ value: String, path: String?, httpOnly: Bool, expiresAt: Double? = nil, maxAge: Int? = nil) -> Cookie {
-        var age = maxAge
-        if age == nil, !cookies.sessionCookies, let expiresAt {
-            age = max(0, Int(expiresAt - verifier.clock.now))
-        }
         let sameSite: Cookie.SameSite =
-            switch cookies.sameSite.lowercased() {
-            case "strict": .strict
-            case "none": .none
+            switch cookies.sameSitePolicy {
+            case "Strict": .strict
+            case "None": .none
             default: .lax
             }
         return Cookie(
             name: name,
             value: value,
-            maxAge: age,
+            maxAge: maxAge ?? cookies.maxAge(expiresAt: expiresAt, now: verifier.clock.now),
             domain: cookies.domain,
             path: path ?? cookies.path,
-            secure: cookies.secure || sameSite == .none,
+            secure: cookies.isSecure,
             httpOnly: httpOnly,
             sameSite: sameSite
         )
