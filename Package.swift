@@ -210,6 +210,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // A Vapor app with the auth routes and a protected route: `swift run --traits Vapor VaporServer serve`.
+        // Empty without the `Vapor` trait.
+        .executableTarget(
+            name: "VaporServer",
+            dependencies: [
+                "JWTAuthVapor",
+                .product(name: "Vapor", package: "vapor", condition: .when(traits: ["Vapor"])),
+            ],
+            path: "Examples/VaporServer",
+            swiftSettings: swiftSettings
+        ),
         // A resource server that verifies `jwt-auth serve`'s tokens through its JWKS URL only.
         .executableTarget(
             name: "ResourceService",
@@ -283,6 +294,9 @@ let package = Package(
                 "JWTAuth",
                 "JWTAuthService",
                 "JWTAuthTesting",
+                "JWTAuthTestSupport",
+                // Runs the built example as a process.
+                "VaporServer",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Vapor", package: "vapor", condition: .when(traits: ["Vapor"])),
                 .product(name: "VaporTesting", package: "vapor", condition: .when(traits: ["Vapor"])),
