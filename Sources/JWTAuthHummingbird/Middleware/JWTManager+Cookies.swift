@@ -5,23 +5,17 @@ import JWTAuthService
 extension JWTManager {
     /// Sets the access token cookie (HttpOnly) and its readable CSRF cookie: `set_access_cookies`.
     public func setAccessCookies(_ token: IssuedToken, on response: inout Response) {
-        response.setCookie(cookie(cookies.accessCookieName, token.token, path: cookies.accessCookiePath, httpOnly: true, expiresAt: token.expiresAt))
-        if let csrf = token.claims.csrf {
-            response.setCookie(
-                cookie(cookies.accessCSRFCookieName, csrf, path: cookies.accessCSRFCookiePath, httpOnly: false, expiresAt: token.expiresAt)
-            )
-        }
+        setCookies(carrying: token, refresh: false, on: &response)
     }
 
     /// Sets the refresh token cookie (HttpOnly) and its readable CSRF cookie: `set_refresh_cookies`.
     public func setRefreshCookies(_ token: IssuedToken, on response: inout Response) {
-        response.setCookie(
-            cookie(cookies.refreshCookieName, token.token, path: cookies.refreshCookiePath, httpOnly: true, expiresAt: token.expiresAt)
-        )
-        if let csrf = token.claims.csrf {
-            response.setCookie(
-                cookie(cookies.refreshCSRFCookieName, csrf, path: cookies.refreshCSRFCookiePath, httpOnly: false, expiresAt: token.expiresAt)
-            )
+        setCookies(carrying: token, refresh: true, on: &response)
+    }
+
+    private func setCookies(carrying token: IssuedToken, refresh: Bool, on response: inout Response) {
+        for (name, value, path, httpOnly) in cookies.cookies(carrying: token, refresh: refresh) {
+            response.setCookie(cookie(name, value, path: path, httpOnly: httpOnly, expiresAt: token.expiresAt))
         }
     }
 

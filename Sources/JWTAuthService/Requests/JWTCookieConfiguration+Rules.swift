@@ -24,6 +24,22 @@ extension JWTCookieConfiguration {
         ]
     }
 
+    /// The cookies that carry `token`: the token's own (HttpOnly) and, when it has a `csrf` claim, its
+    /// readable CSRF cookie, each with its path (nil: ``path``).
+    package func cookies(carrying token: IssuedToken, refresh: Bool) -> [(name: String, value: String, path: String?, httpOnly: Bool)] {
+        var cookies = [
+            refresh
+                ? (refreshCookieName, token.token, refreshCookiePath, true)
+                : (accessCookieName, token.token, accessCookiePath, true)
+        ]
+        if let csrf = token.claims.csrf {
+            cookies.append(
+                refresh ? (refreshCSRFCookieName, csrf, refreshCSRFCookiePath, false) : (accessCSRFCookieName, csrf, accessCSRFCookiePath, false)
+            )
+        }
+        return cookies
+    }
+
     /// `Max-Age` for a token cookie: nil for session cookies, else the seconds until `expiresAt`.
     package func maxAge(expiresAt: Double?, now: Double) -> Int? {
         guard !sessionCookies, let expiresAt else { return nil }

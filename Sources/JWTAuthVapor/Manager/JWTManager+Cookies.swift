@@ -6,32 +6,17 @@ public import Vapor
 extension JWTManager {
     /// Sets the access token cookie (HttpOnly) and its readable CSRF cookie: `set_access_cookies`.
     public func setAccessCookies(_ token: IssuedToken, on response: Response) {
-        response.cookies[cookies.accessCookieName] = cookie(token.token, path: cookies.accessCookiePath, httpOnly: true, expiresAt: token.expiresAt)
-        if let csrf = token.claims.csrf {
-            response.cookies[cookies.accessCSRFCookieName] = cookie(
-                csrf,
-                path: cookies.accessCSRFCookiePath,
-                httpOnly: false,
-                expiresAt: token.expiresAt
-            )
-        }
+        setCookies(carrying: token, refresh: false, on: response)
     }
 
     /// Sets the refresh token cookie (HttpOnly) and its readable CSRF cookie: `set_refresh_cookies`.
     public func setRefreshCookies(_ token: IssuedToken, on response: Response) {
-        response.cookies[cookies.refreshCookieName] = cookie(
-            token.token,
-            path: cookies.refreshCookiePath,
-            httpOnly: true,
-            expiresAt: token.expiresAt
-        )
-        if let csrf = token.claims.csrf {
-            response.cookies[cookies.refreshCSRFCookieName] = cookie(
-                csrf,
-                path: cookies.refreshCSRFCookiePath,
-                httpOnly: false,
-                expiresAt: token.expiresAt
-            )
+        setCookies(carrying: token, refresh: true, on: response)
+    }
+
+    private func setCookies(carrying token: IssuedToken, refresh: Bool, on response: Response) {
+        for (name, value, path, httpOnly) in cookies.cookies(carrying: token, refresh: refresh) {
+            response.cookies[name] = cookie(value, path: path, httpOnly: httpOnly, expiresAt: token.expiresAt)
         }
     }
 
