@@ -16,9 +16,14 @@ public struct JWTManager: Sendable {
     /// Replaces the response for one error code (`expired_token_loader`, `invalid_token_loader`, …).
     public typealias ErrorHandler = @Sendable (JWTAuthError, Request) -> Response
 
-    /// Verifies tokens.
+    /// Verifies tokens; with a ``keySource``, its configuration, store, cache and clock are used with the
+    /// source's current keys.
     public let verifier: TokenVerifier
-    /// Issues tokens, for implicit refresh. Defaults to none.
+    /// Keys that change while the application runs (a remote JWKS, a rotated key directory). Defaults to
+    /// none: ``verifier``'s own keys.
+    public let keySource: (any JWTKeySource)?
+    /// Issues tokens, for implicit refresh. Defaults to none. With a ``keySource`` that is a
+    /// `JWTSigningKeySource`, tokens are signed with the source's current key instead.
     public let issuer: TokenIssuer?
     /// Where tokens are looked for, in order. Defaults to `[.headers]`.
     public var locations: [TokenLocation] = [.headers]
@@ -41,11 +46,31 @@ public struct JWTManager: Sendable {
     /// Custom responses by error code. Defaults to none.
     public var errorHandlers: [JWTAuthError.Code: ErrorHandler] = [:]
 
+    /// The verifier and issuer built for the key source's latest keys, shared by the manager's copies.
+    let sourcedVerifier = SourcedVerifier()
+    let sourcedIssuer = SourcedIssuer()
+
     /// A manager verifying with `verifier` (which should consult your revocation store) and, when given,
-    /// issuing with `issuer`.
-    public init(verifier: TokenVerifier, issuer: TokenIssuer? = nil) {
+    /// issuing with `issuer`; with a `keySource`, with the source's current keys.
+    public init(verifier: TokenVerifier, issuer: TokenIssuer? = nil, keySource: (any JWTKeySource)? = nil) {
         self.verifier = verifier
         self.issuer = issuer
+        self.keySource = keySource
+    }
+
+    /// A manager whose keys all come from `keySource` (a remote JWKS, a rotated key directory): each token is
+    /// verified with the source's keys for its `kid`, under `configuration`, `revocationStore`, `cache` and `clock`.
+    /// - Throws: `invalid_configuration` for bad settings.
+    public init(
+        keySource: any JWTKeySource,
+        configuration: TokenConfiguration = TokenConfiguration(),
+        revocationStore: (any RevocationStore)? = nil,
+        cache: VerifiedTokenCache? = nil,
+        clock: JWTClock = .system,
+        issuer: TokenIssuer? = nil
+    ) throws(JWTAuthError) {
+        let verifier = try TokenVerifier(awaitingKeys: configuration, revocationStore: revocationStore, cache: cache, clock: clock)
+        self.init(verifier: verifier, issuer: issuer, keySource: keySource)
     }
 
     /// The response for `error`: the application's handler for its code, or the JSON body
@@ -66,9 +91,17 @@ extension JWTManager: TokenAuthority {
         TokenNames(cookies: cookies, queryParameter: queryParameter, jsonAccessKey: jsonAccessKey, jsonRefreshKey: jsonRefreshKey)
     }
 
-    package func verifier(for token: String) async throws(JWTAuthError) -> TokenVerifier { verifier }
+    /// The verifier for `token`: ``verifier``, or with a ``keySource``, ``verifier`` with the source's keys for its `kid`.
+    /// - Throws: `invalid_token` for a token whose header cannot be read, `unavailable` when the source has no keys.
+    public func verifier(for token: String) async throws(JWTAuthError) -> TokenVerifier {
+        try await sourcedVerifier.verifier(for: token, source: keySource, base: verifier)
+    }
 
-    package func issuer(basedOn base: TokenIssuer) async throws(JWTAuthError) -> TokenIssuer { base }
+    /// The issuer to sign with now: `base`, or `base` with a signing key source's current key.
+    /// - Throws: `unavailable` when the source has no keys.
+    public func issuer(basedOn base: TokenIssuer) async throws(JWTAuthError) -> TokenIssuer {
+        try await sourcedIssuer.issuer(basedOn: base, source: keySource)
+    }
 
     package func checkRevocation(_ verified: VerifiedToken) async throws(JWTAuthError) {
         try await verifier.checkRevocation(verified)

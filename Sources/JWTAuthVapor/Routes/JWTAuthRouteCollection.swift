@@ -18,9 +18,14 @@ public struct JWTAuthRouteCollection: RouteCollection, Sendable {
     /// The proxies whose forwarding headers name the client, for throttling. Defaults to none.
     public var trustedProxies = TrustedProxies()
 
-    /// Routes over `service`, protected by `manager` (whose verifier must consult the service's revocations).
+    /// Routes over `service`, protected by `manager` (whose verifier must consult the service's revocations;
+    /// a rotating key source of the manager signs the service's tokens).
     public init(manager: JWTManager, service: AuthService) {
         self.manager = manager
+        var service = service
+        if manager.keySource is any JWTSigningKeySource {
+            service.signer = { [manager, issuer = service.issuer] in try await manager.issuer(basedOn: issuer) }
+        }
         self.service = service
     }
 
