@@ -144,6 +144,8 @@ let package = Package(
         // Our own test plumbing (child processes, loopback ports): not a product, so users never see it.
         .target(
             name: "JWTAuthTestSupport",
+            // The adapters' shared conformance cases (AdapterConformance) need the domain's token locations.
+            dependencies: ["JWTAuth", "JWTAuthService", "JWTAuthTesting"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -276,6 +278,7 @@ let package = Package(
         .testTarget(
             name: "JWTAuthHummingbirdTests",
             dependencies: [
+                "JWTAuthTestSupport",
                 "JWTAuthHummingbird",
                 "JWTAuthTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -23,6 +23,12 @@ struct VaporFixture {
         store = MemoryRevocationStore(clock: factory.clock.clock)
     }
 
+    /// A fixture over another's keys and store (the shared conformance cases').
+    init(factory: TokenFactory, store: MemoryRevocationStore) {
+        self.factory = factory
+        self.store = store
+    }
+
     func manager(locations: [TokenLocation] = [.headers], revocationStore: (any RevocationStore)? = nil) throws -> JWTManager {
         var manager = JWTManager(verifier: try factory.verifier(revocationStore: revocationStore ?? store), issuer: factory.issuer)
         manager.locations = locations
