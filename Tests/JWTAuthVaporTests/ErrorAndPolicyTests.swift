@@ -1,6 +1,7 @@
 #if Vapor
 import JWTAuth
 import JWTAuthService
+import JWTAuthTestSupport
 import JWTAuthTesting
 import JWTAuthVapor
 import NIOCore
@@ -11,16 +12,6 @@ import VaporTesting
 /// Roles and claims policies, the error middleware, custom error handlers, a failing store (503) and the
 /// typed user lookup.
 @Suite struct ErrorAndPolicyTests {
-    /// A revocation store that is down.
-    struct DownStore: RevocationStore {
-        struct Down: Error {}
-        func revoke(tokenID: String, until: Double) async throws { throw Down() }
-        func revoke(sessionID: String, until: Double) async throws { throw Down() }
-        func revokeAll(subject: String, issuedBefore cutoff: Double) async throws { throw Down() }
-        func spend(refreshTokenID: String, until: Double) async throws -> Bool { throw Down() }
-        func isRevoked(_ query: RevocationQuery) async throws -> Bool { throw Down() }
-    }
-
     @Test func rolesAreChecked() async throws {
         let fixture = try VaporFixture()
         let plain = try fixture.issuer.accessToken(for: "42")
@@ -56,7 +47,7 @@ import VaporTesting
     @Test func aRevocationStoreThatIsDownFailsClosed() async throws {
         let fixture = try VaporFixture()
         let token = try fixture.issuer.accessToken(for: "42")
-        try await fixture.withApp(try fixture.manager(revocationStore: DownStore())) { app in
+        try await fixture.withApp(try fixture.manager(revocationStore: FailingRevocationStore())) { app in
             let response = try await app.send(.GET, Carried("/required", token.token, at: .headers))
             #expect(response.status == .serviceUnavailable)
             #expect(response.object["error"] == "unavailable")

@@ -1,31 +1,19 @@
 #if Vapor
 import JWTAuth
 import JWTAuthService
+import JWTAuthTestSupport
 import JWTAuthTesting
 import JWTAuthVapor
-import Synchronization
 import Testing
 import Vapor
 import VaporTesting
 
 /// `JWTManager(keySource:…)`: a Vapor manager over a key source alone (a remote JWKS, a rotated directory).
 @Suite struct KeySourceTests {
-    /// A fixed set of keys, counting the times it was asked.
-    final class FixedSource: JWTKeySource {
-        let keys: JWTKeySet
-        let asked = Atomic<Int>(0)
-        init(_ keys: JWTKeySet) { self.keys = keys }
-
-        func verificationKeys(for keyID: String?) async throws(JWTAuthError) -> JWTKeySnapshot {
-            asked.add(1, ordering: .relaxed)
-            return JWTKeySnapshot(keys: keys, generation: 1)
-        }
-    }
-
     @Test func theSourceAloneVerifiesAndRevocationStillApplies() async throws {
         let issuerSide = try TokenFactory(algorithm: .es256)
         let stranger = try TokenFactory(algorithm: .es256, clock: issuerSide.clock)
-        let source = FixedSource(try issuerSide.verificationKeys)
+        let source = FixedKeySource(try issuerSide.verificationKeys)
         let revocations = MemoryRevocationStore(clock: issuerSide.clock.clock)
         let manager = try JWTManager(keySource: source, revocationStore: revocations, clock: issuerSide.clock.clock)
         let good = try issuerSide.issuer.accessToken(for: "7")
@@ -38,7 +26,7 @@ import VaporTesting
             #expect(foreign.status == .unauthorized)
             #expect(try await app.send(.GET, Carried("/required", revoked.token, at: .headers)).object["error"] == "token_revoked")
         }
-        #expect(source.asked.load(ordering: .relaxed) > 0)
+        #expect(source.timesAsked > 0)
     }
 }
 #endif

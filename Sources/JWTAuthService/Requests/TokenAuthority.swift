@@ -26,6 +26,8 @@ package protocol TokenAuthority: Sendable {
     var issuer: TokenIssuer? { get }
     var cookies: JWTCookieConfiguration { get }
     var implicitRefresh: Duration? { get }
+    /// Keys that change while the application runs; nil: ``verifier``'s own.
+    var keySource: (any JWTKeySource)? { get }
     var tokenNames: TokenNames { get }
     /// The verifier for `token` (the one of a key source's current keys).
     func verifier(for token: String) async throws(JWTAuthError) -> TokenVerifier
@@ -36,6 +38,15 @@ package protocol TokenAuthority: Sendable {
 }
 
 extension TokenAuthority {
+    /// `service`, signing with this manager's key source when it is a rotating `JWTSigningKeySource`, so that the
+    /// auth routes' tokens carry the key the manager verifies with.
+    package func signing(_ service: AuthService) -> AuthService {
+        guard keySource is any JWTSigningKeySource else { return service }
+        var service = service
+        service.signer = { [self, issuer = service.issuer] in try await self.issuer(basedOn: issuer) }
+        return service
+    }
+
     /// Checks `request`'s token against `requirement` in `locations`: the token found first, its signature,
     /// claims and type, the CSRF double submit for cookies, revocation, then implicit refresh. Nil for an
     /// optional requirement and no token.

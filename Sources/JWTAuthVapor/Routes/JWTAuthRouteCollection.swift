@@ -12,21 +12,18 @@ public import Vapor
 /// try app.grouped("auth").register(collection: JWTAuthRouteCollection(manager: manager, service: service))
 /// ```
 public struct JWTAuthRouteCollection: RouteCollection, Sendable {
+    /// Protects `refresh`, `logout`, `logout-all`, `me` and `password`, and answers errors.
     public let manager: JWTManager
-    /// The domain every route calls.
+    /// The auth domain behind the routes.
     public var service: AuthService
-    /// The proxies whose forwarding headers name the client, for throttling. Defaults to none.
+    /// Proxies trusted to name the client (`X-Forwarded-For`, `Forwarded`) for throttling. Defaults to none.
     public var trustedProxies = TrustedProxies()
 
-    /// Routes over `service`, protected by `manager` (whose verifier must consult the service's revocations;
-    /// a rotating key source of the manager signs the service's tokens).
+    /// The routes over `service`, behind `manager`. The manager's verifier must consult the service's
+    /// revocation store; when the manager has a rotating signing key source, it signs the service's tokens too.
     public init(manager: JWTManager, service: AuthService) {
         self.manager = manager
-        var service = service
-        if manager.keySource is any JWTSigningKeySource {
-            service.signer = { [manager, issuer = service.issuer] in try await manager.issuer(basedOn: issuer) }
-        }
-        self.service = service
+        self.service = manager.signing(service)
     }
 
     public func boot(routes: any RoutesBuilder) throws {
