@@ -16,6 +16,8 @@ let package = Package(
         .library(name: "JWTAuth", targets: ["JWTAuth"]),
         .library(name: "JWTAuthService", targets: ["JWTAuthService"]),
         .library(name: "JWTAuthHummingbird", targets: ["JWTAuthHummingbird"]),
+        // Empty unless the `Vapor` trait is on.
+        .library(name: "JWTAuthVapor", targets: ["JWTAuthVapor"]),
         .library(name: "JWTAuthSQLite", targets: ["JWTAuthSQLite"]),
         .library(name: "JWTAuthRedis", targets: ["JWTAuthRedis"]),
         .library(name: "JWTAuthPostgres", targets: ["JWTAuthPostgres"]),
@@ -24,6 +26,10 @@ let package = Package(
         .library(name: "AuthServer", targets: ["AuthServer"]),
         .executable(name: "jwt-auth", targets: ["jwt-auth"]),
         .executable(name: "jwt-auth-example", targets: ["jwt-auth-example"]),
+    ],
+    traits: [
+        // The Vapor 4 adapter (`JWTAuthVapor`): off by default, so that Hummingbird users never build Vapor.
+        .trait(name: "Vapor", description: "Builds JWTAuthVapor, the adapter for Vapor 4.")
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", "4.1.0"..<"6.0.0"),
@@ -39,6 +45,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.25.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
     ],
     targets: [
         .target(
@@ -55,6 +63,7 @@ let package = Package(
             dependencies: [
                 "JWTAuth",
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -72,6 +81,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The Vapor adapter: its sources are `#if Vapor`, and Vapor is a dependency only with the trait on.
+        .target(
+            name: "JWTAuthVapor",
+            dependencies: [
+                "JWTAuth",
+                "JWTAuthService",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Vapor", package: "vapor", condition: .when(traits: ["Vapor"])),
             ],
             swiftSettings: swiftSettings
         ),
@@ -123,6 +144,8 @@ let package = Package(
         // Our own test plumbing (child processes, loopback ports): not a product, so users never see it.
         .target(
             name: "JWTAuthTestSupport",
+            // The adapters' shared conformance cases (AdapterConformance) need the domain's token locations.
+            dependencies: ["JWTAuth", "JWTAuthService", "JWTAuthTesting"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -189,6 +212,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // A Vapor app with the auth routes and a protected route: `swift run --traits Vapor VaporServer serve`.
+        // Empty without the `Vapor` trait.
+        .executableTarget(
+            name: "VaporServer",
+            dependencies: [
+                "JWTAuthVapor",
+                .product(name: "Vapor", package: "vapor", condition: .when(traits: ["Vapor"])),
+            ],
+            path: "Examples/VaporServer",
+            swiftSettings: swiftSettings
+        ),
         // A resource server that verifies `jwt-auth serve`'s tokens through its JWKS URL only.
         .executableTarget(
             name: "ResourceService",
@@ -244,6 +278,7 @@ let package = Package(
         .testTarget(
             name: "JWTAuthHummingbirdTests",
             dependencies: [
+                "JWTAuthTestSupport",
                 "JWTAuthHummingbird",
                 "JWTAuthTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -251,6 +286,23 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Built with the `Vapor` trait only (`swift test --traits Vapor`); empty otherwise.
+        .testTarget(
+            name: "JWTAuthVaporTests",
+            dependencies: [
+                "JWTAuthVapor",
+                "JWTAuth",
+                "JWTAuthService",
+                "JWTAuthTesting",
+                "JWTAuthTestSupport",
+                // Runs the built example as a process.
+                "VaporServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Vapor", package: "vapor", condition: .when(traits: ["Vapor"])),
+                .product(name: "VaporTesting", package: "vapor", condition: .when(traits: ["Vapor"])),
             ],
             swiftSettings: swiftSettings
         ),

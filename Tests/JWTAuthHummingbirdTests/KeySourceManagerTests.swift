@@ -3,24 +3,13 @@ import HummingbirdAuthTesting
 import HummingbirdTesting
 import JWTAuth
 import JWTAuthHummingbird
+import JWTAuthTestSupport
 import JWTAuthTesting
 import Synchronization
 import Testing
 
 /// `JWTManager(keySource:configuration:…)`: a manager over a key source alone, with no placeholder key.
 @Suite struct KeySourceManagerTests {
-    /// A fixed set of keys, counting the times it was asked.
-    final class FixedSource: JWTKeySource {
-        let keys: JWTKeySet
-        let asked = Atomic<Int>(0)
-        init(_ keys: JWTKeySet) { self.keys = keys }
-
-        func verificationKeys(for keyID: String?) async throws(JWTAuthError) -> JWTKeySnapshot {
-            asked.add(1, ordering: .relaxed)
-            return JWTKeySnapshot(keys: keys, generation: 1)
-        }
-    }
-
     func makeApp(_ manager: JWTManager) -> some ApplicationProtocol {
         let router = Router(context: BasicJWTRequestContext.self)
         router.add(middleware: JWTErrorMiddleware(manager: manager))
@@ -34,7 +23,7 @@ import Testing
         let issuerSide = try TokenFactory(algorithm: .es256, configuration: configuration)
         let otherAudience = try TokenFactory(key: issuerSide.key, configuration: TokenConfiguration(audience: "billing"), clock: issuerSide.clock)
         let stranger = try TokenFactory(algorithm: .es256, configuration: configuration, clock: issuerSide.clock)
-        let source = FixedSource(try issuerSide.verificationKeys)
+        let source = FixedKeySource(try issuerSide.verificationKeys)
         let revocations = MemoryRevocationStore(clock: issuerSide.clock.clock)
         let manager = try JWTManager(
             keySource: source,
@@ -57,7 +46,7 @@ import Testing
                 #expect(response.status == .unauthorized && String(buffer: response.body).contains("token_revoked"))
             }
         }
-        #expect(source.asked.load(ordering: .relaxed) > 0)
+        #expect(source.timesAsked > 0)
         // Outside the middleware: the manager's own verifier has no key; verifier(for:) takes the source's.
         #expect(throws: JWTAuthError.invalidToken("")) { try manager.verifier.decode(good.token) }
         #expect(try await manager.verifier(for: good.token).verify(good.token).subject == "7")
@@ -67,7 +56,7 @@ import Testing
     @Test(.bug("issue 16: a keyless manager never falls back to accepting a token"))
     func hostileTokensAreRefusedWithNoKeyOfItsOwn() async throws {
         let issuerSide = try TokenFactory(algorithm: .es256)
-        let manager = try JWTManager(keySource: FixedSource(try issuerSide.verificationKeys), clock: issuerSide.clock.clock)
+        let manager = try JWTManager(keySource: FixedKeySource(try issuerSide.verificationKeys), clock: issuerSide.clock.clock)
         let claims = #"{"sub":"1","exp":9999999999,"jti":"j","type":"access"}"#
         let unsigned = "\(Base64URL.encode(Array(#"{"alg":"none","typ":"JWT"}"#.utf8))).\(Base64URL.encode(Array(claims.utf8)))."
         // An HMAC-signed token, where the source offers only an ES256 key.
@@ -78,7 +67,7 @@ import Testing
     }
 
     @Test func badSettingsStopTheManagerBeingMade() throws {
-        let source = FixedSource(try JWTKeySet([]))
+        let source = FixedKeySource(try JWTKeySet([]))
         #expect(throws: JWTAuthError.invalidConfiguration("")) {
             try JWTManager(keySource: source, configuration: TokenConfiguration(allowedAlgorithms: []))
         }

@@ -2,6 +2,7 @@ import HTTPTypes
 import HummingbirdTesting
 import JWTAuth
 import JWTAuthHummingbird
+import JWTAuthTestSupport
 import JWTAuthTesting
 import Testing
 

@@ -4,6 +4,7 @@ import HummingbirdAuthTesting
 import HummingbirdTesting
 import JWTAuth
 import JWTAuthHummingbird
+import JWTAuthTestSupport
 import NIOCore
 import Testing
 

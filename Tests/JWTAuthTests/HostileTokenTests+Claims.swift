@@ -1,4 +1,5 @@
 import JWTAuth
+import JWTAuthTestSupport
 import JWTAuthTesting
 import Testing
 

@@ -67,21 +67,6 @@ public struct JWTErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 
     /// The `JWTAuthError` for an HTTP status that Hummingbird or a handler produced.
     static func translate(_ status: HTTPResponse.Status, message: String?) -> JWTAuthError {
-        switch status {
-        case .notFound: JWTAuthError(code: .notFound, message: "The requested URL was not found on the server.")
-        case .methodNotAllowed: JWTAuthError(code: .methodNotAllowed, message: "The method is not allowed for the requested URL.")
-        case .contentTooLarge: .payloadTooLarge
-        case .unsupportedMediaType: .unsupportedMediaType
-        case .badRequest: .badRequest(message ?? "Bad request")
-        case .conflict: .conflict(message ?? "Conflict")
-        case .unauthorized: .missingToken(message ?? "Missing Authorization Header")
-        case .forbidden: .forbidden(message ?? "Forbidden")
-        case .tooManyRequests: .rateLimited(message ?? "Too many attempts")
-        case .serviceUnavailable: .unavailable(message ?? "Service unavailable")
-        default:
-            status.code >= 500
-                ? JWTAuthError(code: .internalError, message: "Internal server error")
-                : .badRequest(message ?? status.reasonPhrase)
-        }
+        JWTAuthError.forStatus(status.code, message: message, reasonPhrase: status.reasonPhrase)
     }
 }

@@ -1,5 +1,6 @@
 public import Hummingbird
 public import JWTAuth
+import JWTAuthService
 import Logging
 import Metrics
 
@@ -11,7 +12,7 @@ public struct JWTAuthentication: Sendable {
     public var reissuedAccessToken: IssuedToken?
 }
 
-extension JWTManager {
+extension JWTManager: TokenAuthority {
     /// Checks the request's token against `requirement`: `verify_jwt_in_request()`.
     ///
     /// Returns nil for an optional requirement and no token, and for every OPTIONS request: a CORS
@@ -50,78 +51,16 @@ extension JWTManager {
     }
 
     private func check(_ request: inout Request, requirement: JWTRequirement) async throws(JWTAuthError) -> JWTAuthentication? {
+        var carrier = RequestTokenCarrier(request: request, manager: self)
+        defer { request = carrier.request }
         let locations = requirement.locations ?? self.locations
-        let type: TokenType = requirement.requiresRefresh ? .refresh : .access
-        let (found, missing) = try await findToken(in: &request, refresh: requirement.requiresRefresh, locations: locations)
-        guard let found else {
-            if let refreshed = try await refreshFromCookie(&request, requirement: requirement, locations: locations) { return refreshed }
-            if requirement.isOptional { return nil }
-            throw .missingToken(Self.missingMessage(missing, locations: locations))
-        }
-        let verified: VerifiedToken
-        do {
-            verified = try await verifier(for: found.token).decode(found.token, as: type, requireFresh: requirement.requiresFresh)
-        } catch  where error.code == .tokenExpired && found.location == .cookies {
-            if let refreshed = try await refreshFromCookie(&request, requirement: requirement, locations: locations) { return refreshed }
-            throw error
-        }
-        if found.location == .cookies { try await checkCSRF(&request, claims: verified.claims) }
-        try await checkRevocation(verified)
-        let identity = try await loadUser(JWTIdentity(token: verified, rawToken: found.token, location: found.location))
-        var reissued: IssuedToken? = nil
-        if found.location == .cookies, type == .access, let threshold = implicitRefresh, let issuer, let exp = verified.claims.expiresAt,
-            exp - verifier.clock.now < Double(threshold.components.seconds)
-        {
-            reissued = try reissue(from: verified.claims, issuer: try await self.issuer(basedOn: issuer))
-        }
-        return JWTAuthentication(identity: identity, reissuedAccessToken: reissued)
-    }
-
-    /// Implicit refresh of a cookie session whose access cookie is missing or expired: a good refresh
-    /// cookie (not revoked, CSRF checked) gets a new, non-fresh access token.
-    private func refreshFromCookie(
-        _ request: inout Request,
-        requirement: JWTRequirement,
-        locations: [TokenLocation]
-    ) async throws(JWTAuthError) -> JWTAuthentication? {
-        guard implicitRefresh != nil, let issuer, locations.contains(.cookies), !requirement.requiresRefresh, !requirement.requiresFresh,
-            let token = request.cookies[cookies.refreshCookieName]?.value, !token.isEmpty
-        else { return nil }
-        guard let verified = try? await verifier(for: token).decode(token, as: .refresh) else { return nil }
-        try await checkCSRF(&request, claims: verified.claims)
-        try await checkRevocation(verified)
-        let access = try reissue(from: verified.claims, issuer: try await self.issuer(basedOn: issuer))
-        let identity = try await loadUser(
-            JWTIdentity(token: VerifiedToken(header: verified.header, claims: access.claims), rawToken: access.token, location: .cookies)
-        )
-        return JWTAuthentication(identity: identity, reissuedAccessToken: access)
-    }
-
-    private func reissue(from claims: JWTClaims, issuer: TokenIssuer) throws(JWTAuthError) -> IssuedToken {
-        let kept = claims.members.filter { !TokenIssuer.reservedClaims.contains($0.key) && $0.key != "iss" && $0.key != "aud" }
-        return try issuer.accessToken(
-            for: claims.subject ?? "",
-            fresh: .notFresh,
-            sessionID: claims.sessionID,
-            csrf: claims.csrf,
-            claims: kept
-        )
-    }
-
-    /// The CSRF double submit for cookie-borne tokens on state-changing methods.
-    func checkCSRF(_ request: inout Request, claims: JWTClaims) async throws(JWTAuthError) {
-        guard cookies.csrfProtection, cookies.csrfMethods.contains(request.method) else { return }
-        var presented = request.headers[cookies.csrfHeaderName]
-        if presented == nil, Self.isForm(request) {
-            presented = try await formField(cookies.csrfFormField, in: &request)
-        }
-        guard let presented, !presented.isEmpty else { throw .csrfFailed("Missing CSRF token") }
-        guard let expected = claims.csrf else { throw .csrfFailed("Missing claim: csrf") }
-        guard ConstantTime.equals(presented, expected) else { throw .csrfFailed("CSRF double submit tokens do not match") }
+        guard let checked = try await checkToken(&carrier, requirement: requirement, locations: locations) else { return nil }
+        let identity = try await loadUser(JWTIdentity(token: checked.token, rawToken: checked.rawToken, location: checked.location))
+        return JWTAuthentication(identity: identity, reissuedAccessToken: checked.reissued)
     }
 
     /// Consults the revocation store, timing it.
-    func checkRevocation(_ verified: VerifiedToken) async throws(JWTAuthError) {
+    package func checkRevocation(_ verified: VerifiedToken) async throws(JWTAuthError) {
         guard verifier.revocationStore != nil else { return }
         let start = ContinuousClock.now
         defer { metrics.revocationLatency.recordInterval(since: start) }
@@ -141,16 +80,7 @@ extension JWTManager {
         for identity: JWTIdentity,
         with lookUp: (JWTIdentity) async throws -> User?
     ) async throws(JWTAuthError) -> User {
-        let user: User?
-        do {
-            user = try await lookUp(identity)
-        } catch let error as JWTAuthError {
-            throw error
-        } catch {
-            throw .unavailable("The user store is unavailable")
-        }
-        guard let user else { throw .userNotFound(identity.subject) }
-        return user
+        try await JWTAuthError.loadingUser(identity.subject) { try await lookUp(identity) }
     }
 }
 

@@ -1,26 +1,21 @@
 public import Hummingbird
 public import JWTAuth
+import JWTAuthService
 
 extension JWTManager {
     /// Sets the access token cookie (HttpOnly) and its readable CSRF cookie: `set_access_cookies`.
     public func setAccessCookies(_ token: IssuedToken, on response: inout Response) {
-        response.setCookie(cookie(cookies.accessCookieName, token.token, path: cookies.accessCookiePath, httpOnly: true, expiresAt: token.expiresAt))
-        if let csrf = token.claims.csrf {
-            response.setCookie(
-                cookie(cookies.accessCSRFCookieName, csrf, path: cookies.accessCSRFCookiePath, httpOnly: false, expiresAt: token.expiresAt)
-            )
-        }
+        setCookies(carrying: token, refresh: false, on: &response)
     }
 
     /// Sets the refresh token cookie (HttpOnly) and its readable CSRF cookie: `set_refresh_cookies`.
     public func setRefreshCookies(_ token: IssuedToken, on response: inout Response) {
-        response.setCookie(
-            cookie(cookies.refreshCookieName, token.token, path: cookies.refreshCookiePath, httpOnly: true, expiresAt: token.expiresAt)
-        )
-        if let csrf = token.claims.csrf {
-            response.setCookie(
-                cookie(cookies.refreshCSRFCookieName, csrf, path: cookies.refreshCSRFCookiePath, httpOnly: false, expiresAt: token.expiresAt)
-            )
+        setCookies(carrying: token, refresh: true, on: &response)
+    }
+
+    private func setCookies(carrying token: IssuedToken, refresh: Bool, on response: inout Response) {
+        for (name, value, path, httpOnly) in cookies.cookies(carrying: token, refresh: refresh) {
+            response.setCookie(cookie(name, value, path: path, httpOnly: httpOnly, expiresAt: token.expiresAt))
         }
     }
 
@@ -34,33 +29,26 @@ extension JWTManager {
 
     /// Clears all four cookies, each at the path it was set with: `unset_jwt_cookies`.
     public func unsetCookies(on response: inout Response) {
-        for (name, path, httpOnly) in [
-            (cookies.accessCookieName, cookies.accessCookiePath, true), (cookies.accessCSRFCookieName, cookies.accessCSRFCookiePath, false),
-            (cookies.refreshCookieName, cookies.refreshCookiePath, true), (cookies.refreshCSRFCookieName, cookies.refreshCSRFCookiePath, false),
-        ] {
+        for (name, path, httpOnly) in cookies.allCookies {
             response.setCookie(cookie(name, "", path: path, httpOnly: httpOnly, maxAge: 0))
         }
     }
 
     /// A cookie at `path`, or at the configuration's common path when nil.
     private func cookie(_ name: String, _ value: String, path: String?, httpOnly: Bool, expiresAt: Double? = nil, maxAge: Int? = nil) -> Cookie {
-        var age = maxAge
-        if age == nil, !cookies.sessionCookies, let expiresAt {
-            age = max(0, Int(expiresAt - verifier.clock.now))
-        }
         let sameSite: Cookie.SameSite =
-            switch cookies.sameSite.lowercased() {
-            case "strict": .strict
-            case "none": .none
+            switch cookies.sameSitePolicy {
+            case "Strict": .strict
+            case "None": .none
             default: .lax
             }
         return Cookie(
             name: name,
             value: value,
-            maxAge: age,
+            maxAge: maxAge ?? cookies.maxAge(expiresAt: expiresAt, now: verifier.clock.now),
             domain: cookies.domain,
             path: path ?? cookies.path,
-            secure: cookies.secure || sameSite == .none,
+            secure: cookies.isSecure,
             httpOnly: httpOnly,
             sameSite: sameSite
         )

@@ -1,88 +1,25 @@
 import HTTPTypes
 import Hummingbird
 import JWTAuth
+import JWTAuthService
 import NIOCore
 
 extension JWTManager {
-    /// A token found in a request, and where.
-    struct FoundToken {
-        let token: String
-        let location: TokenLocation
-    }
-
-    /// Looks for a token in `locations`, in order; nil with the reasons when there is none.
-    func findToken(
-        in request: inout Request,
-        refresh: Bool,
-        locations: [TokenLocation]
-    ) async throws(JWTAuthError) -> (FoundToken?, missing: [String]) {
-        var missing: [String] = []
-        for location in locations {
-            switch location {
-            case .headers:
-                if let token = try bearerToken(request) { return (FoundToken(token: token, location: .headers), missing) }
-                missing.append("Missing Authorization Header")
-            case .cookies:
-                let name = refresh ? cookies.refreshCookieName : cookies.accessCookieName
-                if let token = request.cookies[name]?.value, !token.isEmpty { return (FoundToken(token: token, location: .cookies), missing) }
-                missing.append("Missing cookie \"\(name)\"")
-            case .query:
-                if let token = request.uri.queryParameters[queryParameter[...]].map(String.init), !token.isEmpty {
-                    return (FoundToken(token: token, location: .query), missing)
-                }
-                missing.append("Missing \"\(queryParameter)\" query parameter")
-            case .json:
-                let key = refresh ? jsonRefreshKey : jsonAccessKey
-                guard Self.isJSON(request) else {
-                    missing.append("Invalid content-type. Must be application/json")
-                    continue
-                }
-                if let token = try await jsonBody(&request)[key]?.stringValue { return (FoundToken(token: token, location: .json), missing) }
-                missing.append("Missing \"\(key)\" key in json data")
-            default:
-                continue
-            }
-        }
-        return (nil, missing)
-    }
-
-    /// The message for a request without a token, in Flask-JWT-Extended's words.
-    static func missingMessage(_ missing: [String], locations: [TokenLocation]) -> String {
-        guard missing.count > 1 else { return missing.first ?? "Missing JWT" }
-        let names = locations.map(\.name)
-        let joined = names.count == 2 ? names.joined(separator: " or ") : names.dropLast().joined(separator: ", ") + " or " + names.last!
-        return "Missing JWT in \(joined) (\(missing.joined(separator: "; ")))"
+    /// The names tokens are looked for under.
+    package var tokenNames: TokenNames {
+        TokenNames(cookies: cookies, queryParameter: queryParameter, jsonAccessKey: jsonAccessKey, jsonRefreshKey: jsonRefreshKey)
     }
 
     /// `Authorization: Bearer <token>`: the scheme in any case, one or more spaces, exactly one token.
     func bearerToken(_ request: Request) throws(JWTAuthError) -> String? {
-        // One pass over the fields, reading the value in place: no array of values, no lowercased copy.
+        // One pass over the fields: no array of values.
         var found: String?
         for field in request.headers where field.name == .authorization {
             guard found == nil else { throw .invalidHeader() }
             found = field.value
         }
-        guard var value = found else { return nil }
-        let token = value.withUTF8 { utf8 -> String? in
-            guard utf8.count > 7, Self.isBearerScheme(utf8), utf8[6] == UInt8(ascii: " ") else { return nil }
-            var start = 6
-            while start < utf8.count, utf8[start] == UInt8(ascii: " ") { start += 1 }
-            var end = utf8.count
-            while end > start, utf8[end - 1] == UInt8(ascii: " ") || utf8[end - 1] == UInt8(ascii: "\t") { end -= 1 }
-            let token = UnsafeBufferPointer(rebasing: utf8[start..<end])
-            guard !token.isEmpty, !token.contains(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: ",") }) else {
-                return nil
-            }
-            return String(decoding: token, as: UTF8.self)
-        }
-        guard let token else { throw .invalidHeader() }
-        return token
-    }
-
-    /// Whether the first six bytes are `bearer` in any case (ASCII only: setting bit 0x20 lowercases
-    /// exactly the letters, and no other byte becomes one of these lowercase letters that way).
-    private static func isBearerScheme(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
-        utf8.count >= 6 && zip(utf8[0..<6], "bearer".utf8).allSatisfy { $0 | 0x20 == $1 }
+        guard let found else { return nil }
+        return try BearerAuthorization.token(in: found)
     }
 
     static func isJSON(_ request: Request) -> Bool {
@@ -119,20 +56,21 @@ extension JWTManager {
     }
 }
 
-/// Reads `application/x-www-form-urlencoded` text.
-public enum FormDecoding {
-    /// The first value of `name`, percent-decoded, or nil.
-    public static func field(_ name: String, in body: String) -> String? {
-        for pair in body.split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let key = decode(parts[0]), key == name else { continue }
-            return parts.count > 1 ? decode(parts[1]) : ""
-        }
-        return nil
-    }
+/// A Hummingbird request as the domain's token carrier.
+struct RequestTokenCarrier: AuthenticatingRequest {
+    var request: Request
+    let manager: JWTManager
 
-    /// Percent-decodes, with `+` as space; nil for malformed escapes or invalid UTF-8.
-    public static func decode(_ text: Substring) -> String? {
-        PercentDecoding.decode(text, plusAsSpace: true)
+    func bearerToken() throws(JWTAuthError) -> String? { try manager.bearerToken(request) }
+    func cookie(_ name: String) -> String? { request.cookies[name]?.value }
+    func queryParameter(_ name: String) -> String? { request.uri.queryParameters[name[...]].map(String.init) }
+    var hasJSONBody: Bool { JWTManager.isJSON(request) }
+    mutating func jsonObject() async throws(JWTAuthError) -> [String: JSONValue] { try await manager.jsonBody(&request) }
+    var method: HTTPRequest.Method { request.method }
+
+    mutating func csrfValue(header: HTTPField.Name, formField: String) async throws(JWTAuthError) -> String? {
+        if let value = request.headers[header] { return value }
+        guard JWTManager.isForm(request) else { return nil }
+        return try await manager.formField(formField, in: &request)
     }
 }

@@ -1,6 +1,6 @@
 public import JWTAuth
+import JWTAuthService
 public import Metrics
-import Synchronization
 
 extension JWTManager {
     /// A manager whose keys all come from `keySource` (a remote JWKS, a rotated key directory): no key of its
@@ -36,11 +36,7 @@ extension JWTManager {
     /// source offers for the token's `kid` (rebuilt only when the source's generation changes).
     /// - Throws: `invalid_token` for a token whose header cannot be read, `unavailable` when the source has no keys.
     public func verifier(for token: String) async throws(JWTAuthError) -> TokenVerifier {
-        guard let keySource else { return verifier }
-        // For a nested token, the kid is the signed token's, inside the encryption.
-        let header = try verifier.signedHeader(of: token)
-        let snapshot = try await keySource.verificationKeys(for: header.keyID)
-        return try sourcedVerifier.verifier(for: snapshot, base: verifier)
+        try await sourcedVerifier.verifier(for: token, source: keySource, base: verifier)
     }
 
     /// The issuer to sign with now: `base` itself, or with a ``keySource`` that is a ``JWTAuth/JWTSigningKeySource``
@@ -48,51 +44,12 @@ extension JWTManager {
     /// rebuilt only when the source's generation changes). A rotation thus takes effect without a restart.
     /// - Throws: `unavailable` when the source has no keys.
     public func issuer(basedOn base: TokenIssuer) async throws(JWTAuthError) -> TokenIssuer {
-        guard let source = keySource as? any JWTSigningKeySource else { return base }
-        let snapshot = try await source.signingSnapshot()
-        guard let key = snapshot.signingKey, key.keyID != base.key.keyID || key.algorithm != base.key.algorithm else { return base }
-        return try sourcedIssuer.issuer(for: snapshot, key: key, base: base)
+        try await sourcedIssuer.issuer(basedOn: base, source: keySource)
     }
 
     /// ``issuer`` as ``issuer(basedOn:)`` gives it; nil without an issuer.
     public func currentIssuer() async throws(JWTAuthError) -> TokenIssuer? {
         guard let issuer else { return nil }
         return try await self.issuer(basedOn: issuer)
-    }
-}
-
-/// The last issuer built from a signing key source's snapshot, shared by the copies of a ``JWTManager``.
-final class SourcedIssuer: Sendable {
-    private let latest = Mutex<(generation: UInt64, baseKeyID: String?, issuer: TokenIssuer)?>(nil)
-
-    func issuer(for snapshot: JWTKeySnapshot, key: JWTKey, base: TokenIssuer) throws(JWTAuthError) -> TokenIssuer {
-        if let cached = latest.withLock({ $0 }), cached.generation == snapshot.generation, cached.baseKeyID == base.key.keyID {
-            return cached.issuer
-        }
-        let made = try TokenIssuer(
-            key: key,
-            configuration: base.configuration,
-            clock: base.clock,
-            claimsProvider: base.claimsProvider,
-            encryptingTo: base.encryptionKey
-        )
-        latest.withLock { current in
-            if current.map({ $0.generation <= snapshot.generation }) ?? true { current = (snapshot.generation, base.key.keyID, made) }
-        }
-        return made
-    }
-}
-
-/// The last verifier built from a key source's snapshot, shared by the copies of a ``JWTManager``.
-final class SourcedVerifier: Sendable {
-    private let latest = Mutex<(generation: UInt64, verifier: TokenVerifier)?>(nil)
-
-    func verifier(for snapshot: JWTKeySnapshot, base: TokenVerifier) throws(JWTAuthError) -> TokenVerifier {
-        if let cached = latest.withLock({ $0 }), cached.generation == snapshot.generation { return cached.verifier }
-        let made = try base.replacingKeys(snapshot.keys)
-        latest.withLock { current in
-            if current.map({ $0.generation < snapshot.generation }) ?? true { current = (snapshot.generation, made) }
-        }
-        return made
     }
 }

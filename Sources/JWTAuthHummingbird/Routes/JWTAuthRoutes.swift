@@ -19,11 +19,7 @@ public struct JWTAuthRoutes<Context: JWTRequestContext>: Sendable {
     /// revocations; a rotating key source of the manager signs the service's tokens).
     public init(manager: JWTManager, service: AuthService) {
         self.manager = manager
-        var service = service
-        if manager.keySource is any JWTSigningKeySource {
-            service.signer = { [manager, issuer = service.issuer] in try await manager.issuer(basedOn: issuer) }
-        }
-        self.service = service
+        self.service = manager.signing(service)
     }
 
     /// Routes over an ``JWTAuthService/AuthService`` made of these parts, its verifier the manager's.

@@ -22,6 +22,12 @@ struct AuthFixture {
         store = MemoryRevocationStore(clock: factory.clock.clock)
     }
 
+    /// A fixture over another's keys and store (the shared conformance cases').
+    init(factory: TokenFactory, store: MemoryRevocationStore) {
+        self.factory = factory
+        self.store = store
+    }
+
     /// A manager verifying this fixture's tokens against `revocationStore` (the fixture's store by default).
     func manager(
         locations: [TokenLocation] = [.headers],

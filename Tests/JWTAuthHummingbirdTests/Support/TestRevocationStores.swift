@@ -1,19 +1,6 @@
 import JWTAuth
 import Synchronization
 
-/// A revocation store whose every call fails, as an unreachable database or Redis would.
-struct FailingRevocationStore: RevocationStore {
-    struct Unreachable: Error, CustomStringConvertible {
-        var description: String { "connection refused: redis://secret-host:6379" }
-    }
-
-    func revoke(tokenID: String, until: Double) async throws { throw Unreachable() }
-    func revoke(sessionID: String, until: Double) async throws { throw Unreachable() }
-    func revokeAll(subject: String, issuedBefore cutoff: Double) async throws { throw Unreachable() }
-    func spend(refreshTokenID: String, until: Double) async throws -> Bool { throw Unreachable() }
-    func isRevoked(_ query: RevocationQuery) async throws -> Bool { throw Unreachable() }
-}
-
 /// A revocation store that holds the check of one subject's tokens until ``release()``, and answers
 /// every other check at once ("not revoked").
 final class GatedRevocationStore: RevocationStore {

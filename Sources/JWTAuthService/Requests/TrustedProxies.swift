@@ -91,8 +91,8 @@ public struct TrustedProxies: Sendable, Hashable {
         return hops.first.map(Self.normalized) ?? peerAddress
     }
 
-    static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
-    static let forwarded = HTTPField.Name("Forwarded")!
+    package static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
+    package static let forwarded = HTTPField.Name("Forwarded")!
 
     /// The `for=` values of a `Forwarded` field (RFC 7239 §4), in order.
     static func forwardedFor(_ field: String) -> [String] {
