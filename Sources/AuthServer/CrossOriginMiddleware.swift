@@ -40,7 +40,7 @@ struct CrossOriginMiddleware: RouterMiddleware {
             if request.headers[.origin] != nil, !routes.isWebPath(path) { response.headers.append(HTTPField(name: .vary, value: "Origin")) }
             return response
         }
-        if request.method == .options, let requested = request.headers[.accessControlRequestMethod] {
+        if request.method == .options, request.headers[.accessControlRequestMethod] != nil {
             var headers: HTTPFields = [
                 .accessControlAllowOrigin: origin,
                 .accessControlAllowCredentials: "true",
