@@ -169,7 +169,8 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            resources: [.copy("Resources")],
+            // The OpenAPI document is compiled in (OpenAPIDocument.swift, generated from Resources/openapi.json).
+            exclude: ["Resources"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
