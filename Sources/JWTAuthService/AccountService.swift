@@ -96,6 +96,10 @@ public struct AccountService: Sendable {
     public func delete(user id: String) async throws {
         try await userSessions.endAll(of: id)
         try await users.deleteUser(id: id)
+        // A login whose credentials were checked before the delete can open its session between the two calls
+        // above (its own second look at the user still found it): end that one too. A session opened after the
+        // delete is refused by that second look.
+        try await userSessions.endAll(of: id)
     }
 
     /// Disables (or enables) the user `id`; disabling ends every session of the user at once, enabling brings

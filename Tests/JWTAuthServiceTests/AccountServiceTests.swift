@@ -104,6 +104,26 @@ import Testing
         await #expect(throws: JWTAuthError.userNotFound(fay.id)) { try await harness.accounts.user(id: fay.id) }
     }
 
+    /// A session a racing login opens after the delete ended the user's sessions, but before the user row
+    /// went, is ended too.
+    @Test(.bug(id: 16, "a session opened between ending the sessions and deleting the user outlived the delete"))
+    func aSessionOpenedWhileTheUserIsDeletedIsEndedToo() async throws {
+        let harness = Harness()
+        let ivy = try await harness.accounts.createUser(username: "ivy", password: Self.password)
+        let racing = RacingDelete(harness.users) { try await harness.users.openSession("late", subject: ivy.id, until: harness.clock.now + 600) }
+        let accounts = AccountService(
+            users: racing,
+            sessions: harness.users,
+            revocations: harness.revocations,
+            passwords: PasswordHasher(cost: 4),
+            refreshTokenLifetime: .seconds(3600),
+            clock: harness.clock.clock
+        )
+        try await accounts.delete(user: ivy.id)
+        #expect(try await harness.revocations.isRevoked(RevocationQuery(tokenID: "t1", sessionID: "late")))
+        #expect(try await harness.users.openSessions(of: ivy.id).isEmpty)
+    }
+
     @Test func disablingEndsEverySession() async throws {
         let harness = Harness()
         let gus = try await harness.accounts.createUser(username: "gus", password: Self.password)
@@ -141,4 +161,29 @@ actor FixedUsers: UserStore {
     func allUsers() async throws -> [UserRecord] { all }
     func renameUser(id: String, to username: String) async throws {}
     func deleteUser(id: String) async throws {}
+}
+
+/// A user store whose `deleteUser` first runs `beforeDelete` (a login that opens its session in that moment).
+struct RacingDelete: UserStore {
+    let base: MemoryUserStore
+    let beforeDelete: @Sendable () async throws -> Void
+
+    init(_ base: MemoryUserStore, beforeDelete: @escaping @Sendable () async throws -> Void) {
+        self.base = base
+        self.beforeDelete = beforeDelete
+    }
+
+    func createUser(username: String, passwordHash: String, roles: [String]) async throws -> UserRecord {
+        try await base.createUser(username: username, passwordHash: passwordHash, roles: roles)
+    }
+    func user(named username: String) async throws -> UserRecord? { try await base.user(named: username) }
+    func user(id: String) async throws -> UserRecord? { try await base.user(id: id) }
+    func setPasswordHash(_ passwordHash: String, forUser id: String) async throws { try await base.setPasswordHash(passwordHash, forUser: id) }
+    func setDisabled(_ isDisabled: Bool, forUser id: String) async throws { try await base.setDisabled(isDisabled, forUser: id) }
+    func allUsers() async throws -> [UserRecord] { try await base.allUsers() }
+    func renameUser(id: String, to username: String) async throws { try await base.renameUser(id: id, to: username) }
+    func deleteUser(id: String) async throws {
+        try await beforeDelete()
+        try await base.deleteUser(id: id)
+    }
 }
