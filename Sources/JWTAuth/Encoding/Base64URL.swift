@@ -60,54 +60,67 @@ public enum Base64URL {
 
     /// Decodes canonical unpadded base64url, or returns nil.
     public static func decode(_ input: UnsafeRawBufferPointer) -> [UInt8]? {
-        let count = input.count
-        if count % 4 == 1 { return nil }
-        guard let source = input.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return [] }
-        let outputCount = count / 4 * 3 + (count % 4 == 0 ? 0 : count % 4 - 1)
+        guard let outputCount = decodedCount(input.count) else { return nil }
         var failed = false
         let output = [UInt8](unsafeUninitializedCapacity: outputCount) { buffer, initialized in
             guard let target = buffer.baseAddress else { return }
-            var inputIndex = 0
-            var outputIndex = 0
-            var invalid: UInt32 = 0
-            quartetTable.withUnsafeBufferPointer { table in
-                while inputIndex + 4 <= count {
-                    let value =
-                        table[Int(source[inputIndex])] | table[256 + Int(source[inputIndex + 1])]
-                        | table[512 + Int(source[inputIndex + 2])] | table[768 + Int(source[inputIndex + 3])]
-                    invalid |= value
-                    target[outputIndex] = UInt8(truncatingIfNeeded: value >> 16)
-                    target[outputIndex + 1] = UInt8(truncatingIfNeeded: value >> 8)
-                    target[outputIndex + 2] = UInt8(truncatingIfNeeded: value)
-                    inputIndex += 4
-                    outputIndex += 3
-                }
-            }
-            // 0xFF00_0000 marks a byte outside the alphabet.
-            if invalid & 0xFF00_0000 != 0 { failed = true }
-            let remaining = count - inputIndex
-            if remaining >= 2 {
-                decodeTable.withUnsafeBufferPointer { table in
-                    let a = table[Int(source[inputIndex])]
-                    let b = table[Int(source[inputIndex + 1])]
-                    var tailInvalid = a | b
-                    target[outputIndex] = (a << 2) | (b >> 4)
-                    outputIndex += 1
-                    if remaining == 3 {
-                        let c = table[Int(source[inputIndex + 2])]
-                        tailInvalid |= c
-                        target[outputIndex] = (b << 4) | (c >> 2)
-                        outputIndex += 1
-                        if c & 0x03 != 0 { failed = true }  // non-zero trailing bits
-                    } else if b & 0x0F != 0 {
-                        failed = true
-                    }
-                    // 0xFF marks a byte outside the alphabet; valid values never set bit 6 or 7.
-                    if tailInvalid & 0xC0 != 0 { failed = true }
-                }
-            }
-            initialized = outputIndex
+            failed = !decode(input, into: target)
+            initialized = outputCount
         }
         return failed ? nil : output
+    }
+
+    /// The number of bytes `count` base64url characters decode to; nil for a length no encoding has.
+    static func decodedCount(_ count: Int) -> Int? {
+        count % 4 == 1 ? nil : count / 4 * 3 + (count % 4 == 0 ? 0 : count % 4 - 1)
+    }
+
+    /// Decodes canonical unpadded base64url into `target`, which has room for ``decodedCount(_:)`` bytes; false
+    /// when `input` is not canonical base64url (what `target` then holds means nothing).
+    static func decode(_ input: UnsafeRawBufferPointer, into target: UnsafeMutablePointer<UInt8>) -> Bool {
+        let count = input.count
+        if count % 4 == 1 { return false }
+        guard let source = input.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return true }
+        var failed = false
+        var inputIndex = 0
+        var outputIndex = 0
+        var invalid: UInt32 = 0
+        quartetTable.withUnsafeBufferPointer { table in
+            while inputIndex + 4 <= count {
+                let value =
+                    table[Int(source[inputIndex])] | table[256 + Int(source[inputIndex + 1])]
+                    | table[512 + Int(source[inputIndex + 2])] | table[768 + Int(source[inputIndex + 3])]
+                invalid |= value
+                target[outputIndex] = UInt8(truncatingIfNeeded: value >> 16)
+                target[outputIndex + 1] = UInt8(truncatingIfNeeded: value >> 8)
+                target[outputIndex + 2] = UInt8(truncatingIfNeeded: value)
+                inputIndex += 4
+                outputIndex += 3
+            }
+        }
+        // 0xFF00_0000 marks a byte outside the alphabet.
+        if invalid & 0xFF00_0000 != 0 { failed = true }
+        let remaining = count - inputIndex
+        if remaining >= 2 {
+            decodeTable.withUnsafeBufferPointer { table in
+                let a = table[Int(source[inputIndex])]
+                let b = table[Int(source[inputIndex + 1])]
+                var tailInvalid = a | b
+                target[outputIndex] = (a << 2) | (b >> 4)
+                outputIndex += 1
+                if remaining == 3 {
+                    let c = table[Int(source[inputIndex + 2])]
+                    tailInvalid |= c
+                    target[outputIndex] = (b << 4) | (c >> 2)
+                    outputIndex += 1
+                    if c & 0x03 != 0 { failed = true }  // non-zero trailing bits
+                } else if b & 0x0F != 0 {
+                    failed = true
+                }
+                // 0xFF marks a byte outside the alphabet; valid values never set bit 6 or 7.
+                if tailInvalid & 0xC0 != 0 { failed = true }
+            }
+        }
+        return !failed
     }
 }

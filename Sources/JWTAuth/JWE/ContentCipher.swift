@@ -20,7 +20,7 @@ enum ContentCipher {
         let ciphertext = Array(
             try AES._CBC.encrypt(plaintext, using: SymmetricKey(data: cek[half...]), iv: AES._CBC.IV(ivBytes: iv))
         )
-        let tag = authenticationTag(algorithm, macKey: cek[..<half], aad: aad, iv: iv, ciphertext: ciphertext)
+        let tag = authenticationTag(algorithm, macKey: cek[..<half], aad: aad, iv: iv, ciphertext: ciphertext[...])
         return (ciphertext, tag)
     }
 
@@ -33,37 +33,39 @@ enum ContentCipher {
         tag: [UInt8],
         aad: [UInt8]
     ) -> [UInt8]? {
-        open(ciphertext, algorithm, cek: SymmetricKey(data: cek), iv: iv, tag: tag, aad: aad)
+        open(iv + ciphertext + tag, ivCount: iv.count, tagCount: tag.count, algorithm, cek: SymmetricKey(data: cek), aad: aad).map { Array($0) }
     }
 
-    /// The plaintext, or nil when anything is wrong: lengths, tag, padding. Nothing tells which.
+    /// The plaintext of `sealed`, the IV, ciphertext and tag in that order (AES-GCM's combined layout), or nil
+    /// when anything is wrong: lengths, tag, padding. Nothing tells which.
     static func open(
-        _ ciphertext: [UInt8],
+        _ sealed: [UInt8],
+        ivCount: Int,
+        tagCount: Int,
         _ algorithm: ContentEncryptionAlgorithm,
         cek key: SymmetricKey,
-        iv: [UInt8],
-        tag: [UInt8],
         aad: [UInt8]
-    ) -> [UInt8]? {
-        guard key.bitCount == algorithm.keyByteCount * 8, iv.count == algorithm.ivByteCount, tag.count == algorithm.tagByteCount else {
-            return nil
-        }
+    ) -> Data? {
+        guard key.bitCount == algorithm.keyByteCount * 8, ivCount == algorithm.ivByteCount, tagCount == algorithm.tagByteCount,
+            sealed.count >= ivCount + tagCount
+        else { return nil }
         if algorithm.isGCM {
-            guard let nonce = try? AES.GCM.Nonce(data: iv),
-                let box = try? AES.GCM.SealedBox(nonce: nonce, ciphertext: ciphertext, tag: tag),
-                let plaintext = try? AES.GCM.open(box, using: key, authenticating: aad)
+            // The GCM IV is 96 bits, AES.GCM's own nonce size: the buffer is a sealed box as it stands.
+            guard let box = try? AES.GCM.SealedBox(combined: sealed), let plaintext = try? AES.GCM.open(box, using: key, authenticating: aad)
             else { return nil }
-            return Array(plaintext)
+            return plaintext
         }
+        let iv = Array(sealed[..<ivCount])
+        let ciphertext = sealed[ivCount..<(sealed.count - tagCount)]
         let cek = key.withUnsafeBytes { Array($0) }
         let half = cek.count / 2
         let expected = authenticationTag(algorithm, macKey: cek[..<half], aad: aad, iv: iv, ciphertext: ciphertext)
         // The tag is checked, in constant time, before any decryption: no padding oracle.
-        guard ConstantTime.equals(expected, tag), !ciphertext.isEmpty, ciphertext.count % 16 == 0,
+        guard ConstantTime.equals(expected, Array(sealed[(sealed.count - tagCount)...])), !ciphertext.isEmpty, ciphertext.count % 16 == 0,
             let cbcIV = try? AES._CBC.IV(ivBytes: iv),
             let plaintext = try? AES._CBC.decrypt(ciphertext, using: SymmetricKey(data: cek[half...]), iv: cbcIV)
         else { return nil }
-        return Array(plaintext)
+        return plaintext
     }
 
     /// The first half of HMAC(MAC_KEY, AAD ‖ IV ‖ ciphertext ‖ AL), AL being the AAD's length in bits (64-bit big-endian).
@@ -72,18 +74,19 @@ enum ContentCipher {
         macKey: ArraySlice<UInt8>,
         aad: [UInt8],
         iv: [UInt8],
-        ciphertext: [UInt8]
+        ciphertext: ArraySlice<UInt8>
     ) -> [UInt8] {
         let bits = UInt64(aad.count) * 8
         let length = (0..<8).map { UInt8(truncatingIfNeeded: bits >> (56 - 8 * $0)) }
         let key = SymmetricKey(data: macKey)
-        if algorithm.keyByteCount == 32 {
-            var mac = HMAC<SHA256>(key: key)
-            for part in [aad, iv, ciphertext, length] { mac.update(data: part) }
+        func tag<H: HashFunction>(_: H.Type) -> [UInt8] {
+            var mac = HMAC<H>(key: key)
+            mac.update(data: aad)
+            mac.update(data: iv)
+            mac.update(data: ciphertext)
+            mac.update(data: length)
             return Array(Array(mac.finalize()).prefix(algorithm.tagByteCount))
         }
-        var mac = HMAC<SHA512>(key: key)
-        for part in [aad, iv, ciphertext, length] { mac.update(data: part) }
-        return Array(Array(mac.finalize()).prefix(algorithm.tagByteCount))
+        return algorithm.keyByteCount == 32 ? tag(SHA256.self) : tag(SHA512.self)
     }
 }

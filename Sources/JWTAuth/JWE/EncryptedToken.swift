@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A JWE compact serialization split and decoded, not yet decrypted.
 ///
 /// Parsing applies the structural rules in order: size limit, five canonical base64url segments, a header that is
@@ -11,9 +19,14 @@ public struct EncryptedToken: Sendable {
     /// The header segment's ASCII bytes: the additional authenticated data.
     let additionalData: [UInt8]
     let encryptedKey: [UInt8]
-    let iv: [UInt8]
-    let ciphertext: [UInt8]
-    let tag: [UInt8]
+    /// The IV, ciphertext and tag, decoded into one buffer in that order: AES-GCM's combined layout.
+    let sealed: [UInt8]
+    let ivCount: Int
+    let tagCount: Int
+
+    var iv: ArraySlice<UInt8> { sealed[..<ivCount] }
+    var ciphertext: ArraySlice<UInt8> { sealed[ivCount..<(sealed.count - tagCount)] }
+    var tag: ArraySlice<UInt8> { sealed[(sealed.count - tagCount)...] }
 
     /// A header segment parsed before, with what it parsed to: the same bytes parse to the same header.
     struct KnownHeader: Sendable {
@@ -21,6 +34,12 @@ public struct EncryptedToken: Sendable {
         let header: JWEHeader
         let algorithm: KeyManagementAlgorithm
         let encryption: ContentEncryptionAlgorithm
+
+        /// Whether `bytes` are this header's segment, byte for byte.
+        func matches(_ bytes: UnsafeRawBufferPointer) -> Bool {
+            segment.count == bytes.count && !bytes.isEmpty
+                && segment.withUnsafeBytes { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
+        }
 
         init(segment: [UInt8]) throws(JWTAuthError) {
             self.segment = segment
@@ -71,19 +90,29 @@ public struct EncryptedToken: Sendable {
         }
         func segment(_ range: Range<Int>) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: bytes[range]) }
         let headerSegment = segment(0..<dots.0)
-        if let known = knownHeaders.first(where: { $0.segment.count == headerSegment.count && headerSegment.elementsEqual($0.segment) }) {
+        if let known = knownHeaders.first(where: { $0.matches(headerSegment) }) {
             (header, algorithm, encryption) = (known.header, known.algorithm, known.encryption)
+            additionalData = known.segment
         } else {
             (header, algorithm, encryption) = try Self.header(headerSegment)
+            additionalData = Array(headerSegment)
         }
-        guard let encryptedKey = Base64URL.decode(segment(dots.0 + 1..<dots.1)), let iv = Base64URL.decode(segment(dots.1 + 1..<dots.2)),
-            let ciphertext = Base64URL.decode(segment(dots.2 + 1..<dots.3)), let tag = Base64URL.decode(segment(dots.3 + 1..<bytes.count))
+        let parts = (iv: segment(dots.1 + 1..<dots.2), ciphertext: segment(dots.2 + 1..<dots.3), tag: segment(dots.3 + 1..<bytes.count))
+        guard let encryptedKey = Base64URL.decode(segment(dots.0 + 1..<dots.1)), let ivCount = Base64URL.decodedCount(parts.iv.count),
+            let ciphertextCount = Base64URL.decodedCount(parts.ciphertext.count), let tagCount = Base64URL.decodedCount(parts.tag.count)
         else { throw .invalidToken("Invalid crypto padding") }
-        self.additionalData = Array(headerSegment)
+        var decoded = true
+        sealed = [UInt8](unsafeUninitializedCapacity: ivCount + ciphertextCount + tagCount) { buffer, initialized in
+            initialized = buffer.count
+            guard let target = buffer.baseAddress else { return }
+            decoded =
+                Base64URL.decode(parts.iv, into: target) && Base64URL.decode(parts.ciphertext, into: target + ivCount)
+                && Base64URL.decode(parts.tag, into: target + ivCount + ciphertextCount)
+        }
+        guard decoded else { throw .invalidToken("Invalid crypto padding") }
         self.encryptedKey = encryptedKey
-        self.iv = iv
-        self.ciphertext = ciphertext
-        self.tag = tag
+        self.ivCount = ivCount
+        self.tagCount = tagCount
     }
 
     /// Decodes and checks a header segment: canonical base64url, a JSON object with string `alg` and `enc` that

@@ -1,3 +1,5 @@
+import FoundationEssentials
+
 /// Decrypts JWE compact tokens with keys selected by `kid`: the key's own `alg` and accepted `enc` only.
 ///
 /// Every failure after the header checks (a bad `epk`, a key that does not unwrap, a wrong length, a tag that
@@ -59,13 +61,35 @@ public struct JWEDecrypter: Sendable {
 
     /// Decrypts a parsed token. - Throws: `invalid_token`.
     public func decrypt(_ token: EncryptedToken) throws(JWTAuthError) -> DecryptedToken {
+        DecryptedToken(header: token.header, plaintext: Array(try open(token)))
+    }
+
+    /// The signed token a nested JWT (`cty: "JWT"`) holds. - Throws: `invalid_token`, also for a token that is
+    /// not nested or whose plaintext is not UTF-8.
+    package func decryptNested(_ token: String) throws(JWTAuthError) -> String {
+        let token = try EncryptedToken(token, maximumSize: maximumTokenSize, knownHeaders: knownHeaders)
+        let plaintext = try open(token)
+        guard token.header.isNested else { throw .invalidToken("The encrypted token does not hold a JWT (cty)") }
+        let inner = plaintext.withUnsafeBytes { String(validating: $0.assumingMemoryBound(to: UInt8.self), as: UTF8.self) }
+        guard let inner else { throw .invalidToken("The encrypted token does not hold a JWT") }
+        return inner
+    }
+
+    private func open(_ token: EncryptedToken) throws(JWTAuthError) -> Data {
         let key = try key(for: token.header)
         guard key.algorithm == token.algorithm else { throw .invalidToken("The specified alg value does not match the key") }
         guard key.acceptedEncryptions.contains(token.encryption) else { throw .invalidToken("The specified enc value does not match the key") }
         guard let cek = key.contentKey(for: token),
-            let plaintext = ContentCipher.open(token.ciphertext, token.encryption, cek: cek, iv: token.iv, tag: token.tag, aad: token.additionalData)
+            let plaintext = ContentCipher.open(
+                token.sealed,
+                ivCount: token.ivCount,
+                tagCount: token.tagCount,
+                token.encryption,
+                cek: cek,
+                aad: token.additionalData
+            )
         else { throw Self.decryptionFailed }
-        return DecryptedToken(header: token.header, plaintext: plaintext)
+        return plaintext
     }
 
     /// With a `kid`, the key with that `kid`; without one, the only key, or else the only key without a `kid`.

@@ -80,6 +80,12 @@ public struct TokenVerifier: Sendable {
 
     /// Everything ``verify(_:as:requireFresh:)`` checks except revocation.
     public func decode(_ token: String, as type: TokenType? = nil, requireFresh: Bool = false) throws(JWTAuthError) -> VerifiedToken {
+        try decode(token, signed: nil, as: type, requireFresh: requireFresh)
+    }
+
+    /// ``decode(_:as:requireFresh:)`` of `token`, whose signed token (``signedToken(of:)``) is `signed` when already
+    /// known, so that a nested token is decrypted once.
+    package func decode(_ token: String, signed: String?, as type: TokenType?, requireFresh: Bool) throws(JWTAuthError) -> VerifiedToken {
         let now = clock.now
         let verified: VerifiedToken
         if let cache, token.utf8.count <= decoder.maximumTokenSize, let hit = cache.entry(for: token, now: now),
@@ -88,7 +94,9 @@ public struct TokenVerifier: Sendable {
             try decoder.validation.validate(hit.verified.claims, now: now)
             verified = hit.verified
         } else {
-            verified = try decoder.decode(signedToken(token), now: now)
+            let inner: String
+            if let signed { inner = signed } else { inner = try signedToken(token) }
+            verified = try decoder.decode(inner, now: now)
             if let cache, let name = cacheKeyName(for: verified.header) {
                 cache.insert(token, VerifiedTokenCache.Entry(verified: verified, verifiedBy: name))
             }
@@ -121,7 +129,14 @@ public struct TokenVerifier: Sendable {
     /// The header of the signed token inside `token` (decrypted first with a ``decrypter``), whose `kid` names the
     /// key that verifies it. - Throws: `invalid_token`.
     package func signedHeader(of token: String) throws(JWTAuthError) -> JWSHeader {
-        try UnverifiedToken(signedToken(token), maximumSize: decoder.maximumTokenSize).header
+        try signedToken(of: token).header
+    }
+
+    /// The signed token inside `token` (`token` itself without a ``decrypter``) and its header.
+    /// - Throws: `invalid_token`.
+    package func signedToken(of token: String) throws(JWTAuthError) -> (header: JWSHeader, token: String) {
+        let signed = try signedToken(token)
+        return (try UnverifiedToken(signed, maximumSize: decoder.maximumTokenSize).header, signed)
     }
 
     /// The signed token inside `token`: `token` itself without a ``decrypter``; else its decrypted plaintext,
@@ -129,12 +144,7 @@ public struct TokenVerifier: Sendable {
     /// - Throws: `invalid_token` for a plain signed token when a decrypter is set, or any decryption failure.
     private func signedToken(_ token: String) throws(JWTAuthError) -> String {
         guard let decrypter else { return token }
-        let decrypted = try decrypter.decrypt(token)
-        guard decrypted.header.isNested else { throw .invalidToken("The encrypted token does not hold a JWT (cty)") }
-        guard let inner = String(validating: decrypted.plaintext, as: UTF8.self) else {
-            throw .invalidToken("The encrypted token does not hold a JWT")
-        }
-        return inner
+        return try decrypter.decryptNested(token)
     }
 
     /// The cache name of the key this verifier checks a token with this header with; nil when there is none or

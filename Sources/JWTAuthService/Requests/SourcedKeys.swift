@@ -53,6 +53,21 @@ package final class SourcedVerifier: Sendable {
         return try verifier(for: snapshot, base: base)
     }
 
+    /// `token` decoded (``TokenVerifier/decode(_:as:requireFresh:)``) by ``verifier(for:source:base:)``'s verifier,
+    /// a nested token decrypted once, not once for its `kid` and again to verify it.
+    package func decode(
+        _ token: String,
+        source: (any JWTKeySource)?,
+        base: TokenVerifier,
+        as type: TokenType?,
+        requireFresh: Bool = false
+    ) async throws(JWTAuthError) -> VerifiedToken {
+        guard let source else { return try base.decode(token, as: type, requireFresh: requireFresh) }
+        let signed = try base.signedToken(of: token)
+        let snapshot = try await source.verificationKeys(for: signed.header.keyID)
+        return try verifier(for: snapshot, base: base).decode(token, signed: signed.token, as: type, requireFresh: requireFresh)
+    }
+
     private func verifier(for snapshot: JWTKeySnapshot, base: TokenVerifier) throws(JWTAuthError) -> TokenVerifier {
         if let cached = latest.withLock({ $0 }), cached.generation == snapshot.generation { return cached.verifier }
         let made = try base.replacingKeys(snapshot.keys)

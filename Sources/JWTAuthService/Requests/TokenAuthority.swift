@@ -31,6 +31,8 @@ package protocol TokenAuthority: Sendable {
     var tokenNames: TokenNames { get }
     /// The verifier for `token` (the one of a key source's current keys).
     func verifier(for token: String) async throws(JWTAuthError) -> TokenVerifier
+    /// `token` decoded by ``verifier(for:)``'s verifier, without the revocation check.
+    func decode(_ token: String, as type: TokenType?, requireFresh: Bool) async throws(JWTAuthError) -> VerifiedToken
     /// The issuer to sign with now.
     func issuer(basedOn base: TokenIssuer) async throws(JWTAuthError) -> TokenIssuer
     /// Consults the revocation store.
@@ -65,7 +67,7 @@ extension TokenAuthority {
         }
         let verified: VerifiedToken
         do {
-            verified = try await verifier(for: found.token).decode(found.token, as: type, requireFresh: requirement.requiresFresh)
+            verified = try await decode(found.token, as: type, requireFresh: requirement.requiresFresh)
         } catch  where error.code == .tokenExpired && found.location == .cookies {
             if let refreshed = try await refreshFromCookie(&request, requirement: requirement, locations: locations) { return refreshed }
             throw error
@@ -98,7 +100,7 @@ extension TokenAuthority {
         guard implicitRefresh != nil, let issuer, locations.contains(.cookies), !requirement.requiresRefresh, !requirement.requiresFresh,
             let token = request.cookie(cookies.refreshCookieName), !token.isEmpty
         else { return nil }
-        guard let verified = try? await verifier(for: token).decode(token, as: .refresh) else { return nil }
+        guard let verified = try? await decode(token, as: .refresh, requireFresh: false) else { return nil }
         try await checkCSRF(&request, claims: verified.claims)
         try await checkRevocation(verified)
         let access = try await self.issuer(basedOn: issuer).reissueAccessToken(from: verified.claims)

@@ -105,6 +105,10 @@ extension JWTManager: TokenAuthority {
         try await sourcedVerifier.verifier(for: token, source: keySource, base: verifier)
     }
 
+    package func decode(_ token: String, as type: TokenType?, requireFresh: Bool) async throws(JWTAuthError) -> VerifiedToken {
+        try await sourcedVerifier.decode(token, source: keySource, base: verifier, as: type, requireFresh: requireFresh)
+    }
+
     /// The issuer to sign with now: `base`, or `base` with a signing key source's current key.
     /// - Throws: `unavailable` when the source has no keys.
     public func issuer(basedOn base: TokenIssuer) async throws(JWTAuthError) -> TokenIssuer {
