@@ -110,6 +110,7 @@ let package = Package(
             name: "JWTAuthRedis",
             dependencies: [
                 "JWTAuth",
+                "JWTAuthService",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -371,6 +372,7 @@ let package = Package(
             name: "JWTAuthRedisTests",
             dependencies: [
                 "JWTAuthRedis",
+                "JWTAuthService",
                 "JWTAuthTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

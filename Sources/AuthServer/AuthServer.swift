@@ -140,8 +140,8 @@ public enum AuthServer {
             sessions: MeasuredSessionStore(stores.sessions),
             revocations: MeasuredRevocationStore(stores.revocations, metrics: metrics),
             passwords: PasswordHasher(cost: configuration.bcryptCost, maximumWaiting: configuration.bcryptQueue),
-            loginThrottler: LoginThrottler(limit: configuration.loginAttempts, window: configuration.loginWindow, clock: { clock.now }),
-            registrationThrottler: LoginThrottler(limit: configuration.registerAttempts, window: configuration.loginWindow, clock: { clock.now }),
+            loginThrottler: stores.throttler(limit: configuration.loginAttempts, window: configuration.loginWindow, clock: clock),
+            registrationThrottler: stores.throttler(limit: configuration.registerAttempts, window: configuration.loginWindow, clock: clock),
             isRegistrationOpen: configuration.isRegistrationOpen,
             logPseudonym: LogPseudonym(key: logKey),
             logger: logger

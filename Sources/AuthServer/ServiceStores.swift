@@ -2,6 +2,7 @@ import Foundation
 public import JWTAuth
 import JWTAuthRedis
 import JWTAuthSQLite
+import JWTAuthService
 import Logging
 import ServiceLifecycle
 
@@ -35,6 +36,13 @@ struct ServiceStores: Sendable {
         case .memory(let store): store
         case .redis(let store, _): store
         }
+    }
+
+    /// Where login or registration attempts are counted: in Redis with a Redis blocklist, so that every
+    /// instance shares one count (and an attempt is refused while Redis is down); else in this process.
+    func throttler(limit: Int, window: Duration, clock: JWTClock) -> any LoginThrottling {
+        if case .redis(_, let client) = blocklist { return RedisLoginThrottler(client: client, limit: limit, window: window) }
+        return LoginThrottler(limit: limit, window: window, clock: { clock.now })
     }
 
     /// Each store's name and a check that throws when it is down.

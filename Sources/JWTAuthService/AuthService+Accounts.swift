@@ -11,10 +11,16 @@ extension AuthService {
         guard isRegistrationOpen else { throw JWTAuthError.forbidden("Registration is closed") }
         // Checked before the throttle: a refused name or password takes no slot.
         let credentials = try AccountService.newCredentials(username: rawUsername, password: rawPassword)
-        let reservation = try Self.reserve(["ip:" + clientAddress], with: registrationThrottler)
+        let reservation = try await Self.reserve(["ip:" + clientAddress], with: registrationThrottler)
         // Whatever the outcome, the attempt counts for the window.
-        defer { if let reservation { registrationThrottler?.failed(reservation) } }
-        return try await accounts.insert(credentials, roles: nil)
+        do {
+            let user = try await accounts.insert(credentials, roles: nil)
+            if let reservation { await registrationThrottler?.failed(reservation) }
+            return user
+        } catch {
+            if let reservation { await registrationThrottler?.failed(reservation) }
+            throw error
+        }
     }
 
     /// Checks a username and password: the rules of ``Credentials`` for presented credentials, throttling,
@@ -32,7 +38,7 @@ extension AuthService {
         let username = try Credentials.presentedUsername(rawUsername)
         let password = try Credentials.presentedPassword(rawPassword)
         let userKey = "user:" + Credentials.comparisonKey(username)
-        let reservation = try Self.reserve([userKey, "ip:" + clientAddress], with: loginThrottler)
+        let reservation = try await Self.reserve([userKey, "ip:" + clientAddress], with: loginThrottler)
         let user: UserRecord?
         let matches: Bool
         do {
@@ -40,11 +46,11 @@ extension AuthService {
             matches = try await passwords.verify(password, hash: user?.passwordHash)
         } catch {
             // Not a failed guess: a store or the hasher's queue. The slots are free again.
-            if let reservation { loginThrottler?.released(reservation) }
+            if let reservation { await loginThrottler?.released(reservation) }
             throw error
         }
         guard matches, let user else {
-            if let reservation { loginThrottler?.failed(reservation) }
+            if let reservation { await loginThrottler?.failed(reservation) }
             logger.info(
                 "Login failed",
                 metadata: ["username.pseudonym": "\(logPseudonym(Credentials.comparisonKey(username)))", "client.address": "\(clientAddress)"]
@@ -52,8 +58,8 @@ extension AuthService {
             throw JWTAuthError.invalidCredentials
         }
         if let reservation {
-            loginThrottler?.released(reservation)
-            loginThrottler?.forgive(userKey)
+            await loginThrottler?.released(reservation)
+            await loginThrottler?.forgive(userKey)
         }
         guard !user.isDisabled else { throw JWTAuthError.forbidden("The account is disabled") }
         return user
@@ -79,9 +85,16 @@ extension AuthService {
     }
 
     /// A slot for each of `keys`, or `rate_limited`; nil without a throttler.
-    static func reserve(_ keys: [String], with throttler: LoginThrottler?) throws(JWTAuthError) -> LoginThrottle.Reservation? {
+    /// - Throws: `rate_limited`, or `unavailable` when the throttler cannot count the attempt (fail closed).
+    static func reserve(_ keys: [String], with throttler: (any LoginThrottling)?) async throws(JWTAuthError) -> LoginThrottle.Reservation? {
         guard let throttler else { return nil }
-        switch throttler.reserve(keys) {
+        let decision: LoginThrottle.Decision
+        do {
+            decision = try await throttler.reserve(keys)
+        } catch {
+            throw .unavailable("Login throttling is unavailable")
+        }
+        switch decision {
         case .allow(let reservation): return reservation
         case .reject(let retryAfter): throw .rateLimited(retryAfter: retryAfter)
         }

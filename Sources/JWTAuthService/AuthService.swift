@@ -18,9 +18,9 @@ public struct AuthService: Sendable {
     /// the rules that need no token (creating, renaming, disabling, deleting users, changing passwords).
     public private(set) var accounts: AccountService
     /// Login throttling by username and client address; nil turns it off.
-    public var loginThrottler: LoginThrottler?
+    public var loginThrottler: (any LoginThrottling)?
     /// Registration throttling by client address (every attempt counts); nil turns it off.
-    public var registrationThrottler: LoginThrottler?
+    public var registrationThrottler: (any LoginThrottling)?
     /// Whether ``register(username:password:clientAddress:)`` creates users. Defaults to true.
     public var isRegistrationOpen: Bool
     /// The keyed hash under which failed logins log the username. Defaults to a key of this process;
@@ -49,8 +49,8 @@ public struct AuthService: Sendable {
         sessions: any SessionStore,
         revocations: any RevocationStore,
         passwords: PasswordHasher,
-        loginThrottler: LoginThrottler? = nil,
-        registrationThrottler: LoginThrottler? = nil,
+        loginThrottler: (any LoginThrottling)? = nil,
+        registrationThrottler: (any LoginThrottling)? = nil,
         isRegistrationOpen: Bool = true,
         defaultRoles: [String] = [],
         logPseudonym: LogPseudonym = LogPseudonym(),

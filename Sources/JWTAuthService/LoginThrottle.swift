@@ -16,8 +16,13 @@ public struct LoginThrottle: Sendable {
 
     /// The slots one attempt holds.
     public struct Reservation: Sendable, Hashable {
-        let id: UInt64
-        let keys: [String]
+        package let id: UInt64
+        package let keys: [String]
+
+        package init(id: UInt64, keys: [String]) {
+            self.id = id
+            self.keys = keys
+        }
     }
 
     struct Slot: Sendable {
@@ -109,8 +114,24 @@ public struct LoginThrottle: Sendable {
     }
 }
 
-/// ``LoginThrottle`` shared by concurrent requests.
-public final class LoginThrottler: Sendable {
+/// Where login and registration attempts are counted: in this process (``LoginThrottler``), or in a store that
+/// every instance of a service shares, so that N instances still allow a guesser only the limit.
+///
+/// ``reserve(_:)`` takes the slots in the same step as the decision; an implementation that cannot answer
+/// throws, and the attempt is refused (`unavailable`), never let through uncounted.
+public protocol LoginThrottling: Sendable {
+    /// Takes a slot for each of `keys`, or refuses when any key has no slot left.
+    func reserve(_ keys: [String]) async throws -> LoginThrottle.Decision
+    /// The attempt failed: its slots stay taken for the window.
+    func failed(_ reservation: LoginThrottle.Reservation) async
+    /// The attempt succeeded, or never reached the check: its slots are free again.
+    func released(_ reservation: LoginThrottle.Reservation) async
+    /// Forgets the failures of `key`; attempts in flight keep their slots.
+    func forgive(_ key: String) async
+}
+
+/// ``LoginThrottle`` shared by concurrent requests of one process.
+public final class LoginThrottler: LoginThrottling {
     private let throttle: Mutex<LoginThrottle>
     private let clock: @Sendable () -> Double
 

@@ -32,4 +32,16 @@ import Testing
             #expect(try await server.get("/livez").status == .ok)
         }
     }
+
+    /// Logins are counted in the Redis blocklist's server: while it is down, a login is refused, not let
+    /// through uncounted, and readiness says why.
+    @Test(.bug(id: 20, "login throttling counted in Redis fails closed"))
+    func loginFailsClosedWhileTheThrottlesRedisIsDown() async throws {
+        try await LiveServer.with(environment: ["JWT_AUTH_BLOCKLIST_URL": "redis://127.0.0.1:1", "JWT_AUTH_LOGIN_ATTEMPTS": "5"]) { server in
+            let login = try await server.post("/auth/login", json: LiveServer.credentials("nobody", "a wrong password"))
+            #expect(login.status == .serviceUnavailable)
+            #expect(login.json == ["error": "unavailable", "msg": "Login throttling is unavailable"])
+            #expect(try await server.get("/readyz").json["stores"] == ["database": "ok", "blocklist": "down"])
+        }
+    }
 }

@@ -28,6 +28,7 @@ struct SeveralInstancesTests {
     func withInstances(
         _ blocklist: Blocklist,
         redisDatabase: Int,
+        environment extra: [String: String] = [:],
         _ body: ([LiveServer]) async throws -> Void
     ) async throws {
         let keys = FileManager.default.temporaryDirectory.appending(path: "jwt-auth-e2e-keys-\(UUID().uuidString)")
@@ -36,6 +37,7 @@ struct SeveralInstancesTests {
         let redis = blocklist == .redis ? try await TestStores.emptyRedisURL(database: redisDatabase) : "database"
         try await TestStores.withOwnDatabase { database in
             let environment = ["JWT_AUTH_DATABASE_URL": database, "JWT_AUTH_BLOCKLIST_URL": redis, "JWT_AUTH_KEY_FILE": keyFile]
+                .merging(extra) { _, given in given }
             try await LiveServer.withSeveral(3, environment: environment) { servers in
                 // One key, so one key set: a token from any instance verifies on every other.
                 let jwks = try await servers[0].get("/.well-known/jwks.json").text
@@ -72,6 +74,29 @@ struct SeveralInstancesTests {
             for server in servers {
                 let health = try await server.get("/health")
                 #expect(health.json == ["status": "ok", "stores": blocklist.healthyStores])
+            }
+        }
+    }
+
+    /// With the Redis blocklist, login attempts are counted in Redis: three instances allow a guesser exactly
+    /// `LOGIN_ATTEMPTS`, even all at once, not three times it.
+    @Test(.bug(id: 20, "login throttling was counted per instance"))
+    func concurrentGuessesAcrossThreeInstancesGetExactlyTheLimit() async throws {
+        try await withInstances(.redis, redisDatabase: 12, environment: ["JWT_AUTH_LOGIN_ATTEMPTS": "3"]) { servers in
+            let name = uniqueName("multi-throttle")
+            try await servers[0].register(name)
+            let answers = try await withThrowingTaskGroup(of: HTTPResult.self) { group in
+                for index in 0..<12 {
+                    let server = servers[index % servers.count]
+                    group.addTask { try await server.post("/auth/login", json: LiveServer.credentials(name, "guess \(index)")) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(answers.count { $0.error == "invalid_credentials" } == 3)
+            #expect(answers.count { $0.status == .tooManyRequests && $0.error == "rate_limited" } == 9)
+            // The right password, on any instance, waits too: the guesses fill the window.
+            for server in servers {
+                #expect(try await server.post("/auth/login", json: LiveServer.credentials(name)).status == .tooManyRequests)
             }
         }
     }

@@ -30,7 +30,7 @@ public struct JWTAuthRoutes<Context: JWTRequestContext>: Sendable {
         sessions: any SessionStore,
         revocations: any RevocationStore,
         passwords: PasswordHasher,
-        throttler: LoginThrottler? = nil,
+        throttler: (any LoginThrottling)? = nil,
         isRegistrationOpen: Bool = true,
         defaultRoles: [String] = []
     ) {
@@ -51,7 +51,7 @@ public struct JWTAuthRoutes<Context: JWTRequestContext>: Sendable {
     }
 
     /// Registration throttling per client address; nil turns it off. Defaults to nil.
-    public var registrationThrottler: LoginThrottler? {
+    public var registrationThrottler: (any LoginThrottling)? {
         get { service.registrationThrottler }
         set { service.registrationThrottler = newValue }
     }
