@@ -78,6 +78,52 @@ import Testing
         }
     }
 
+    /// The gateway's introspection and the web site's cookies take nested tokens as the API does: a cookie
+    /// holds the encrypted token, implicit refresh issues another, and the signed token inside is refused.
+    @Test func introspectionAndTheWebSiteTakeNestedTokens() async throws {
+        let keys = InProcessServiceTests.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: keys, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: keys) }
+        let secret = [UInt8](repeating: 0x7E, count: 32)
+        try Data(secret).write(to: URL(fileURLWithPath: keys + "/encryption.key"))
+        let decrypter = try JWEDecrypter(key: JWEKey.symmetric(secret))
+        let clock = SettableClock()
+        let settings = [
+            "ENCRYPTION_KEY": keys + "/encryption.key",
+            "INTROSPECTION_CLIENTS": "\(GatewayRoutesTests.client):\(GatewayRoutesTests.clientSecret)",
+        ]
+        try await WebSiteTests().withSite(settings, clock: clock) { client in
+            try await WebSiteTests.register(client, "carol")
+            var jar = CookieJar()
+            #expect(try await WebSiteTests.signIn(client, &jar, "carol").status == .seeOther)
+            let access = try #require(jar.cookies["access_token_cookie"])
+            for name in ["access_token_cookie", "refresh_token_cookie"] {
+                #expect(try EncryptedToken(#require(jar.cookies[name])).header.isNested, "\(name) holds a nested token")
+            }
+            #expect(WebSiteTests.html(try await WebSiteTests.home(client, &jar)).contains(#"<strong id="username">carol</strong>"#))
+
+            let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded", .authorization: GatewayRoutesTests.basic]
+            func introspect(_ token: String) async throws -> [String: JSONValue] {
+                let body = ByteBuffer(string: "token=" + token)
+                return InProcessServiceTests.object(try await client.execute(uri: "/auth/introspect", method: .post, headers: form, body: body))
+            }
+            let active = try await introspect(access)
+            #expect(active["active"] == true && active["sub"] == "1" && active["token_type"] == "access_token")
+            let inner = String(decoding: try decrypter.decrypt(access).plaintext, as: UTF8.self)
+            #expect(try await introspect(inner) == ["active": false], "the signed token inside is not a token of this service")
+
+            // Past the access token's lifetime, the page is still served: implicit refresh from the nested
+            // refresh cookie, and the new access cookie is nested too.
+            clock.advance(by: .seconds(901))
+            let home = try await WebSiteTests.home(client, &jar)
+            #expect(home.status == .ok)
+            let renewed = try #require(jar.cookies["access_token_cookie"])
+            #expect(renewed != access)
+            #expect(try EncryptedToken(renewed).header.isNested)
+            #expect(WebSiteTests.html(home).contains(#"<strong id="username">carol</strong>"#))
+        }
+    }
+
     @Test(arguments: [16, 31, 33, 64])
     func aRawKeyMustBe32Bytes(count: Int) async throws {
         let directory = InProcessServiceTests.temporaryDirectory()
