@@ -107,6 +107,25 @@ extension PostgresStore: UserStore {
         }
     }
 
+    /// Read (`SELECT … FOR UPDATE`, which locks the row) and written in one transaction, so a change by another
+    /// instance waits for this one and then sees its result.
+    public func changeRoles(ofUser id: String, adding: [String], removing: [String]) async throws -> RoleChange? {
+        guard let rowID = Self.rowID(id) else { return nil }
+        return try await perform("change roles") { [client, logger] () -> RoleChange? in
+            try await client.withTransaction(logger: logger) { connection -> RoleChange? in
+                let rows = try await connection.query("SELECT roles FROM jwt_auth_users WHERE id = \(rowID) FOR UPDATE", logger: logger)
+                var previous: [String]?
+                for try await roles in rows.decode([String].self) { previous = roles }
+                guard let previous else { return nil }
+                let change = RoleChange(previous: previous, adding: adding, removing: removing)
+                if change.current != change.previous {
+                    try await connection.query("UPDATE jwt_auth_users SET roles = \(change.current) WHERE id = \(rowID)", logger: logger)
+                }
+                return change
+            }
+        }
+    }
+
     public func deleteUser(id: String) async throws {
         guard let rowID = Self.rowID(id) else { return }
         try await perform("delete user") { [client] in

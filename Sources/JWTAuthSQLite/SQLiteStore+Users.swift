@@ -81,6 +81,20 @@ extension SQLiteStore: UserStore {
         }
     }
 
+    /// Read and written in one transaction that holds the write lock from its start (`BEGIN IMMEDIATE`), so a
+    /// change by another connection or process cannot come between.
+    public func changeRoles(ofUser id: String, adding: [String], removing: [String]) async throws -> RoleChange? {
+        guard let rowID = Self.rowID(id) else { return nil }
+        return try await write { db in
+            guard let row = try await db.query("SELECT roles FROM users WHERE id = ?1", [.integer(rowID)]).first else { return nil }
+            let change = RoleChange(previous: try Self.decodeRoles(try row.text("roles")), adding: adding, removing: removing)
+            if change.current != change.previous {
+                _ = try await db.query("UPDATE users SET roles = ?1 WHERE id = ?2", [.text(Self.encode(change.current)), .integer(rowID)])
+            }
+            return change
+        }
+    }
+
     public func deleteUser(id: String) async throws {
         guard let rowID = Self.rowID(id) else { return }
         try await write { db in

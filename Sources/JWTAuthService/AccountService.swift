@@ -108,6 +108,29 @@ public struct AccountService: Sendable {
         try await userSessions.setDisabled(isDisabled, user: id, in: users)
     }
 
+    /// Grants `adding` to the user `id` and withdraws `removing`, in one change of the store, so that a change
+    /// made at the same time is neither lost nor undone. Tokens carry the roles they were issued with: when a
+    /// role goes, every session of the user ends, as after a new password; granting alone ends none.
+    /// - Throws: `bad_request` (a role both granted and withdrawn), `user_not_found`, or a store's error.
+    @discardableResult
+    public func changeRoles(of id: String, adding: [String] = [], removing: [String] = []) async throws -> RoleChange {
+        if let role = adding.first(where: removing.contains) {
+            throw JWTAuthError.badRequest("The role \(role) is both added and removed")
+        }
+        // A user who holds a role to withdraw loses their sessions before the change too: should the store fail
+        // after changing, a retry (which changes nothing more) has still ended them.
+        if !removing.isEmpty, try await user(id: id).roles.contains(where: removing.contains) {
+            try await userSessions.endAll(of: id)
+        }
+        guard let change = try await users.changeRoles(ofUser: id, adding: adding, removing: removing) else {
+            throw JWTAuthError.userNotFound(id)
+        }
+        // After the change: a login that read the old roles either opened its session before this (ended here) or
+        // sees the new roles when it looks at the user again (``AuthService/startSession(for:)``).
+        if !change.removed.isEmpty { try await userSessions.endAll(of: id) }
+        return change
+    }
+
     /// Replaces the password of the user `id` and ends every session of theirs (`current`, the session of the
     /// request if any, is revoked too).
     /// - Throws: `bad_request` (the rules for new passwords, naming `field`), `user_not_found`, `unavailable`

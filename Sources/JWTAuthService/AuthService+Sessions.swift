@@ -10,32 +10,46 @@ extension AuthService {
 
     /// Checks the credentials and gives a fresh access token only, in a session of its own.
     public func freshLogin(username: String, password: String, clientAddress: String) async throws -> IssuedToken {
-        let user = try await checkCredentials(username: username, password: password, clientAddress: clientAddress)
-        let claims = try await claims(for: user)
-        let access = try await signer().accessToken(for: user.id, fresh: .fresh, claims: claims)
-        try await sessions.openSession(access.sessionID ?? "", subject: user.id, until: access.expiresAt)
-        try await refuseIfDisabledMeanwhile(user.id, session: access.claims)
-        return access
+        var user = try await checkCredentials(username: username, password: password, clientAddress: clientAddress)
+        for _ in 1...2 {
+            let claims = try await claims(for: user)
+            let access = try await signer().accessToken(for: user.id, fresh: .fresh, claims: claims)
+            try await sessions.openSession(access.sessionID ?? "", subject: user.id, until: access.expiresAt)
+            guard let changed = try await refuseIfChangedMeanwhile(user, session: access.claims) else { return access }
+            user = changed
+        }
+        throw JWTAuthError.unavailable("The account changed during login, try again")
     }
 
     /// A fresh token pair for `user` in a new session, recorded in the session store.
     public func startSession(for user: UserRecord) async throws -> TokenPair {
-        let claims = try await claims(for: user)
-        let pair = try await signer().tokenPair(for: user.id, fresh: .fresh, claims: claims)
-        try await sessions.openSession(pair.refresh.sessionID ?? "", subject: user.id, until: pair.refresh.expiresAt)
-        try await refuseIfDisabledMeanwhile(user.id, session: pair.refresh.claims)
-        return pair
+        var user = user
+        for _ in 1...2 {
+            let claims = try await claims(for: user)
+            let pair = try await signer().tokenPair(for: user.id, fresh: .fresh, claims: claims)
+            try await sessions.openSession(pair.refresh.sessionID ?? "", subject: user.id, until: pair.refresh.expiresAt)
+            guard let changed = try await refuseIfChangedMeanwhile(user, session: pair.refresh.claims) else { return pair }
+            user = changed
+        }
+        throw JWTAuthError.unavailable("The account changed during login, try again")
     }
 
-    /// Refuses a session just opened when its user was disabled since the credentials were checked. The
-    /// session is recorded first and the user read second: a disable that ran before this read is seen
-    /// here, and one that runs after it finds the session open and ends it. Either way no token of a
-    /// disabled user outlives the disable.
-    private func refuseIfDisabledMeanwhile(_ id: String, session claims: JWTClaims) async throws {
-        guard let user = try await users.user(id: id), !user.isDisabled else {
+    /// Ends a session just opened for `user` when the account changed since its credentials were checked: disabled
+    /// (refused), or a role withdrawn (nil otherwise; else the user as stored now, whose session the caller starts
+    /// instead, once). The session is recorded first and the user read second: a disable or a withdrawn role that
+    /// came before this read is seen here, and one that comes after it finds the session open and ends it. Either
+    /// way no token outlives the change.
+    private func refuseIfChangedMeanwhile(_ user: UserRecord, session claims: JWTClaims) async throws -> UserRecord? {
+        guard let current = try await users.user(id: user.id), !current.isDisabled else {
             try await userSessions.end(claims)
             throw JWTAuthError.forbidden("The account is disabled")
         }
+        guard user.roles.allSatisfy(current.roles.contains) else {
+            try await userSessions.end(claims)
+            logger.info("A role was withdrawn during login: the session started with it is ended", metadata: ["jwt.sid": "\(claims.sessionID ?? "")"])
+            return current
+        }
+        return nil
     }
 
     /// Spends the verified refresh token with `presented` claims and gives a new pair in the same session

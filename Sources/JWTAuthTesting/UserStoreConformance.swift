@@ -34,6 +34,8 @@ public struct UserStoreConformance: Sendable {
         try await deletedUserIsGone()
         try await passwordHashIsReplaced()
         try await userIsDisabledAndEnabled()
+        try await rolesAreAddedAndRemovedInOneChange()
+        try await concurrentRoleChangesAreAllKept()
         try await allUsersListsTheRecordsByID()
         try await sessionsOpenExtendAndClose()
         if clock != nil { try await expiredSessionsAreNotOpen() }
@@ -221,6 +223,66 @@ public struct UserStoreConformance: Sendable {
         try expect(try await store.user(id: other.id)?.isDisabled == false, "disabling one user disabled another")
         try await store.setDisabled(false, forUser: user.id)
         try expect(try await store.user(id: user.id)?.isDisabled == false, "an enabled user is still disabled")
+    }
+
+    /// ``UserStore/changeRoles(ofUser:adding:removing:)``: adding, removing, both at once, again (nothing
+    /// changes), a role the user does not have, an unknown user.
+    public func rolesAreAddedAndRemovedInOneChange() async throws {
+        let store = try await makeStore()
+        let user = try await store.createUser(username: unique("olga"), passwordHash: "h", roles: ["reader", "ops"])
+        let other = try await store.createUser(username: unique("pat"), passwordHash: "h", roles: ["ops"])
+        func change(_ adding: [String], _ removing: [String], _ before: [String], _ after: [String], _ what: String) async throws {
+            let change = try await store.changeRoles(ofUser: user.id, adding: adding, removing: removing)
+            try expect(
+                change == RoleChange(previous: before, current: after),
+                "\(what) gave \(String(describing: change)), not \(before) to \(after)"
+            )
+            try expect(try await store.user(id: user.id)?.roles == after, "\(what) did not store \(after)")
+        }
+        try await change(["admin"], [], ["reader", "ops"], ["reader", "ops", "admin"], "adding a role")
+        try await change([], ["reader"], ["reader", "ops", "admin"], ["ops", "admin"], "removing a role")
+        try await change(["auditor", "billing"], ["ops"], ["ops", "admin"], ["admin", "auditor", "billing"], "adding and removing at once")
+        try await change(["admin", "auditor"], [], ["admin", "auditor", "billing"], ["admin", "auditor", "billing"], "adding roles again")
+        try await change([], ["ghost"], ["admin", "auditor", "billing"], ["admin", "auditor", "billing"], "removing a role not there")
+        try await change(
+            ["o'brien\"; DROP TABLE users;--", "名前"],
+            ["auditor", "billing"],
+            ["admin", "auditor", "billing"],
+            ["admin", "o'brien\"; DROP TABLE users;--", "名前"],
+            "roles with metacharacters"
+        )
+        try await change(
+            [],
+            ["admin", "o'brien\"; DROP TABLE users;--", "名前"],
+            ["admin", "o'brien\"; DROP TABLE users;--", "名前"],
+            [],
+            "removing every role"
+        )
+        try expect(try await store.user(named: user.username)?.roles == [], "the lookup by name has other roles")
+        let found = try await store.user(id: user.id)
+        try expect(found?.passwordHash == "h" && found?.isDisabled == false, "changing roles changed more than the roles")
+        try expect(try await store.user(id: other.id)?.roles == ["ops"], "changing one user's roles changed another's")
+        for id in ["0\(user.id)", "abc", "", String((Int(other.id) ?? 0) + 1_000_000)] {
+            try expect(try await store.changeRoles(ofUser: id, adding: ["admin"], removing: []) == nil, "the unknown id '\(id)' changed roles")
+        }
+    }
+
+    /// Changes of one user's roles at once, each granting its own role and withdrawing another's: none is lost
+    /// (no change is computed from roles another one has replaced meanwhile).
+    public func concurrentRoleChangesAreAllKept() async throws {
+        let store = try await makeStore()
+        let initial = (0..<20).map { "old\($0)" }
+        let user = try await store.createUser(username: unique("quinn"), passwordHash: "h", roles: initial)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<20 {
+                group.addTask {
+                    _ = try await store.changeRoles(ofUser: user.id, adding: ["new\(index)"], removing: ["old\(index)"])
+                }
+            }
+            try await group.waitForAll()
+        }
+        let roles = try await store.user(id: user.id)?.roles ?? []
+        try expect(Set(roles) == Set((0..<20).map { "new\($0)" }) && roles.count == 20, "concurrent role changes left \(roles)")
     }
 
     public func allUsersListsTheRecordsByID() async throws {

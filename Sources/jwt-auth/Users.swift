@@ -6,7 +6,9 @@ import JWTAuthHummingbird
 struct Users: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Manage users (the same DATA_DIR / DATABASE_URL settings as serve).",
-        subcommands: [UsersAdd.self, UsersPasswd.self, UsersList.self, UsersDisable.self, UsersEnable.self, UsersRename.self, UsersDelete.self]
+        subcommands: [
+            UsersAdd.self, UsersPasswd.self, UsersRoles.self, UsersList.self, UsersDisable.self, UsersEnable.self, UsersRename.self, UsersDelete.self,
+        ]
     )
 
     /// The one user `name` means (``AccountService/users(matching:)``). Works on a database whose names still

@@ -160,6 +160,7 @@ actor FixedUsers: UserStore {
     func setDisabled(_ isDisabled: Bool, forUser id: String) async throws {}
     func allUsers() async throws -> [UserRecord] { all }
     func renameUser(id: String, to username: String) async throws {}
+    func changeRoles(ofUser id: String, adding: [String], removing: [String]) async throws -> RoleChange? { nil }
     func deleteUser(id: String) async throws {}
 }
 
@@ -182,6 +183,9 @@ struct RacingDelete: UserStore {
     func setDisabled(_ isDisabled: Bool, forUser id: String) async throws { try await base.setDisabled(isDisabled, forUser: id) }
     func allUsers() async throws -> [UserRecord] { try await base.allUsers() }
     func renameUser(id: String, to username: String) async throws { try await base.renameUser(id: id, to: username) }
+    func changeRoles(ofUser id: String, adding: [String], removing: [String]) async throws -> RoleChange? {
+        try await base.changeRoles(ofUser: id, adding: adding, removing: removing)
+    }
     func deleteUser(id: String) async throws {
         try await beforeDelete()
         try await base.deleteUser(id: id)

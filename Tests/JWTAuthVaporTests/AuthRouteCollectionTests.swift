@@ -191,6 +191,7 @@ import VaporTesting
         func setDisabled(_ isDisabled: Bool, forUser id: String) async throws { throw Down() }
         func allUsers() async throws -> [UserRecord] { throw Down() }
         func renameUser(id: String, to username: String) async throws { throw Down() }
+        func changeRoles(ofUser id: String, adding: [String], removing: [String]) async throws -> RoleChange? { throw Down() }
         func deleteUser(id: String) async throws { throw Down() }
     }
 

@@ -4,13 +4,14 @@ import Metrics
 /// A user store whose calls are timed into `jwt_auth_store_duration_seconds{store="users"}`.
 struct MeasuredUserStore: UserStore {
     let base: any UserStore
-    private let create, byName, byID, setHash, setDisabled, all, rename, delete: Timer
+    private let create, byName, byID, setHash, setDisabled, all, rename, roles, delete: Timer
 
     init(_ base: any UserStore) {
         self.base = base
         func timer(_ operation: String) -> Timer { ServiceMetrics.storeTimer("users", operation) }
         (create, byName, byID, setHash) = (timer("create"), timer("by_name"), timer("by_id"), timer("set_password"))
         (setDisabled, all, rename, delete) = (timer("set_disabled"), timer("list"), timer("rename"), timer("delete"))
+        roles = timer("change_roles")
     }
 
     func createUser(username: String, passwordHash: String, roles: [String]) async throws -> UserRecord {
@@ -26,6 +27,9 @@ struct MeasuredUserStore: UserStore {
     }
     func allUsers() async throws -> [UserRecord] { try await all.time { try await base.allUsers() } }
     func renameUser(id: String, to username: String) async throws { try await rename.time { try await base.renameUser(id: id, to: username) } }
+    func changeRoles(ofUser id: String, adding: [String], removing: [String]) async throws -> RoleChange? {
+        try await roles.time { try await base.changeRoles(ofUser: id, adding: adding, removing: removing) }
+    }
     func deleteUser(id: String) async throws { try await delete.time { try await base.deleteUser(id: id) } }
 }
 

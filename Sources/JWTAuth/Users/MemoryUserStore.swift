@@ -47,6 +47,13 @@ public actor MemoryUserStore: UserStore, SessionStore, InstallationSecretStore {
         users[id]?.username = username
     }
 
+    public func changeRoles(ofUser id: String, adding: [String], removing: [String]) -> RoleChange? {
+        guard let previous = users[id]?.roles else { return nil }
+        let change = RoleChange(previous: previous, adding: adding, removing: removing)
+        users[id]?.roles = change.current
+        return change
+    }
+
     public func deleteUser(id: String) {
         guard let user = users.removeValue(forKey: id) else { return }
         idsByKey[Username.key(user.username)] = nil

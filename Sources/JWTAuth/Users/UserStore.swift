@@ -21,6 +21,11 @@ public protocol UserStore: Sendable {
     /// Renames a user; the name is stored as given and compared by its key. Renaming an unknown id does nothing.
     /// - Throws: `JWTAuthError.conflict` when another user has the same key.
     func renameUser(id: String, to username: String) async throws
+    /// Grants `adding` and withdraws `removing` in one atomic change, computed as
+    /// ``RoleChange/init(previous:adding:removing:)`` does from the roles stored at that moment: of concurrent
+    /// changes of one user's roles, none is lost. The caller ends the user's sessions when a role went.
+    /// - Returns: The roles before and after; nil when no user has this id.
+    func changeRoles(ofUser id: String, adding: [String], removing: [String]) async throws -> RoleChange?
     /// Deletes a user (the caller revokes the user's tokens). Deleting an unknown id does nothing.
     func deleteUser(id: String) async throws
 }
