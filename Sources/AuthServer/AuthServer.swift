@@ -181,10 +181,21 @@ public enum AuthServer {
             let algorithm = keys.signingKey.algorithm.name
             let location = URL(filePath: configuration.dataDirectory + "/keys").standardizedFileURL.path
             let place = if case .postgres = configuration.database { "the database" } else { location }
-            logger.info(
-                "Generated a new \(algorithm) signing key \(kid) in \(place)",
-                metadata: ["kid": "\(kid)", "alg": "\(algorithm)", "location": "\(place)"]
-            )
+            if let previous = keys.replacedAlgorithm?.name, previous != algorithm {
+                // Tokens signed with the previous key keep verifying until it retires; new ones use the new key.
+                let message =
+                    "JWT_AUTH_ALGORITHM changed from \(previous) to \(algorithm): rotated to a new \(algorithm) signing key \(kid) "
+                    + "in \(place); the \(previous) key verifies its tokens until it retires"
+                logger.info(
+                    "\(message)",
+                    metadata: ["kid": "\(kid)", "alg": "\(algorithm)", "previous_alg": "\(previous)", "location": "\(place)"]
+                )
+            } else {
+                logger.info(
+                    "Generated a new \(algorithm) signing key \(kid) in \(place)",
+                    metadata: ["kid": "\(kid)", "alg": "\(algorithm)", "location": "\(place)"]
+                )
+            }
         }
     }
 }

@@ -18,6 +18,9 @@ public struct SigningKeys: Sendable {
     /// The `kid` of the signing key this start generated (the first start, or a changed `ALGORITHM`); nil
     /// when it signs with a key it found.
     package private(set) var generatedKeyID: String?
+    /// The algorithm of the key that the generated one replaced as the signing key (a changed `ALGORITHM`); nil
+    /// on a first start, or when no key was generated.
+    package private(set) var replacedAlgorithm: SigningAlgorithm?
 
     public init(signingKey: JWTKey, verificationKeys: JWTKeySet, source: RotatingKeySource? = nil) {
         self.signingKey = signingKey
@@ -124,6 +127,7 @@ public struct SigningKeys: Sendable {
             let source: RotatingKeySource
             let signing: JWTKey
             var generated: String?
+            var replaced: SigningAlgorithm?
             if let fileKey {
                 // Read first: a store holding a key it cannot read stops the start before anything is written to it.
                 let contents = try await store.read(now: clock.now)
@@ -134,7 +138,7 @@ public struct SigningKeys: Sendable {
                 source = try await RotatingKeySource(store: store, clock: clock, recheckInterval: recheckInterval, retirementDelay: delay)
                 signing = fileKey
             } else {
-                let before = try await store.read(now: clock.now).currentKeyID
+                let before = try await store.read(now: clock.now)
                 source = try await RotatingKeySource(
                     store: store,
                     signingWith: configuration.algorithm ?? .es256,
@@ -144,10 +148,14 @@ public struct SigningKeys: Sendable {
                 )
                 guard let current = source.current.signingKey else { throw JWTAuthError.invalidKey("no signing key in \(store.location)") }
                 signing = current
-                generated = current.keyID == before ? nil : current.keyID
+                if current.keyID != before.currentKeyID {
+                    generated = current.keyID
+                    replaced = before.keys.first { $0.keyID != nil && $0.keyID == before.currentKeyID }?.algorithm
+                }
             }
             var keys = SigningKeys(signingKey: signing, verificationKeys: source.current.keys, source: source)
             keys.generatedKeyID = generated
+            keys.replacedAlgorithm = replaced
             return keys
         } catch let error as JWTAuthError {
             throw fail(error.message)
