@@ -10,27 +10,35 @@ import Metrics
 import NIOCore
 import Prometheus
 import ServiceLifecycle
+import Synchronization
 
 /// Builds the auth service (`jwt-auth serve`) from a configuration: the function tests call to run it
 /// in-process.
 public enum AuthServer {
     /// The application for `configuration`, with its stores opened (and migrated) and its keys loaded
     /// or generated.
-    /// - Throws: ``ConfigurationError`` for a setting that cannot be used, or the store's error.
+    /// - Throws: ``ConfigurationError`` for a setting that cannot be used, ``ListenError`` when the metrics
+    ///   address cannot be bound, or the store's error.
     public static func buildApplication(
         _ configuration: AuthServerConfiguration,
         clock: JWTClock = .system,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in },
         onMetricsServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
+        // Before anything is opened or made: the main server's own bind fails before it starts.
+        try configuration.metricsAddress?.checkCanListen()
         let built = try await makeRouter(configuration, clock: clock)
+        // Said once every server listens: a start that fails (a port taken) removes what it made (`serve`).
+        let waiting = Countdown(configuration.metricsAddress == nil ? 1 : 2)
+        let listening: @Sendable () -> Void = { [announce = built.announce] in
+            if waiting.countDown() { announce() }
+        }
         var app = Application(
             router: built.router,
             server: .limitedHTTP1(idleTimeout: configuration.idleTimeout, maxConnections: configuration.maxConnections, logger: built.logger),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "jwt-auth"),
-            onServerRunning: { [announce = built.announce] channel in
-                // Said once the service listens: a start that fails removes what it made (`serve`).
-                announce()
+            onServerRunning: { channel in
+                listening()
                 await onServerRunning(channel)
             },
             logger: built.logger
@@ -43,10 +51,13 @@ public enum AuthServer {
             let metrics = Application(
                 router: router,
                 configuration: .init(address: .hostname(address.host, port: address.port), serverName: "jwt-auth"),
-                onServerRunning: onMetricsServerRunning,
+                onServerRunning: { channel in
+                    listening()
+                    await onMetricsServerRunning(channel)
+                },
                 logger: built.logger
             )
-            app.addServices(metrics)
+            app.addServices(MetricsServer(server: metrics, address: address))
         }
         return app
     }
@@ -196,6 +207,21 @@ public enum AuthServer {
                     metadata: ["kid": "\(kid)", "alg": "\(algorithm)", "location": "\(place)"]
                 )
             }
+        }
+    }
+}
+
+/// A count of servers yet to listen, shared by their start callbacks.
+private final class Countdown: Sendable {
+    private let left: Mutex<Int>
+
+    init(_ count: Int) { left = Mutex(count) }
+
+    /// Counts one down; true for the call that reaches zero.
+    func countDown() -> Bool {
+        left.withLock { left in
+            left -= 1
+            return left == 0
         }
     }
 }

@@ -39,6 +39,10 @@ struct Serve: AsyncParsableCommand {
             leftovers.remove()
             FileHandle.standardError.write(Data("\(error.description)\n".utf8))
             throw ExitCode(2)
+        } catch let error as ListenError where Self.listenErrors.contains(error.errnoCode) {
+            // The metrics address (JWT_AUTH_METRICS_ADDRESS), checked before anything starts.
+            leftovers.remove()
+            throw CommandFailure.environment("cannot listen on \(error.address): \(Self.describe(error.errnoCode))")
         } catch {
             leftovers.remove()
             throw error
@@ -48,6 +52,10 @@ struct Serve: AsyncParsableCommand {
         } catch let error as IOError where Self.listenErrors.contains(error.errnoCode) {
             leftovers.remove()
             throw CommandFailure.environment("cannot listen on \(Self.address(configuration)): \(Self.describe(error.errnoCode))")
+        } catch let error as ListenError where Self.listenErrors.contains(error.errnoCode) {
+            // The metrics address, taken after the check above: its server names it.
+            leftovers.remove()
+            throw CommandFailure.environment("cannot listen on \(error.address): \(Self.describe(error.errnoCode))")
         }
     }
 
