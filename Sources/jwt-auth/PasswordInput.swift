@@ -32,7 +32,6 @@ enum PasswordInput {
 
     /// One line typed at the terminal with echo off (restored afterwards), the prompt on standard error.
     private static func prompt(_ text: String) throws -> String {
-        FileHandle.standardError.write(Data(text.utf8))
         var saved = termios()
         let canHideEcho = tcgetattr(STDIN_FILENO, &saved) == 0
         if canHideEcho {
@@ -40,6 +39,8 @@ enum PasswordInput {
             quiet.c_lflag &= ~tcflag_t(ECHO)
             _ = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet)
         }
+        // Shown once echo is off: whatever is typed after the prompt appears is never echoed (nor flushed away).
+        FileHandle.standardError.write(Data(text.utf8))
         defer {
             if canHideEcho { _ = tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved) }
             FileHandle.standardError.write(Data("\n".utf8))
