@@ -35,14 +35,19 @@ extension AuthService {
     }
 
     /// Ends a session just opened for `user` when the account changed since its credentials were checked: disabled
-    /// (refused), or a role withdrawn (nil otherwise; else the user as stored now, whose session the caller starts
-    /// instead, once). The session is recorded first and the user read second: a disable or a withdrawn role that
-    /// came before this read is seen here, and one that comes after it finds the session open and ends it. Either
-    /// way no token outlives the change.
+    /// or given a new password (refused), or a role withdrawn (nil otherwise; else the user as stored now, whose
+    /// session the caller starts instead, once). The session is recorded first and the user read second: a change
+    /// that came before this read is seen here, and one that comes after it finds the session open and ends it.
+    /// Either way no token outlives the change.
     private func refuseIfChangedMeanwhile(_ user: UserRecord, session claims: JWTClaims) async throws -> UserRecord? {
         guard let current = try await users.user(id: user.id), !current.isDisabled else {
             try await userSessions.end(claims)
             throw JWTAuthError.forbidden("The account is disabled")
+        }
+        // A new password ends every session: one whose credentials were checked against the old one must not start.
+        guard current.passwordHash == user.passwordHash else {
+            try await userSessions.end(claims)
+            throw JWTAuthError.invalidCredentials
         }
         guard user.roles.allSatisfy(current.roles.contains) else {
             try await userSessions.end(claims)

@@ -86,10 +86,36 @@ import Testing
         #expect(try await harness.revocations.isRevoked(RevocationQuery(tokenID: "another", sessionID: first)))
         #expect(try await harness.users.openSessions(of: tess.id).keys.sorted() == [try #require(pair.refresh.sessionID)])
     }
+
+    /// The same race with a new password (`users passwd`, `PUT /auth/password`): a login checked against the old
+    /// password must not come away with a session that outlives the change.
+    @Test(.bug(id: 19, "a login racing a password change kept a working session"))
+    func aPasswordChangedBetweenTheCheckAndTheSessionLeavesNoWorkingToken() async throws {
+        let harness = try Harness()
+        let accounts = harness.service.accounts
+        let vera = try await accounts.createUser(username: "vera", password: Self.password)
+        let sessions = WithdrawingSessions(base: harness.users) { try await accounts.changePassword(of: vera.id, to: "the new password") }
+        let service = AuthService(
+            issuer: harness.service.issuer,
+            verifier: harness.service.verifier,
+            users: harness.users,
+            sessions: sessions,
+            revocations: harness.revocations,
+            passwords: harness.passwords
+        )
+        await #expect(throws: JWTAuthError.invalidCredentials) {
+            try await service.login(username: "vera", password: Self.password, clientAddress: "a")
+        }
+        let first = try #require(sessions.opened.withLock { $0 }.first)
+        #expect(try await harness.revocations.isRevoked(RevocationQuery(tokenID: "another", sessionID: first)))
+        #expect(try await harness.users.openSessions(of: vera.id).isEmpty)
+        let after = try await service.login(username: "vera", password: "the new password", clientAddress: "a")
+        #expect(try await harness.accepts(after.access))
+    }
 }
 
-/// Sessions that run `change` (an administrator withdrawing a role, at that very moment) when the first session
-/// opens, before it is recorded.
+/// Sessions that run `change` (an administrator withdrawing a role or setting a password, at that very moment)
+/// when the first session opens, before it is recorded.
 final class WithdrawingSessions: SessionStore {
     let base: any SessionStore
     let change: @Sendable () async throws -> Void
