@@ -116,7 +116,7 @@ public enum AuthServer {
             keys: keys.verificationKeys,
             configuration: configuration.tokens,
             revocationStore: stores.revocations,
-            cache: keys.signingKey.algorithm.isAsymmetric ? VerifiedTokenCache() : nil,
+            cache: keys.signingKey.algorithm.isAsymmetric || encryptionKey != nil ? VerifiedTokenCache() : nil,
             clock: clock,
             decryptingWith: try encryptionKey.map { key throws(JWTAuthError) in try JWEDecrypter(key: key) }
         )

@@ -64,6 +64,23 @@ import Testing
         #expect(cache.count == 1)
     }
 
+    /// A nested token is cached whatever signs inside it: its decryption is what costs. A plain HMAC token is not.
+    @Test func nestedHMACTokensAreCachedAndPlainOnesNot() throws {
+        let secret = try JWTKey.hmac(secret: String(repeating: "nested-cache-secret-", count: 3))
+        let cache = VerifiedTokenCache()
+        let nested = try TokenVerifier(keys: JWTKeySet([secret]), cache: cache, decryptingWith: JWEDecrypter(key: Self.encryptionKey))
+        let token = try TokenIssuer(key: secret, encryptingTo: Self.encryptionKey.publicKey).accessToken(for: "42").token
+        #expect(try nested.decode(token).claims.subject == "42")
+        #expect(cache.count == 1)
+        #expect(try nested.decode(token).claims.subject == "42")
+        #expect(cache.count == 1)
+        let plain = try TokenVerifier(keys: JWTKeySet([secret]), cache: cache)
+        _ = try plain.decode(try TokenIssuer(key: secret).accessToken(for: "42").token)
+        #expect(cache.count == 1)
+        // The nested entry does not serve a verifier that does not decrypt.
+        #expect(throws: JWTAuthError.self) { try plain.decode(token) }
+    }
+
     /// A cache shared with a verifier that does not decrypt, or decrypts with other keys, gives no way around
     /// the decryption: an entry names the keys that decrypted its token.
     @Test func aSharedCacheIsNoWayAroundDecryption() throws {

@@ -67,8 +67,16 @@ struct CoreBenchmark {
         let material = try KeyMaterial.generate()
         let payload = PayloadValues(now: Int64(JWTClock.system.now), id: UUID().uuidString.lowercased())
         let subject = try Subject(algorithm, material, payload)
-        guard case .sync(let body) = subject.named[name] else {
-            throw UsageError(message: "unknown workload \(name); one of \(subject.named.keys.sorted().joined(separator: ", "))")
+        let encryption = try EncryptionSuite(material, payload)
+        var named = subject.named
+        named["nested-verify"] = .sync { [nested = encryption.nested] n in
+            for _ in 0..<n { Sink.consume(try nested.verifier.decode(nested.token, as: .access).claims.members.count) }
+        }
+        named["dir-decrypt"] = .sync { [direct = encryption.cases[0]] n in
+            for _ in 0..<n { Sink.consume(try direct.decrypter.decrypt(direct.token).plaintext.count) }
+        }
+        guard case .sync(let body) = named[name] else {
+            throw UsageError(message: "unknown workload \(name); one of \(named.keys.sorted().joined(separator: ", "))")
         }
         try profiled(body, iterations)
     }

@@ -11,13 +11,16 @@ import Darwin
 /// Parsing applies the structural rules in order: size limit, five canonical base64url segments, a header that is
 /// a JSON object with string `alg` and `enc` that JWTAuth implements, no `zip`, no `crit`.
 public struct EncryptedToken: Sendable {
-    public let header: JWEHeader
+    /// The protected header.
+    public var header: JWEHeader { parsedHeader.header }
     /// The parsed `alg`.
-    public let algorithm: KeyManagementAlgorithm
+    public var algorithm: KeyManagementAlgorithm { parsedHeader.algorithm }
     /// The parsed `enc`.
-    public let encryption: ContentEncryptionAlgorithm
+    public var encryption: ContentEncryptionAlgorithm { parsedHeader.encryption }
     /// The header segment's ASCII bytes: the additional authenticated data.
-    let additionalData: [UInt8]
+    var additionalData: [UInt8] { parsedHeader.segment }
+    /// The header, parsed once and shared: a known header is not copied into every token.
+    let parsedHeader: KnownHeader
     let encryptedKey: [UInt8]
     /// The IV, ciphertext and tag, decoded into one buffer in that order: AES-GCM's combined layout.
     let sealed: [UInt8]
@@ -29,11 +32,13 @@ public struct EncryptedToken: Sendable {
     var tag: ArraySlice<UInt8> { sealed[(sealed.count - tagCount)...] }
 
     /// A header segment parsed before, with what it parsed to: the same bytes parse to the same header.
-    struct KnownHeader: Sendable {
+    final class KnownHeader: Sendable {
         let segment: [UInt8]
         let header: JWEHeader
         let algorithm: KeyManagementAlgorithm
         let encryption: ContentEncryptionAlgorithm
+        /// ``JWEHeader/isNested``, worked out once.
+        let isNested: Bool
 
         /// Whether `bytes` are this header's segment, byte for byte.
         func matches(_ bytes: UnsafeRawBufferPointer) -> Bool {
@@ -47,6 +52,7 @@ public struct EncryptedToken: Sendable {
                 Result { () throws(JWTAuthError) in try EncryptedToken.header(bytes) }
             }
             (header, algorithm, encryption) = try parsed.get()
+            isNested = header.isNested
         }
     }
 
@@ -91,11 +97,9 @@ public struct EncryptedToken: Sendable {
         func segment(_ range: Range<Int>) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: bytes[range]) }
         let headerSegment = segment(0..<dots.0)
         if let known = knownHeaders.first(where: { $0.matches(headerSegment) }) {
-            (header, algorithm, encryption) = (known.header, known.algorithm, known.encryption)
-            additionalData = known.segment
+            parsedHeader = known
         } else {
-            (header, algorithm, encryption) = try Self.header(headerSegment)
-            additionalData = Array(headerSegment)
+            parsedHeader = try KnownHeader(segment: Array(headerSegment))
         }
         let parts = (iv: segment(dots.1 + 1..<dots.2), ciphertext: segment(dots.2 + 1..<dots.3), tag: segment(dots.3 + 1..<bytes.count))
         guard let encryptedKey = Base64URL.decode(segment(dots.0 + 1..<dots.1)), let ivCount = Base64URL.decodedCount(parts.iv.count),

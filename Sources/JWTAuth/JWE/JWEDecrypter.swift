@@ -61,24 +61,39 @@ public struct JWEDecrypter: Sendable {
 
     /// Decrypts a parsed token. - Throws: `invalid_token`.
     public func decrypt(_ token: EncryptedToken) throws(JWTAuthError) -> DecryptedToken {
-        DecryptedToken(header: token.header, plaintext: Array(try open(token)))
+        DecryptedToken(header: token.header, plaintext: try open(token).withUnsafeBytes { Array($0) })
     }
 
     /// The signed token a nested JWT (`cty: "JWT"`) holds. - Throws: `invalid_token`, also for a token that is
     /// not nested or whose plaintext is not UTF-8.
     package func decryptNested(_ token: String) throws(JWTAuthError) -> String {
+        try decryptNested(token) { bytes throws(JWTAuthError) in
+            guard let inner = String(validating: bytes.assumingMemoryBound(to: UInt8.self), as: UTF8.self) else {
+                throw .invalidToken("The encrypted token does not hold a JWT")
+            }
+            return inner
+        }
+    }
+
+    /// `body` of the plaintext of a nested JWT (`cty: "JWT"`), without copying it. - Throws: `invalid_token`, for a
+    /// token that is not nested too.
+    package func decryptNested<T>(
+        _ token: String,
+        _ body: (UnsafeRawBufferPointer) throws(JWTAuthError) -> T
+    ) throws(JWTAuthError) -> T {
         let token = try EncryptedToken(token, maximumSize: maximumTokenSize, knownHeaders: knownHeaders)
         let plaintext = try open(token)
-        guard token.header.isNested else { throw .invalidToken("The encrypted token does not hold a JWT (cty)") }
-        let inner = plaintext.withUnsafeBytes { String(validating: $0.assumingMemoryBound(to: UInt8.self), as: UTF8.self) }
-        guard let inner else { throw .invalidToken("The encrypted token does not hold a JWT") }
-        return inner
+        guard token.parsedHeader.isNested else { throw .invalidToken("The encrypted token does not hold a JWT (cty)") }
+        let result = plaintext.withUnsafeBytes { bytes in Result { () throws(JWTAuthError) in try body(bytes) } }
+        return try result.get()
     }
 
     private func open(_ token: EncryptedToken) throws(JWTAuthError) -> Data {
         let key = try key(for: token.header)
         guard key.algorithm == token.algorithm else { throw .invalidToken("The specified alg value does not match the key") }
-        guard key.acceptedEncryptions.contains(token.encryption) else { throw .invalidToken("The specified enc value does not match the key") }
+        guard key.encryption == token.encryption || key.acceptedEncryptions.contains(token.encryption) else {
+            throw .invalidToken("The specified enc value does not match the key")
+        }
         guard let cek = key.contentKey(for: token),
             let plaintext = ContentCipher.open(
                 token.sealed,
@@ -95,6 +110,10 @@ public struct JWEDecrypter: Sendable {
     /// With a `kid`, the key with that `kid`; without one, the only key, or else the only key without a `kid`.
     private func key(for header: JWEHeader) throws(JWTAuthError) -> JWEKey {
         if let keyID = header.keyID {
+            if keys.count == 1 {
+                guard keys[0].keyID == keyID else { throw .invalidToken("Unknown key id") }
+                return keys[0]
+            }
             guard let index = byID[keyID] else { throw .invalidToken("Unknown key id") }
             return keys[index]
         }

@@ -39,6 +39,13 @@ public struct JWTDecoder: Sendable {
         return verified
     }
 
+    /// ``decode(_:now:)`` of a token's bytes, e.g. the plaintext of a nested JWT.
+    package func decode(_ bytes: UnsafeRawBufferPointer, now: Double) throws(JWTAuthError) -> VerifiedToken {
+        let verified = try verifySignature(UnverifiedToken(bytes, maximumSize: maximumTokenSize, knownHeaders: knownHeaders))
+        try validation.validate(verified.claims, now: now)
+        return verified
+    }
+
     /// Checks `alg` and the signature of a parsed token and reads its claims; no claim is checked.
     public func verifySignature(_ token: UnverifiedToken) throws(JWTAuthError) -> VerifiedToken {
         try checkSignature(token)

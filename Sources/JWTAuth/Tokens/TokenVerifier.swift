@@ -66,7 +66,8 @@ public struct TokenVerifier: Sendable {
         // other decryption keys, or with none, never takes an entry for a token it could not have accepted.
         let decryption = decrypter.map { " decrypted by " + $0.keys.map(\.thumbprint).joined(separator: ",") } ?? ""
         self.cacheKeyNames =
-            cache == nil ? [] : keys.keys.map { $0.algorithm.isAsymmetric ? "\($0.algorithm) \($0.thumbprint)\(decryption)" : "" }
+            cache == nil
+            ? [] : keys.keys.map { Self.isCached($0.algorithm, decrypting: decrypter != nil) ? "\($0.algorithm) \($0.thumbprint)\(decryption)" : "" }
     }
 
     /// Verifies `token` for use as `type` (nil: either type), fresh if `requireFresh`, and not revoked.
@@ -94,9 +95,14 @@ public struct TokenVerifier: Sendable {
             try decoder.validation.validate(hit.verified.claims, now: now)
             verified = hit.verified
         } else {
-            let inner: String
-            if let signed { inner = signed } else { inner = try signedToken(token) }
-            verified = try decoder.decode(inner, now: now)
+            if let signed {
+                verified = try decoder.decode(signed, now: now)
+            } else if let decrypter {
+                // The signed token is read from the decrypted bytes in place: no string is made of it.
+                verified = try decrypter.decryptNested(token) { bytes throws(JWTAuthError) in try decoder.decode(bytes, now: now) }
+            } else {
+                verified = try decoder.decode(token, now: now)
+            }
             if let cache, let name = cacheKeyName(for: verified.header) {
                 cache.insert(token, VerifiedTokenCache.Entry(verified: verified, verifiedBy: name))
             }
@@ -147,10 +153,16 @@ public struct TokenVerifier: Sendable {
         return try decrypter.decryptNested(token)
     }
 
+    /// Whether tokens signed with `algorithm` are worth caching: an asymmetric signature costs far more than a
+    /// lookup, and so does a nested token's decryption, whatever signs inside it; a plain HMAC check does not.
+    static func isCached(_ algorithm: SigningAlgorithm, decrypting: Bool) -> Bool {
+        algorithm.isAsymmetric || decrypting
+    }
+
     /// The cache name of the key this verifier checks a token with this header with; nil when there is none or
-    /// it is an HMAC key (never cached).
+    /// the token is not worth caching (``isCached(_:decrypting:)``).
     private func cacheKeyName(for header: JWSHeader) -> String? {
-        guard let name = header.algorithm, let algorithm = SigningAlgorithm(name: name), algorithm.isAsymmetric,
+        guard let name = header.algorithm, let algorithm = SigningAlgorithm(name: name), Self.isCached(algorithm, decrypting: decrypter != nil),
             decoder.allowedAlgorithms.contains(algorithm), let index = try? decoder.keys.index(for: header),
             decoder.keys.keys[index].algorithm == algorithm
         else { return nil }
