@@ -101,7 +101,7 @@ public enum AuthServer {
         }
         if let encryptionKey {
             logger.notice(
-                "Tokens are nested JWTs encrypted with JWT_AUTH_ENCRYPTION_KEY; only such tokens are accepted, so sessions started without this key have ended",
+                "Tokens are nested JWTs encrypted with JWT_AUTH_ENCRYPTION_KEY; only such tokens are accepted",
                 metadata: ["alg": "\(encryptionKey.algorithm)", "enc": "\(encryptionKey.encryption)"]
             )
         }
@@ -157,6 +157,18 @@ public enum AuthServer {
             logPseudonym: LogPseudonym(key: logKey),
             logger: logger
         )
+        do {
+            try await ServiceEncryptionKey.endSessionsIfChanged(
+                encryptionKey,
+                secrets: stores.secrets,
+                accounts: service.accounts,
+                isNewDatabase: isNewDatabase,
+                logger: logger
+            )
+        } catch {
+            try? await stores.close()
+            throw error
+        }
         var auth = JWTAuthRoutes<BasicJWTRequestContext>(manager: manager, service: service)
         auth.trustedProxies = configuration.trustedProxies
         auth.addRoutes(to: router.group("auth"))

@@ -1,5 +1,8 @@
+import Crypto
 import Foundation
 import JWTAuth
+import JWTAuthService
+import Logging
 
 /// The key of `JWT_AUTH_ENCRYPTION_KEY`: every token the service issues is encrypted to it (a nested JWT).
 ///
@@ -38,5 +41,45 @@ enum ServiceEncryptionKey {
             throw .invalidKey("a raw key must be exactly 32 bytes (dir with A256GCM), not \(bytes.count); or give a JWK or a PEM")
         }
         return try JWEKey.symmetric(bytes, algorithm: .dir, encryption: .a256GCM)
+    }
+}
+
+extension ServiceEncryptionKey {
+    /// The name under which the database records which encryption the last start used.
+    static let recordName = "token-encryption"
+
+    /// What the database records of `key`: a hash of its RFC 7638 thumbprint, or of "none" (never the key).
+    static func record(of key: JWEKey?) -> [UInt8] {
+        Array(SHA256.hash(data: Array((key.map { "nested " + $0.thumbprint } ?? "none").utf8)))
+    }
+
+    /// Ends every session when the encryption differs from the last start's (turned on, turned off, or another
+    /// key): a token of the other kind is refused anyway, and ending the sessions in the stores keeps them from
+    /// coming back should the setting return. Logs what changed. A database that never recorded it counts as
+    /// unencrypted. Should ending the sessions fail, the old record is put back and the start fails, so that the
+    /// next start tries again.
+    static func endSessionsIfChanged(
+        _ key: JWEKey?,
+        secrets: any InstallationSecretStore,
+        accounts: AccountService,
+        isNewDatabase: Bool,
+        logger: Logger
+    ) async throws {
+        let current = record(of: key)
+        let previous = try await secrets.exchangeInstallationValue(named: recordName, with: current) ?? record(of: nil)
+        guard previous != current, !isNewDatabase else { return }
+        let ended: Int
+        do {
+            ended = try await accounts.endEverySession()
+        } catch {
+            _ = try? await secrets.exchangeInstallationValue(named: recordName, with: previous)
+            throw error
+        }
+        let change =
+            previous == record(of: nil) ? "was turned on" : current == record(of: nil) ? "was turned off" : "names another key"
+        logger.notice(
+            "\(setting) \(change) since the last start: every session has ended",
+            metadata: ["users": "\(ended)"]
+        )
     }
 }

@@ -185,6 +185,31 @@ extension PostgresClient {
 }
 
 extension PostgresStore: InstallationSecretStore {
+    /// One transaction: the insert of a new name (which waits for a concurrent one), then the row locked, read
+    /// and replaced, so that of concurrent exchanges each sees the value the one before it wrote.
+    public func exchangeInstallationValue(named name: String, with value: [UInt8]) async throws -> [UInt8]? {
+        try await perform("exchange installation value") { [client, logger] in
+            try await client.withTransaction(logger: logger) { connection in
+                let inserted = try await connection.query(
+                    "INSERT INTO jwt_auth_installation_secrets (name, secret) VALUES (\(name), \(ByteBuffer(bytes: value))) ON CONFLICT (name) DO NOTHING RETURNING name",
+                    logger: logger
+                )
+                for try await _ in inserted.decode(String.self) { return nil }
+                var previous: [UInt8]?
+                let rows = try await connection.query(
+                    "SELECT secret FROM jwt_auth_installation_secrets WHERE name = \(name) FOR UPDATE",
+                    logger: logger
+                )
+                for try await old in rows.decode(ByteBuffer.self) { previous = Array(old.readableBytesView) }
+                try await connection.query(
+                    "UPDATE jwt_auth_installation_secrets SET secret = \(ByteBuffer(bytes: value)) WHERE name = \(name)",
+                    logger: logger
+                )
+                return previous
+            }
+        }
+    }
+
     /// One statement makes it (`INSERT … ON CONFLICT DO NOTHING`), another reads it back, so that of
     /// concurrent first calls, on any instance, one secret is kept.
     public func installationSecret(named name: String) async throws -> [UInt8] {

@@ -149,6 +149,19 @@ extension SQLiteStore: UserStore {
 }
 
 extension SQLiteStore: InstallationSecretStore {
+    /// The read and the write in one transaction, so that of concurrent exchanges each sees the value the one
+    /// before it wrote.
+    public func exchangeInstallationValue(named name: String, with value: [UInt8]) async throws -> [UInt8]? {
+        try await write { db in
+            let row = try await db.query("SELECT secret FROM installation_secrets WHERE name = ?1", [.text(name)]).first
+            _ = try await db.query(
+                "INSERT INTO installation_secrets (name, secret) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET secret = excluded.secret",
+                [.text(name), .blob(ByteBuffer(bytes: value))]
+            )
+            return row?.column("secret")?.blob.map { Array($0.readableBytesView) }
+        }
+    }
+
     /// Made in one transaction (`INSERT … ON CONFLICT DO NOTHING`, then read back), so that of concurrent
     /// first calls, in this process or another on the file, one secret is kept.
     public func installationSecret(named name: String) async throws -> [UInt8] {

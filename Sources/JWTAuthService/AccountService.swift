@@ -102,6 +102,14 @@ public struct AccountService: Sendable {
         try await userSessions.endAll(of: id)
     }
 
+    /// Ends every session of every user, e.g. after a change to what the service's tokens look like.
+    /// - Returns: the number of users whose sessions ended.
+    public func endEverySession() async throws -> Int {
+        let all = try await users.allUsers()
+        for user in all { try await userSessions.endAll(of: user.id) }
+        return all.count
+    }
+
     /// Disables (or enables) the user `id`; disabling ends every session of the user at once, enabling brings
     /// none back.
     public func setDisabled(_ isDisabled: Bool, user id: String) async throws {

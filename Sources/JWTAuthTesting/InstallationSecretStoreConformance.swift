@@ -21,6 +21,39 @@ public struct InstallationSecretStoreConformance: Sendable {
     public func run() async throws {
         try await secretIsThirtyTwoBytesAndStable()
         try await concurrentFirstCallsAgree()
+        try await exchangeReturnsTheValueBefore()
+        try await concurrentExchangesSeeOneAnother()
+    }
+
+    public func exchangeReturnsTheValueBefore() async throws {
+        let name = "setting-\(UInt64.random(in: 0...UInt64.max))"
+        let (first, second) = ([UInt8](repeating: 1, count: 32), [UInt8](repeating: 2, count: 32))
+        let store = try await makeStore()
+        try expect(try await store.exchangeInstallationValue(named: name, with: first) == nil, "a first exchange found a value")
+        try expect(try await makeStore().exchangeInstallationValue(named: name, with: second) == first, "another store did not see the value")
+        try expect(try await store.exchangeInstallationValue(named: name, with: second) == second, "an exchange lost the value before")
+        try expect(try await store.exchangeInstallationValue(named: name + "-other", with: first) == nil, "two names share a value")
+    }
+
+    /// Of concurrent exchanges, each sees the value one other wrote (or none, exactly once): none is lost.
+    public func concurrentExchangesSeeOneAnother() async throws {
+        let name = "setting-race-\(UInt64.random(in: 0...UInt64.max))"
+        var stores: [any InstallationSecretStore] = []
+        for _ in 0..<4 { stores.append(try await makeStore()) }
+        let seen = try await withThrowingTaskGroup(of: [UInt8]?.self) { group in
+            for index in 0..<12 {
+                let store = stores[index % stores.count]
+                group.addTask { try await store.exchangeInstallationValue(named: name, with: [UInt8](repeating: UInt8(index), count: 32)) }
+            }
+            return try await group.reduce(into: [[UInt8]?]()) { $0.append($1) }
+        }
+        let final = try await stores[0].exchangeInstallationValue(named: name, with: [UInt8](repeating: 99, count: 32))
+        try expect(seen.count(where: { $0 == nil }) == 1, "\(seen.count(where: { $0 == nil })) exchanges found no value")
+        // Every value written was seen exactly once: by a later exchange, or by the final one.
+        let written = Set((0..<12).map { [UInt8](repeating: UInt8($0), count: 32) })
+        var observed = seen.compactMap { $0 }
+        if let final { observed.append(final) }
+        try expect(observed.count == 12 && Set(observed) == written, "an exchanged value was lost or seen twice")
     }
 
     private func expect(_ condition: Bool, _ message: String) throws {

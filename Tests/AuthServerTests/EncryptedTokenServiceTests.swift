@@ -124,6 +124,52 @@ import Testing
         }
     }
 
+    /// Turning the setting on or off ends every session in the stores, so that tokens of an earlier period with
+    /// the same setting do not come back when it returns.
+    @Test func turningEncryptionOnOrOffEndsEverySession() async throws {
+        let directory = InProcessServiceTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let encrypted = try Self.configuration(directory, key: [UInt8](repeating: 0x21, count: 32))
+        let plain = try AuthServerConfiguration(settings: ["DATA_DIR": directory, "BCRYPT_COST": "4"])
+        let credentials = ByteBuffer(string: #"{"username":"dora","password":"correct horse"}"#)
+        @Sendable func login(_ client: some TestClientProtocol) async throws -> (access: String, refresh: String) {
+            let response = try await client.execute(uri: "/auth/login", method: .post, headers: InProcessServiceTests.json, body: credentials)
+            let body = InProcessServiceTests.object(response)
+            return (try #require(body["access_token"]?.stringValue), try #require(body["refresh_token"]?.stringValue))
+        }
+        @Sendable func status(_ client: some TestClientProtocol, _ pair: (access: String, refresh: String)) async throws -> [HTTPResponse.Status] {
+            [
+                try await client.execute(uri: "/api/protected", method: .get, headers: [.authorization: "Bearer \(pair.access)"]).status,
+                try await client.execute(uri: "/auth/refresh", method: .post, headers: [.authorization: "Bearer \(pair.refresh)"]).status,
+            ]
+        }
+        let firstPlain = try await AuthServer.buildApplication(plain).test(.router) { client in
+            _ = try await client.execute(uri: "/auth/register", method: .post, headers: InProcessServiceTests.json, body: credentials)
+            return try await login(client)
+        }
+        let firstNested = try await AuthServer.buildApplication(encrypted).test(.router) { client in
+            #expect(try await status(client, firstPlain) == [.unauthorized, .unauthorized])
+            return try await login(client)
+        }
+        // The same setting again: nothing ends.
+        try await AuthServer.buildApplication(encrypted).test(.router) { client in
+            let response = try await client.execute(uri: "/api/protected", method: .get, headers: [.authorization: "Bearer \(firstNested.access)"])
+            #expect(response.status == .ok)
+        }
+        try await AuthServer.buildApplication(plain).test(.router) { client in
+            #expect(try await status(client, firstNested) == [.unauthorized, .unauthorized])
+            // The plain tokens of the first period were ended when encryption was turned on: they stay dead.
+            #expect(try await status(client, firstPlain) == [.unauthorized, .unauthorized])
+            let fresh = try await login(client)
+            #expect(try await client.execute(uri: "/api/protected", method: .get, headers: [.authorization: "Bearer \(fresh.access)"]).status == .ok)
+        }
+        // Back on: the nested tokens of the second period stay dead.
+        try await AuthServer.buildApplication(encrypted).test(.router) { client in
+            let statuses = try await status(client, firstNested)
+            #expect(statuses == [.unauthorized, .unauthorized])
+        }
+    }
+
     @Test(arguments: [16, 31, 33, 64])
     func aRawKeyMustBe32Bytes(count: Int) async throws {
         let directory = InProcessServiceTests.temporaryDirectory()

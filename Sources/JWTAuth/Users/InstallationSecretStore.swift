@@ -8,6 +8,11 @@ public protocol InstallationSecretStore: Sendable {
     /// caller and instance on the store. Of concurrent first calls, one secret is kept and all return it.
     /// - Throws: an error that is not a `JWTAuthError` when the store cannot answer.
     func installationSecret(named name: String) async throws -> [UInt8]
+    /// Records `value` (32 bytes) under `name` and returns the value recorded before, nil the first time, in one
+    /// atomic step for every caller and instance on the store: how an installation notices that a setting changed
+    /// between two starts. Names are shared with ``installationSecret(named:)``: use each name for one purpose.
+    /// - Throws: an error that is not a `JWTAuthError` when the store cannot answer.
+    func exchangeInstallationValue(named name: String, with value: [UInt8]) async throws -> [UInt8]?
 }
 
 extension InstallationSecretStore {

@@ -59,6 +59,11 @@ public actor MemoryUserStore: UserStore, SessionStore, InstallationSecretStore {
         idsByKey[Username.key(user.username)] = nil
     }
 
+    public func exchangeInstallationValue(named name: String, with value: [UInt8]) -> [UInt8]? {
+        defer { secrets[name] = value }
+        return secrets[name]
+    }
+
     public func installationSecret(named name: String) -> [UInt8] {
         if let secret = secrets[name] { return secret }
         let secret = Self.randomSecret()
