@@ -48,9 +48,12 @@ public struct AccountService: Sendable {
 
     /// Creates a user: the rules of ``Credentials`` for new names and passwords, bcrypt on the hasher's pool,
     /// the store's atomic uniqueness. `roles` defaults to ``defaultRoles``.
-    /// - Throws: `bad_request`, `conflict`, `unavailable` (bcrypt's queue is full), or a store's error.
+    /// - Throws: `bad_request` (also for a role that breaks ``Credentials/role(_:)``), `conflict`, `unavailable`
+    ///   (bcrypt's queue is full), or a store's error.
     public func createUser(username: String, password: String, roles: [String]? = nil) async throws -> UserRecord {
-        try await insert(try Self.newCredentials(username: username, password: password), roles: roles)
+        let credentials = try Self.newCredentials(username: username, password: password)
+        for role in roles ?? [] { _ = try Credentials.role(role) }
+        return try await insert(credentials, roles: roles)
     }
 
     /// The user with id `id` (a token's `sub`).
@@ -119,12 +122,15 @@ public struct AccountService: Sendable {
     /// Grants `adding` to the user `id` and withdraws `removing`, in one change of the store, so that a change
     /// made at the same time is neither lost nor undone. Tokens carry the roles they were issued with: when a
     /// role goes, every session of the user ends, as after a new password; granting alone ends none.
-    /// - Throws: `bad_request` (a role both granted and withdrawn), `user_not_found`, or a store's error.
+    /// - Throws: `bad_request` (a role both granted and withdrawn, or a granted one that breaks
+    ///   ``Credentials/role(_:)``), `user_not_found`, or a store's error.
     @discardableResult
     public func changeRoles(of id: String, adding: [String] = [], removing: [String] = []) async throws -> RoleChange {
         if let role = adding.first(where: removing.contains) {
             throw JWTAuthError.badRequest("The role \(role) is both added and removed")
         }
+        // A role to withdraw is not checked: one stored before the rules can still be taken away.
+        for role in adding { _ = try Credentials.role(role) }
         // A user who holds a role to withdraw loses their sessions before the change too: should the store fail
         // after changing, a retry (which changes nothing more) has still ended them.
         if !removing.isEmpty, try await user(id: id).roles.contains(where: removing.contains) {

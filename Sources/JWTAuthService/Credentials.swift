@@ -54,4 +54,22 @@ public enum Credentials {
         guard !password.utf8.contains(0) else { throw .badRequest("\(field) must not contain NUL") }
         return password
     }
+
+    /// A role name: 1 to 64 ASCII letters, digits and `.`, `_`, `-`, `:`, `/`. Gateways read roles from a
+    /// comma-separated header (`X-Auth-Roles`) and OAuth introspection from a space-separated `scope`, so a
+    /// comma, a space or any other character could make one role read as two.
+    /// - Throws: `bad_request` naming the role.
+    public static func role(_ role: String) throws(JWTAuthError) -> String {
+        let allowed = role.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
+            case UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: ":"), UInt8(ascii: "/"): true
+            default: false
+            }
+        }
+        guard (1...64).contains(role.utf8.count), allowed else {
+            throw .badRequest("Invalid role \"\(role)\": use 1 to 64 letters, digits, '.', '_', '-', ':' or '/'")
+        }
+        return role
+    }
 }

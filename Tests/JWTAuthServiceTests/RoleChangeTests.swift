@@ -61,6 +61,29 @@ import Testing
         #expect(try await accounts.changeRoles(of: sam.id) == RoleChange(previous: ["ops"], current: ["ops"]))
     }
 
+    /// A role a gateway would split in two (`X-Auth-Roles` is comma-separated, introspection's `scope` space-separated)
+    /// is refused when granted or given at creation; one stored before the rule can still be withdrawn.
+    @Test(.bug(id: 19, "a role named \"x,admin\" read as two roles at a gateway"))
+    func aRoleThatWouldReadAsTwoIsRefused() async throws {
+        let harness = try Harness()
+        let accounts = harness.service.accounts
+        let tia = try await accounts.createUser(username: "tia", password: Self.password, roles: ["ops"])
+        for role in ["x,admin", "x admin", "", String(repeating: "r", count: 65), "caf\u{E9}", "a\nb"] {
+            await #expect(throws: JWTAuthError.badRequest(""), "\(role)") { try await accounts.changeRoles(of: tia.id, adding: [role]) }
+            await #expect(throws: JWTAuthError.badRequest(""), "\(role)") {
+                try await accounts.createUser(username: "new-\(UInt32.random(in: 0...UInt32.max))", password: Self.password, roles: [role])
+            }
+        }
+        #expect(try await accounts.user(id: tia.id).roles == ["ops"])
+        for role in ["admin", "billing.read", "team:blue", "api/write", "A_B-1"] {
+            _ = try await accounts.changeRoles(of: tia.id, adding: [role])
+        }
+        #expect(try await accounts.user(id: tia.id).roles == ["ops", "admin", "billing.read", "team:blue", "api/write", "A_B-1"])
+        // A role stored before the rule (here straight in the store) can be withdrawn.
+        _ = try await harness.users.changeRoles(ofUser: tia.id, adding: ["old,role"], removing: [])
+        #expect(try await accounts.changeRoles(of: tia.id, removing: ["old,role"]).removed == ["old,role"])
+    }
+
     /// A login whose credentials (and roles) were read just before an administrator withdrew a role must not
     /// come away with a token that carries it: the change lands between the check and the session being recorded.
     @Test(.bug(id: 19, "a login racing a withdrawn role kept a token with the role"))
