@@ -1,5 +1,13 @@
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Remembers tokens whose asymmetric signature already verified, so that a token presented again costs
 /// a dictionary lookup instead of an RSA, ECDSA or EdDSA verification.
 ///
@@ -45,7 +53,7 @@ public final class VerifiedTokenCache: Sendable {
     func entry(for token: String, now: Double) -> Entry? {
         state.withLock { state in
             // String equality is canonical equivalence ("\u{212A}" == "K"): only the very same bytes hit.
-            guard let index = state.entries.index(forKey: token), state.entries[index].key.utf8.elementsEqual(token.utf8) else {
+            guard let index = state.entries.index(forKey: token), Self.sameBytes(state.entries[index].key, token) else {
                 return nil
             }
             let entry = state.entries[index].value
@@ -55,6 +63,13 @@ public final class VerifiedTokenCache: Sendable {
             }
             return entry
         }
+    }
+
+    /// Whether `a` and `b` are the same UTF-8 bytes: one `memcmp` over the strings' own storage.
+    private static func sameBytes(_ a: String, _ b: String) -> Bool {
+        var (a, b) = (a, b)
+        guard a.utf8.count == b.utf8.count else { return false }
+        return a.withUTF8 { x in b.withUTF8 { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
     }
 
     func insert(_ token: String, _ entry: Entry) {
