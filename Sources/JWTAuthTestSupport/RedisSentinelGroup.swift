@@ -89,6 +89,8 @@ public struct RedisSentinelGroup: Sendable {
 
     /// Kills the master (SIGKILL: a crash; the sentinels fail over to the replica about two seconds later).
     public func killMaster() {
+        // `stop` kills the pid of each file left: this one may be another process's by then.
+        unlink(directory + "/private-master.pid")
         kill(masterPID, SIGKILL)
     }
 
