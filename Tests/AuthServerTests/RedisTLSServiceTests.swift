@@ -20,7 +20,8 @@ struct RedisTLSServiceTests {
     func url(_ variable: String, userInfo: String = aclUser, database: Int) throws -> String {
         let url = try TestServers.url(variable)
         let scheme = try #require(url.firstRange(of: "://"))
-        return String(url[..<scheme.upperBound]) + userInfo + String(url[scheme.upperBound...]) + "/\(database)"
+        let (base, query) = url.firstIndex(of: "?").map { (url[..<$0], url[$0...]) } ?? (url[...], "")
+        return String(base[..<scheme.upperBound]) + userInfo + String(base[scheme.upperBound...]) + "/\(database)" + query
     }
 
     /// Logs in, checks the token on /api/protected, logs out, and checks that it is revoked: through Redis.

@@ -14,8 +14,9 @@ struct RedisSentinelTests {
 
     /// The address of the shared group's master or replica, asked of its first sentinel.
     func address(of role: String) async throws -> (host: String, port: Int) {
-        let sentinel = try #require(try RedisConfiguration(url: RedisTestServers.url(RedisTestServers.sentinel)).sentinel?.nodes.first)
-        let client = RedisClient(configuration: RedisConfiguration(host: sentinel.host, port: sentinel.port, poolSize: 1))
+        let sentinel = try #require(try RedisConfiguration(url: RedisTestServers.url(RedisTestServers.sentinel)).sentinel)
+        let node = try #require(sentinel.nodes.first)
+        let client = RedisClient(configuration: RedisConfiguration(host: node.host, port: node.port, password: sentinel.password, poolSize: 1))
         defer { Task { await client.close() } }
         let command = role == "master" ? ["SENTINEL", "get-master-addr-by-name", "mymaster"] : ["SENTINEL", "replicas", "mymaster"]
         let reply = try await client.send(command)
@@ -30,7 +31,7 @@ struct RedisSentinelTests {
 
     @Test func findsTheMasterThroughTheSentinelsAndWritesThereAsTheACLUser() async throws {
         let url = try RedisTestServers.url(RedisTestServers.sentinel, userInfo: RedisTestServers.aclUser)
-        let client = RedisClient(configuration: try configuration(url + "/3"))
+        let client = RedisClient(configuration: try configuration(url.replacingFirst("/mymaster", with: "/mymaster/3")))
         let key = RedisTestServers.uniquePrefix() + "sentinel"
         _ = try await client.send("SET", key, "on the master")
         #expect(try await client.send("GET", key).string == "on the master")
@@ -45,6 +46,16 @@ struct RedisSentinelTests {
         #expect(try await direct.send("GET", key).string == "on the master")
         _ = try await client.send("DEL", key)
         await direct.close()
+        await client.close()
+    }
+
+    @Test func sentinelsThatRequireAPasswordRefuseAClientWithoutIt() async throws {
+        let url = try RedisTestServers.url(RedisTestServers.sentinel)
+        let withoutIt = String(try #require(url.split(separator: "?").first))
+        let client = RedisClient(configuration: try configuration(withoutIt))
+        let error = await #expect(throws: RedisError.connectionFailed) { try await client.send("PING") }
+        #expect(error?.message.contains("NOAUTH") == true, "\(String(describing: error))")
+        #expect(error?.message.contains("jwt-auth-sentinel-password") == false)
         await client.close()
     }
 
