@@ -16,12 +16,15 @@ public struct RedisSentinelGroup: Sendable {
     public static let user = "jwt-auth-tester"
     public static let userPassword = "jwt-auth-test-user-password"
 
-    /// `redis+sentinel://127.0.0.1:S1,127.0.0.1:S2,127.0.0.1:S3/mymaster`, without credentials.
+    /// `redis+sentinel://127.0.0.1:S1,127.0.0.1:S2,127.0.0.1:S3/mymaster` (`rediss+sentinel://` with TLS),
+    /// without credentials.
     public let url: String
     public let masterPID: Int32
     public let masterPort: Int
     public let replicaPID: Int32
     public let replicaPort: Int
+    /// With TLS, the CA (PEM) of every node's certificate; nil without.
+    public let caFile: String?
     private let directory: String
 
     /// ``url`` with the ACL user's credentials.
@@ -36,10 +39,10 @@ public struct RedisSentinelGroup: Sendable {
         return root + "/scripts/redis-test-server"
     }
 
-    /// Starts a group (ready to fail over: the sentinels know the replica and each other), runs `body`, then
-    /// stops the group, also when `body` throws.
-    public static func with<T>(_ body: (RedisSentinelGroup) async throws -> T) async throws -> T {
-        let running = try ChildProcess.start("/bin/bash", [script, "sentinel-group"])
+    /// Starts a group (ready to fail over: the sentinels know the replica and each other), every node TLS only
+    /// when `tls`, runs `body`, then stops the group, also when `body` throws.
+    public static func with<T>(tls: Bool = false, _ body: (RedisSentinelGroup) async throws -> T) async throws -> T {
+        let running = try ChildProcess.start("/bin/bash", [script, "sentinel-group"] + (tls ? ["tls"] : []))
         defer {
             unlink(running.standardOutputPath)
             unlink(running.standardErrorPath)
@@ -68,6 +71,7 @@ public struct RedisSentinelGroup: Sendable {
             masterPort: master.port,
             replicaPID: replica.pid,
             replicaPort: replica.port,
+            caFile: values["REDIS_CA_FILE"],
             directory: directory
         )
         do {

@@ -26,10 +26,13 @@ struct RedisFailoverTests {
         func withLock<T>(_ body: (inout Load) -> T) -> T { state.withLock { body(&$0) } }
     }
 
-    @Test(.bug(id: 20, "follow a Sentinel failover"), .timeLimit(.minutes(2)))
-    func theClientFollowsAFailoverByItselfAndKeepsWhatWasReplicated() async throws {
-        try await RedisSentinelGroup.with { group in
+    /// With `tls`, every node (sentinels, master, replica) is TLS only: `rediss+sentinel://`.
+    @Test(.bug(id: 20, "follow a Sentinel failover"), .timeLimit(.minutes(2)), arguments: [false, true])
+    func theClientFollowsAFailoverByItselfAndKeepsWhatWasReplicated(tls: Bool) async throws {
+        try await RedisSentinelGroup.with(tls: tls) { group in
             var configuration = try RedisConfiguration(url: group.urlWithUser)
+            #expect((configuration.tls != nil) == tls)
+            if let caFile = group.caFile { configuration.tls = RedisTLS(caFile: caFile) }
             // One connection: `WAIT` counts the writes of its own connection.
             configuration.poolSize = 1
             configuration.commandTimeout = .seconds(5)
@@ -71,7 +74,7 @@ struct RedisFailoverTests {
             group.killMaster()
             let killedAt = ContinuousClock.now
             try await waitFor("writes on the new master", timeout: .seconds(30)) { load.withLock { $0.after.count >= 20 } }
-            print("Sentinel failover: the client wrote again \(ContinuousClock.now - killedAt) after the master was killed")
+            print("Sentinel failover\(tls ? " (TLS)" : ""): the client wrote again \(ContinuousClock.now - killedAt) after the master was killed")
             load.withLock { $0.stopped = true }
             await task.value
 
