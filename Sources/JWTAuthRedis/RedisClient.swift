@@ -62,7 +62,8 @@ public final class RedisClient: Sendable {
         self.state = Mutex(State(slots: Array(repeating: idle, count: max(1, configuration.poolSize))))
     }
 
-    /// A client for `redis://[user:password@]host[:port][/db]` with the other settings at their defaults.
+    /// A client for a URL that ``RedisConfiguration/init(url:)`` reads (`redis://`, `rediss://`,
+    /// `redis+sentinel://`, `rediss+sentinel://`), with the other settings at their defaults.
     public convenience init(url: String, logger: Logger = Logger(label: "jwt-auth.redis")) throws(RedisError) {
         self.init(configuration: try RedisConfiguration(url: url), logger: logger)
     }

@@ -83,3 +83,25 @@ struct RedisTLSTests {
         await client.close()
     }
 }
+
+/// TLS against servers that are not TLS servers.
+@Suite struct RedisTLSFailureTests {
+    @Test func aServerThatNeverAnswersTheHandshakeTimesOut() async throws {
+        let server = try await FakeRedisServer { _, _ in nil }
+        let client = RedisClient(
+            configuration: RedisConfiguration(port: server.port, tls: RedisTLS(), poolSize: 1, connectTimeout: .seconds(1))
+        )
+        let error = await #expect(throws: RedisError.connectionFailed) { try await client.send("PING") }
+        #expect(error?.message.contains("no TLS handshake within the connect timeout") == true, "\(String(describing: error))")
+        await client.close()
+        try await server.close()
+    }
+
+    @Test func aPlainRedisReplyToTheHandshakeFailsTheConnection() async throws {
+        let server = try await FakeRedisServer { _, _ in "-ERR unknown command\r\n" }
+        let client = RedisClient(configuration: RedisConfiguration(port: server.port, tls: RedisTLS(), poolSize: 1))
+        await #expect(throws: RedisError.connectionFailed) { try await client.send("PING") }
+        await client.close()
+        try await server.close()
+    }
+}
