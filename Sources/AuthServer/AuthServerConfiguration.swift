@@ -20,7 +20,8 @@ public struct AuthServerConfiguration: Sendable {
         case database
         /// This process's memory only: revocations are lost on restart.
         case memory
-        /// Redis at `redis://[user:password@]host[:port][/db]`, in front of the database: revocations are
+        /// Redis at `redis://[user:password@]host[:port][/db]` (`rediss://` for TLS, `redis+sentinel://` for
+        /// the master that Redis Sentinel names), in front of the database: revocations are
         /// written to both, checks read Redis, and an emptied Redis is refilled from the database.
         case redis(url: String)
     }
@@ -48,6 +49,11 @@ public struct AuthServerConfiguration: Sendable {
     public var database: Database
     /// The blocklist (`BLOCKLIST_URL`). Defaults to the database.
     public var blocklist: Blocklist
+    /// The CAs (a PEM file) trusted for a `rediss://` blocklist (`REDIS_CA_FILE`). Defaults to the system's trust store.
+    public var redisCAFile: String?
+    /// The name verified in a `rediss://` blocklist's certificate and sent as SNI (`REDIS_SERVER_NAME`). Defaults
+    /// to the URL's host.
+    public var redisServerName: String?
     /// The bcrypt cost (`BCRYPT_COST`). Defaults to 12.
     public var bcryptCost: UInt8
     /// Whether `POST /auth/register` creates users (`REGISTRATION`: `open` or `closed`). Defaults to open.
@@ -105,6 +111,8 @@ public struct AuthServerConfiguration: Sendable {
         dataDirectory: String = "./data",
         database: Database? = nil,
         blocklist: Blocklist = .database,
+        redisCAFile: String? = nil,
+        redisServerName: String? = nil,
         bcryptCost: UInt8 = 12,
         isRegistrationOpen: Bool = true,
         loginAttempts: Int = 5,
@@ -135,6 +143,8 @@ public struct AuthServerConfiguration: Sendable {
         self.dataDirectory = dataDirectory
         self.database = database ?? .sqlite(path: dataDirectory + "/auth.sqlite")
         self.blocklist = blocklist
+        self.redisCAFile = redisCAFile
+        self.redisServerName = redisServerName
         self.bcryptCost = bcryptCost
         self.isRegistrationOpen = isRegistrationOpen
         self.loginAttempts = loginAttempts

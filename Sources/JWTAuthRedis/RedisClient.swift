@@ -1,6 +1,7 @@
 public import Logging
 public import NIOCore
 public import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// A Redis client: a small pool of connections, each carrying many commands at once (pipelining).
@@ -10,16 +11,25 @@ import Synchronization
 /// ``RedisConfiguration/reconnectDelay(afterFailures:)``), and meanwhile commands go to another open
 /// connection or fail at once with ``RedisError/Code/connectionFailed``: no caller hangs while Redis is down,
 /// and the client recovers by itself when it is back. Call ``close()`` when done.
+///
+/// With ``RedisConfiguration/sentinel`` each connection is opened to the master the sentinels name; one that
+/// closes or answers `-READONLY` (the node became a replica) is replaced, so the client follows a failover.
+/// With ``RedisConfiguration/tls`` every connection is TLS, its certificate and name verified.
 public final class RedisClient: Sendable {
     public let configuration: RedisConfiguration
     private let eventLoopGroup: any EventLoopGroup
     private let logger: Logger
     private let state: Mutex<State>
+    /// The TLS context every connection is made with (the trust roots read once), or why there is none.
+    private let tls: Result<NIOSSLContext, RedisError>?
 
     private struct State {
         var slots: [Slot]
         var next = 0
         var isClosed = false
+        /// With Sentinel: the master the last connection was opened to, and how often that changed.
+        var master: String?
+        var masterChanges = 0
     }
 
     private enum Slot {
@@ -47,11 +57,13 @@ public final class RedisClient: Sendable {
         self.configuration = configuration
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger
+        self.tls = configuration.tls.map { tls in Result(catching: { () throws(RedisError) -> NIOSSLContext in try tls.makeContext() }) }
         let idle = Slot.idle(failures: 0, retryAt: .uptimeNanoseconds(0), lastError: nil)
         self.state = Mutex(State(slots: Array(repeating: idle, count: max(1, configuration.poolSize))))
     }
 
-    /// A client for `redis://[user:password@]host[:port][/db]` with the other settings at their defaults.
+    /// A client for a URL that ``RedisConfiguration/init(url:)`` reads (`redis://`, `rediss://`,
+    /// `redis+sentinel://`, `rediss+sentinel://`), with the other settings at their defaults.
     public convenience init(url: String, logger: Logger = Logger(label: "jwt-auth.redis")) throws(RedisError) {
         self.init(configuration: try RedisConfiguration(url: url), logger: logger)
     }
@@ -59,6 +71,12 @@ public final class RedisClient: Sendable {
     deinit {
         for case .connected(let connection) in state.withLock({ $0.slots }) { connection.channel.close(promise: nil) }
     }
+
+    /// With Sentinel, how many times a connection was opened to another master than the one before (a
+    /// failover followed). A master promoted from a replica may lack the last writes the old one
+    /// acknowledged (replication is asynchronous): a caller that keeps a copy elsewhere compares this before
+    /// and after a command to know when to write that copy again.
+    package var masterChanges: Int { state.withLock { $0.masterChanges } }
 
     /// Checks that Redis answers (`PING`), for health checks.
     /// - Throws: ``RedisError`` when it does not.
@@ -70,7 +88,12 @@ public final class RedisClient: Sendable {
     /// - Throws: ``RedisError``: `serverError` for an error reply; `timeout`, `connectionFailed`,
     ///   `connectionClosed`, `protocolError` or `clientClosed` when there is no reply.
     package func send(_ command: [String]) async throws -> RESPValue {
-        let reply = try await onConnection { try await $0.send(command, timeout: configuration.commandTimeout) }
+        let reply = try await onConnection { connection in
+            let reply = try await connection.send(command, timeout: configuration.commandTimeout)
+            // Not run: the node is a replica now. Another connection (to the master) may take it.
+            if let error = Self.readOnly([reply], on: connection) { throw error.unsent }
+            return reply
+        }
         if case .error(let message) = reply { throw RedisError(code: .serverError, message: message) }
         return reply
     }
@@ -83,7 +106,11 @@ public final class RedisClient: Sendable {
     /// Sends `commands` in one write on one connection and returns their replies in order; error replies are
     /// returned, not thrown.
     package func pipeline(_ commands: [[String]]) async throws -> [RESPValue] {
-        try await onConnection { try await $0.send(commands, timeout: configuration.commandTimeout) }
+        try await onConnection { connection in
+            let replies = try await connection.send(commands, timeout: configuration.commandTimeout)
+            if let error = Self.readOnly(replies, on: connection) { throw error }
+            return replies
+        }
     }
 
     /// Sends `commands` on one connection, `batchSize` at a time, and returns their replies in order; error
@@ -96,7 +123,9 @@ public final class RedisClient: Sendable {
         var start = commands.startIndex
         while start < commands.endIndex {
             let end = min(start + max(1, batchSize), commands.endIndex)
-            replies += try await connection.send(Array(commands[start..<end]), timeout: configuration.commandTimeout)
+            let batch = try await connection.send(Array(commands[start..<end]), timeout: configuration.commandTimeout)
+            if let error = Self.readOnly(batch, on: connection) { throw error }
+            replies += batch
             start = end
         }
         return replies
@@ -115,6 +144,16 @@ public final class RedisClient: Sendable {
             case .idle: break
             }
         }
+    }
+
+    /// When a reply is `-READONLY` (a master turned into a replica by a failover), closes `connection`, so that
+    /// the next one is opened to the master, and returns the error to throw.
+    private static func readOnly(_ replies: [RESPValue], on connection: RedisConnection) -> RedisError? {
+        for case .error(let message) in replies where message.hasPrefix("READONLY") || message.contains(" READONLY ") {
+            connection.retire()
+            return RedisError(code: .connectionClosed, message: "The Redis node is a replica now (\(message)); reconnecting")
+        }
+        return nil
     }
 
     /// Runs `body` on a connection; once more on another if the first failed before the command went out
@@ -164,10 +203,21 @@ public final class RedisClient: Sendable {
 
     private func connect(slot index: Int, failures: Int, _ promise: EventLoopPromise<RedisConnection>) async throws -> RedisConnection {
         do {
-            let connection = try await RedisConnection.connect(configuration, on: promise.futureResult.eventLoop)
-            let isClosed = state.withLock { state in
+            let (connection, master) = try await RedisConnection.open(configuration, tls: tls?.get(), on: promise.futureResult.eventLoop)
+            let (isClosed, previousMaster) = state.withLock { state in
                 if !state.isClosed { state.slots[index] = .connected(connection) }
-                return state.isClosed
+                let previous = state.master
+                if let master, previous != master {
+                    if previous != nil { state.masterChanges += 1 }
+                    state.master = master
+                }
+                return (state.isClosed, previous)
+            }
+            if let master, let previousMaster, master != previousMaster {
+                logger.notice(
+                    "The Redis master changed",
+                    metadata: ["redis": "\(configuration)", "master": "\(master)", "previous": "\(previousMaster)"]
+                )
             }
             if isClosed {
                 await connection.close()

@@ -1,13 +1,18 @@
 /// Where Redis is and how the client talks to it. Build it from a URL with ``init(url:)``.
 public struct RedisConfiguration: Sendable, CustomStringConvertible {
-    /// Host name or IP address. Defaults to `127.0.0.1`.
+    /// Host name or IP address. Defaults to `127.0.0.1`. Unused with ``sentinel``.
     public var host: String
-    /// TCP port. Defaults to 6379.
+    /// TCP port. Defaults to 6379. Unused with ``sentinel``.
     public var port: Int
     /// ACL user for `AUTH`; nil for the default user.
     public var username: String?
     /// Password for `AUTH`; nil to send no `AUTH`.
     public var password: String?
+    /// TLS for every connection (`rediss://`). Defaults to nil: plain TCP.
+    public var tls: RedisTLS?
+    /// The sentinels that name the master (`redis+sentinel://`), instead of ``host`` and ``port``. Defaults
+    /// to nil.
+    public var sentinel: RedisSentinel?
     /// Database selected with `SELECT` on connect. Defaults to 0.
     public var database: Int
     /// Connections kept open; commands are pipelined on them. Defaults to 4.
@@ -26,6 +31,8 @@ public struct RedisConfiguration: Sendable, CustomStringConvertible {
         port: Int = 6379,
         username: String? = nil,
         password: String? = nil,
+        tls: RedisTLS? = nil,
+        sentinel: RedisSentinel? = nil,
         database: Int = 0,
         poolSize: Int = 4,
         commandTimeout: Duration = .seconds(2),
@@ -37,6 +44,8 @@ public struct RedisConfiguration: Sendable, CustomStringConvertible {
         self.port = port
         self.username = username
         self.password = password
+        self.tls = tls
+        self.sentinel = sentinel
         self.database = database
         self.poolSize = poolSize
         self.commandTimeout = commandTimeout
@@ -54,9 +63,14 @@ public struct RedisConfiguration: Sendable, CustomStringConvertible {
         return min(delay, maximumReconnectDelay)
     }
 
-    /// The address and database, never the password.
+    /// The scheme, address and database, never a password.
     public var description: String {
         let user = username.map { "\($0)@" } ?? (password == nil ? "" : "(password)@")
-        return "redis://\(user)\(host.contains(":") ? "[\(host)]" : host):\(port)/\(database)"
+        let scheme = (tls == nil ? "redis" : "rediss") + (sentinel == nil ? "" : "+sentinel")
+        guard let sentinel else { return "\(scheme)://\(user)\(Self.hostText(host)):\(port)/\(database)" }
+        let nodes = sentinel.nodes.map(\.description).joined(separator: ",")
+        return "\(scheme)://\(user)\(nodes)/\(sentinel.masterName)/\(database)"
     }
+
+    static func hostText(_ host: String) -> String { host.contains(":") ? "[\(host)]" : host }
 }

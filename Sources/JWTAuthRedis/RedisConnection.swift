@@ -1,7 +1,8 @@
 import NIOCore
 import NIOPosix
+import NIOSSL
 
-/// One TCP connection to Redis, authenticated and on its database; commands sent on it are pipelined.
+/// One TCP (or TLS) connection to Redis, authenticated and on its database; commands sent on it are pipelined.
 final class RedisConnection: Sendable {
     let channel: any Channel
     private let broken: BrokenFlag
@@ -18,37 +19,61 @@ final class RedisConnection: Sendable {
     /// Whether commands can still be sent.
     var isActive: Bool { !broken.isSet && channel.isActive }
 
-    /// Connects, then sends `AUTH` and `SELECT` as configured.
-    /// - Throws: ``RedisError/Code/connectionFailed`` when no connection could be made; the error reply of
-    ///   `AUTH` or `SELECT` as ``RedisError/Code/serverError``.
-    static func connect(_ configuration: RedisConfiguration, on eventLoop: any EventLoop) async throws -> RedisConnection {
+    /// Connects to `host`:`port` (through TLS when `tls` is given), then sends `setup` and returns with its
+    /// replies.
+    /// - Throws: ``RedisError/Code/connectionFailed`` when no connection could be made (a failed TLS handshake
+    ///   included); the first error reply of `setup` as ``RedisError/Code/serverError``.
+    static func connect(
+        host: String,
+        port: Int,
+        setup: [[String]],
+        _ configuration: RedisConfiguration,
+        tls: NIOSSLContext?,
+        on eventLoop: any EventLoop
+    ) async throws -> (RedisConnection, [RESPValue]) {
         let broken = BrokenFlag()
+        let handshake = tls.map { _ in eventLoop.makePromise(of: Void.self) }
+        let serverName = configuration.tls?.serverName ?? (host.isIPAddress ? nil : host)
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(TimeAmount(configuration.connectTimeout))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls, let handshake {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName))
+                        try channel.pipeline.syncOperations.addHandler(TLSHandshakeHandler(handshake))
+                    }
                     try channel.pipeline.syncOperations.addHandler(RedisCommandHandler(broken: broken))
                 }
             }
+        let address = "\(RedisConfiguration.hostText(host)):\(port)"
         let channel: any Channel
         do {
-            channel = try await bootstrap.connect(host: configuration.host, port: configuration.port).get()
+            channel = try await bootstrap.connect(host: host, port: port).get()
         } catch {
-            throw RedisError(
-                code: .connectionFailed,
-                message: "Cannot connect to Redis at \(configuration.host):\(configuration.port): \(error)"
-            )
+            handshake?.fail(error)
+            throw RedisError(code: .connectionFailed, message: "Cannot connect to Redis at \(address): \(error)")
+        }
+        if let handshake {
+            // The timeout covers the handshake too: a server that accepts but never answers.
+            let timer = eventLoop.scheduleTask(in: TimeAmount(configuration.connectTimeout)) {
+                handshake.fail(RedisError(code: .timeout, message: "no TLS handshake within the connect timeout"))
+            }
+            defer { timer.cancel() }
+            do {
+                try await handshake.futureResult.get()
+            } catch {
+                try? await channel.close()
+                let reason = (error as? RedisError)?.message ?? TLSHandshakeHandler.explain(error, serverName: serverName)
+                throw RedisError(code: .connectionFailed, message: "TLS with Redis at \(address) failed: \(reason)")
+            }
         }
         let connection = RedisConnection(channel: channel, broken: broken)
-        var setup: [[String]] = []
-        if let password = configuration.password {
-            setup.append(configuration.username.map { ["AUTH", $0, password] } ?? ["AUTH", password])
-        }
-        if configuration.database != 0 { setup.append(["SELECT", String(configuration.database)]) }
         do {
-            for reply in try await connection.send(setup, timeout: configuration.commandTimeout) {
+            let replies = try await connection.send(setup, timeout: configuration.commandTimeout)
+            for reply in replies {
                 if case .error(let message) = reply { throw RedisError(code: .serverError, message: message) }
             }
+            return (connection, replies)
         } catch {
             await connection.close()
             // An error reply (WRONGPASS, a bad database) would come again. Otherwise the connection broke
@@ -58,7 +83,12 @@ final class RedisConnection: Sendable {
             }
             throw error.code == .serverError ? error : error.unsent
         }
-        return connection
+    }
+
+    /// `AUTH` with `password` (and `username`), when there is a password.
+    static func authCommand(username: String?, password: String?) -> [[String]] {
+        guard let password else { return [] }
+        return [username.map { ["AUTH", $0, password] } ?? ["AUTH", password]]
     }
 
     /// Sends one command and waits for its reply (an error reply is returned, not thrown).
@@ -109,6 +139,13 @@ final class RedisConnection: Sendable {
         replies.reserveCapacity(promises.count)
         for promise in promises { replies.append(try await promise.futureResult.get()) }
         return replies
+    }
+
+    /// Takes the connection out of use and closes it without waiting: pending commands fail with
+    /// ``RedisError/Code/connectionClosed``.
+    func retire() {
+        broken.set()
+        channel.close(promise: nil)
     }
 
     /// Closes the connection; pending commands fail with ``RedisError/Code/connectionClosed``.

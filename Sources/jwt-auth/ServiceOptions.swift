@@ -20,6 +20,8 @@ struct ServiceOptions: SettingOptions {
     @Option(setting: "DATA_DIR") var dataDir: String?
     @Option(setting: "DATABASE_URL") var databaseURL: String?
     @Option(setting: "BLOCKLIST_URL") var blocklistURL: String?
+    @Option(setting: "REDIS_CA_FILE") var redisCaFile: String?
+    @Option(setting: "REDIS_SERVER_NAME") var redisServerName: String?
     @Option(setting: "BCRYPT_COST") var bcryptCost: String?
     @Option(setting: "REGISTRATION") var registration: String?
     @Option(setting: "LOGIN_ATTEMPTS") var loginAttempts: String?
@@ -47,6 +49,8 @@ struct UserStoreOptions: SettingOptions {
     @Option(setting: "DATA_DIR") var dataDir: String?
     @Option(setting: "DATABASE_URL") var databaseURL: String?
     @Option(setting: "BLOCKLIST_URL") var blocklistURL: String?
+    @Option(setting: "REDIS_CA_FILE") var redisCaFile: String?
+    @Option(setting: "REDIS_SERVER_NAME") var redisServerName: String?
 }
 
 /// The settings of `jwt-auth users add` and `users passwd`.
@@ -56,6 +60,8 @@ struct NewUserOptions: SettingOptions {
     @Option(setting: "DATA_DIR") var dataDir: String?
     @Option(setting: "DATABASE_URL") var databaseURL: String?
     @Option(setting: "BLOCKLIST_URL") var blocklistURL: String?
+    @Option(setting: "REDIS_CA_FILE") var redisCaFile: String?
+    @Option(setting: "REDIS_SERVER_NAME") var redisServerName: String?
     @Option(setting: "BCRYPT_COST") var bcryptCost: String?
 }
 

@@ -114,7 +114,7 @@ struct RedisServiceTests {
         }
     }
 
-    @Test(arguments: ["redis://", "redis://host:99999", "redis://h/x", "rediss://h", "redis://:@h"])
+    @Test(arguments: ["redis://", "redis://host:99999", "redis://h/x", "rediss://h?x=1", "redis://:@h", "redis+sentinel://h1,h2", "redi://h"])
     func aBadRedisURLNamesTheSetting(url: String) throws {
         let error = #expect(throws: ConfigurationError.self) {
             try AuthServerConfiguration(settings: ["DATA_DIR": "/nonexistent", "BLOCKLIST_URL": url])

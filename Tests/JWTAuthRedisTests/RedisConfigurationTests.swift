@@ -1,4 +1,5 @@
 import JWTAuthRedis
+import NIOSSL
 import Testing
 
 @Suite struct RedisConfigurationTests {
@@ -37,13 +38,46 @@ import Testing
 
     @Test(
         arguments: [
-            "", "http://localhost", "rediss://localhost", "redis://", "redis://:6379", "redis://host:abc", "redis://host:0",
+            "", "http://localhost", "redis://", "redis://:6379", "redis://host:abc", "redis://host:0",
             "redis://host:70000", "redis://host:+80", "redis://host/abc", "redis://host/-1", "redis://host/+1", "redis://host/1/2",
             "redis://host?db=1", "redis://user@host", "redis://user:@host", "redis://:pw%zz@host", "redis://[::1", "redis://[::1]x",
+            "rediss://", "rediss://host?x=1", "redis+sentinel://h1,h2", "redis+sentinel://h1,h2/", "redis+sentinel://h1,,h2/m",
+            "redis+sentinel://h1:0/m", "redis+sentinel:///m", "redis+sentinel://h1/m/x", "redis+sentinel://h1/m/1/2",
+            "redis+sentinel://h1/m?other=1", "redis+sentinel://h1/m?sentinel_password=", "redis+sentinel://h1/m?sentinel_username=u",
+            "redis+sentinel://h1/m#f", "redis-sentinel://h1/m",
         ]
     )
     func refusesURL(url: String) {
         #expect(throws: RedisError.invalidURL) { try RedisConfiguration(url: url) }
+    }
+
+    @Test func readsRedissAsTLSWithTheSystemTrustStore() throws {
+        let configuration = try RedisConfiguration(url: "rediss://alice:pw@cache.internal:6380/2")
+        #expect(configuration.tls != nil)
+        #expect(configuration.tls?.serverName == nil)
+        #expect(configuration.tls?.configuration.minimumTLSVersion == .tlsv12)
+        #expect(configuration.tls?.configuration.certificateVerification == .fullVerification)
+        #expect((configuration.host, configuration.port, configuration.username, configuration.database) == ("cache.internal", 6380, "alice", 2))
+        #expect(try RedisConfiguration(url: "redis://h").tls == nil)
+    }
+
+    @Test func readsASentinelURL() throws {
+        let configuration = try RedisConfiguration(
+            url: "rediss+sentinel://app:s%40cret@10.0.0.1:26380,sentinel-b,[::1]:26381/my-master/4?sentinel_password=p%26w"
+        )
+        let sentinel = try #require(configuration.sentinel)
+        #expect(sentinel.nodes == [.init(host: "10.0.0.1", port: 26380), .init(host: "sentinel-b", port: 26379), .init(host: "::1", port: 26381)])
+        #expect(sentinel.masterName == "my-master")
+        #expect(sentinel.password == "p&w")
+        #expect(sentinel.username == nil)
+        #expect((configuration.username, configuration.password, configuration.database) == ("app", "s@cret", 4))
+        #expect(configuration.tls != nil)
+        #expect(configuration.description == "rediss+sentinel://app@10.0.0.1:26380,sentinel-b:26379,[::1]:26381/my-master/4")
+
+        let plain = try RedisConfiguration(url: "redis+sentinel://h1:1,h2:2/mymaster/?sentinel_username=s&sentinel_password=t")
+        #expect(plain.tls == nil)
+        #expect(plain.database == 0)
+        #expect((plain.sentinel?.username, plain.sentinel?.password) == ("s", "t"))
     }
 
     @Test func descriptionNeverShowsThePassword() throws {
@@ -51,6 +85,8 @@ import Testing
         #expect(configuration.description == "redis://alice@127.0.0.1:6380/1")
         let defaultUser = try RedisConfiguration(url: "redis://:hunter2-secret@127.0.0.1")
         #expect(!defaultUser.description.contains("hunter2"))
+        let sentinel = try RedisConfiguration(url: "redis+sentinel://:hunter2-secret@h1/m?sentinel_password=hunter3-secret")
+        #expect(!sentinel.description.contains("hunter"))
     }
 
     @Test func reconnectDelayDoublesUpToItsMaximum() {

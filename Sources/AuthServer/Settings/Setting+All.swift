@@ -73,10 +73,39 @@ extension Setting {
             "BLOCKLIST_URL",
             "url",
             default: "database",
-            help: "Where revocations are checked: database, memory: or redis://[user:password@]host[:port][/db]",
+            help:
+                "Where revocations are checked: database, memory:, redis://[user:password@]host[:port][/db], rediss://… (TLS) or redis+sentinel://[user:password@]host:port,host:port,…/MASTER[/db] (rediss+sentinel:// for TLS)",
             commands: [.serve, .users, .usersAdd],
             apply: applyBlocklistURL
         ).readableFromFile(),
+        Setting(
+            "REDIS_CA_FILE",
+            "file",
+            default: nil,
+            help: "PEM bundle of the CAs trusted for a rediss:// blocklist; unset, the system's trust store",
+            commands: [.serve, .users, .usersAdd]
+        ) { value, configuration throws(Invalid) in
+            configuration.redisCAFile = value.isEmpty ? nil : value
+            if !value.isEmpty { try requireTLSBlocklist(configuration) }
+        },
+        Setting(
+            "REDIS_SERVER_NAME",
+            "name",
+            default: nil,
+            help: "Name sent as SNI and verified in the certificate of a rediss:// blocklist, when not the URL's host (e.g. connecting by IP)",
+            commands: [.serve, .users, .usersAdd]
+        ) { value, configuration throws(Invalid) in
+            guard !value.isEmpty else {
+                configuration.redisServerName = nil
+                return
+            }
+            // An IP address is verified against the certificate's IP addresses without this setting.
+            guard !value.contains(":"), !value.allSatisfy({ $0 == "." || $0.isNumber }) else {
+                throw Invalid("expected a host name, not an IP address")
+            }
+            configuration.redisServerName = value
+            try requireTLSBlocklist(configuration)
+        },
         .integer("BCRYPT_COST", 4...31, default: 12, help: "bcrypt cost of password hashes", commands: [.serve, .usersAdd]) {
             $0.bcryptCost = UInt8($1)
         },
@@ -212,12 +241,21 @@ extension Setting {
         }
     }
 
+    /// The TLS settings of Redis apply to a `rediss://` or `rediss+sentinel://` blocklist only.
+    private static func requireTLSBlocklist(_ configuration: AuthServerConfiguration) throws(Invalid) {
+        guard case .redis(let url) = configuration.blocklist, url.lowercased().hasPrefix("rediss") else {
+            throw Invalid("needs a rediss:// or rediss+sentinel:// blocklist URL")
+        }
+    }
+
     private static func applyBlocklistURL(_ url: String, _ configuration: inout AuthServerConfiguration) throws(Invalid) {
         switch url {
         case "", "database", "sqlite", "db": configuration.blocklist = .database
         case "memory:", "memory": configuration.blocklist = .memory
         default:
-            guard url.lowercased().hasPrefix("redis://") else { throw Invalid("expected memory:, database or redis://") }
+            guard url.lowercased().hasPrefix("redis") else {
+                throw Invalid("expected memory:, database, redis://, rediss://, redis+sentinel:// or rediss+sentinel://")
+            }
             do throws(RedisError) { _ = try RedisConfiguration(url: url) } catch { throw Invalid(error.message) }
             configuration.blocklist = .redis(url: url)
         }

@@ -13,6 +13,16 @@ enum RedisTestServers {
     static let withPassword = "JWT_AUTH_TEST_REDIS_AUTH_URL"
     /// A server started again 2 s after it stops: `JWT_AUTH_TEST_REDIS_RESTARTABLE_URL`.
     static let restartable = "JWT_AUTH_TEST_REDIS_RESTARTABLE_URL"
+    /// A TLS-only server with the same password and ACL user as ``withPassword``: `JWT_AUTH_TEST_REDISS_URL`.
+    static let tls = "JWT_AUTH_TEST_REDISS_URL"
+    /// A TLS-only server without a password whose certificate names only `redis.test` (no IP address):
+    /// `JWT_AUTH_TEST_REDISS_NAMED_URL`.
+    static let tlsNamed = "JWT_AUTH_TEST_REDISS_NAMED_URL"
+    /// The CA (PEM) that signed the TLS servers' certificates: `JWT_AUTH_TEST_REDIS_CA_FILE`.
+    static let caFile = "JWT_AUTH_TEST_REDIS_CA_FILE"
+    /// A master, a replica and three sentinels, the data nodes with the password and ACL user of
+    /// ``withPassword``: `JWT_AUTH_TEST_REDIS_SENTINEL_URL`. Never failed over.
+    static let sentinel = "JWT_AUTH_TEST_REDIS_SENTINEL_URL"
 
     /// Whether tests that need `variable` run: when it is set, or when servers are required.
     static func enabled(_ variable: String = plain) -> Bool {
@@ -37,6 +47,16 @@ enum RedisTestServers {
         configuration.connectTimeout = .seconds(15)
         return configuration
     }
+
+    /// The URL in `variable` with `userInfo` (`user:password@`) after its scheme.
+    static func url(_ variable: String, userInfo: String) throws -> String {
+        let url = try url(variable)
+        let scheme = try #require(url.firstRange(of: "://"))
+        return String(url[..<scheme.upperBound]) + userInfo + String(url[scheme.upperBound...])
+    }
+
+    /// The ACL user of the servers with a password, as a URL's user information.
+    static let aclUser = "jwt-auth-tester:jwt-auth-test-user-password@"
 
     /// A key prefix no other test uses.
     static func uniquePrefix() -> String { "test-\(UInt64.random(in: 0...UInt64.max)):" }
