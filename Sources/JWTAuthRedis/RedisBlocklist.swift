@@ -8,7 +8,9 @@ import Synchronization
 /// (atomic there). Redis holds a marker key, `<prefix>filled`, read with every check: when it is missing,
 /// Redis lost its data (a restart without persistence, a flush), and the store refills it from the
 /// record's snapshot before answering, so no revocation is lost. A write to Redis that fails makes this
-/// instance refill before its next check too. While either store is down, calls throw: fail closed.
+/// instance refill before its next check too, and so does a Sentinel failover (the client found another master):
+/// a revocation the old master acknowledged but had not passed to its replica is in the record, not in the new
+/// master, whose marker came with the replication. While either store is down, calls throw: fail closed.
 public final class RedisBlocklist: RevocationStore {
     /// The database store, the record of revocations.
     public let record: any RevocationStore
@@ -20,6 +22,8 @@ public final class RedisBlocklist: RevocationStore {
 
     private struct State {
         var mustRefill = false
+        /// The client's count of master changes when Redis was last refilled.
+        var masterChangesRefilled = 0
         var refill: (id: Int, task: Task<Void, any Error>)?
         var nextRefillID = 0
     }
@@ -65,7 +69,8 @@ public final class RedisBlocklist: RevocationStore {
     public func isRevoked(_ query: RevocationQuery) async throws -> Bool {
         let keys = redis.keys(for: query) + [markerKey]
         for attempt in 0..<2 {
-            if state.withLock({ $0.mustRefill }) { try await refill() }
+            let masterChanges = redis.client.masterChanges
+            if state.withLock({ $0.mustRefill || $0.masterChangesRefilled != masterChanges }) { try await refill() }
             guard case .array(let values?) = try await redis.client.send(["MGET"] + keys), values.count == keys.count else {
                 throw RedisError.protocolError("Unexpected reply to MGET")
             }
@@ -73,6 +78,8 @@ public final class RedisBlocklist: RevocationStore {
                 state.withLock { $0.mustRefill = true }
                 continue
             }
+            // The answer came from a master found during this very check: refill it first, then ask again.
+            if attempt == 0, state.withLock({ $0.masterChangesRefilled != redis.client.masterChanges }) { continue }
             return try RedisRevocationStore.isRevoked(query, values: values.dropLast(), now: clock.now)
         }
         throw RedisError(code: .connectionClosed, message: "Redis lost its data again while being refilled")
@@ -93,8 +100,12 @@ public final class RedisBlocklist: RevocationStore {
     }
 
     private func writeSnapshot() async throws {
-        // Cleared first: a write failing from now on asks for another refill.
-        state.withLock { $0.mustRefill = false }
+        // Cleared first: a write failing from now on asks for another refill, and so does a master change.
+        let masterChanges = redis.client.masterChanges
+        state.withLock { state in
+            state.mustRefill = false
+            state.masterChangesRefilled = masterChanges
+        }
         do {
             // One connection for all: were Redis to restart midway, the marker must not reach the new one.
             let index = try await snapshot()

@@ -96,6 +96,42 @@ struct RedisFailoverTests {
         }
     }
 
+    /// A revocation the record holds but the new master does not (the old master acknowledged it and died before
+    /// passing it on; here it is written to the record alone): after the failover the blocklist refills Redis from
+    /// the record before answering, so the token stays revoked.
+    @Test(.bug(id: 20, "a revocation lost in a failover came back valid"), .timeLimit(.minutes(2)))
+    func theBlocklistRefillsTheNewMasterFromTheRecord() async throws {
+        try await RedisSentinelGroup.with { group in
+            var configuration = try RedisConfiguration(url: group.urlWithUser)
+            configuration.commandTimeout = .seconds(5)
+            configuration.connectTimeout = .seconds(5)
+            configuration.maximumReconnectDelay = .milliseconds(200)
+            let client = RedisClient(configuration: configuration)
+            let record = IndexRecord()
+            let redis = RedisRevocationStore(client: client, keyPrefix: RedisTestServers.uniquePrefix())
+            let blocklist = RedisBlocklist(record: record, redis: redis, snapshot: { await record.index })
+            let until = Double(UInt64.now + 3600)
+            try await blocklist.revoke(tokenID: "replicated", until: until)
+            #expect(try await blocklist.isRevoked(RevocationQuery(tokenID: "replicated")))
+            _ = try await client.send("WAIT", "1", "1000")
+            // Acknowledged by the record, never reached Redis.
+            try await record.revoke(tokenID: "lost", until: until)
+
+            group.killMaster()
+            let deadline = ContinuousClock.now + .seconds(30)
+            var answer: Bool?
+            while answer == nil, ContinuousClock.now < deadline {
+                answer = try? await blocklist.isRevoked(RevocationQuery(tokenID: "lost"))
+                if answer == nil { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(client.masterChanges == 1)
+            #expect(answer == true, "the revocation only the record had was not restored on the new master")
+            #expect(try await redis.isRevoked(RevocationQuery(tokenID: "lost")), "Redis itself was refilled")
+            #expect(try await blocklist.isRevoked(RevocationQuery(tokenID: "replicated")))
+            await client.close()
+        }
+    }
+
     /// Polls `condition` (every 20 ms, at most `timeout`).
     func waitFor(_ goal: String, timeout: Duration = .seconds(20), _ condition: () -> Bool) async throws {
         let deadline = ContinuousClock.now + timeout
