@@ -89,36 +89,38 @@ public struct JWEDecrypter: Sendable {
     }
 
     private func open(_ token: EncryptedToken) throws(JWTAuthError) -> Data {
-        let key = try key(for: token.header)
-        guard key.algorithm == token.algorithm else { throw .invalidToken("The specified alg value does not match the key") }
-        guard key.encryption == token.encryption || key.acceptedEncryptions.contains(token.encryption) else {
+        // Read in place, through the index: neither the header nor the key is copied.
+        let parsed = token.parsedHeader
+        let index = try keyIndex(for: parsed.header.keyID)
+        guard keys[index].algorithm == parsed.algorithm else { throw .invalidToken("The specified alg value does not match the key") }
+        guard keys[index].encryption == parsed.encryption || keys[index].acceptedEncryptions.contains(parsed.encryption) else {
             throw .invalidToken("The specified enc value does not match the key")
         }
-        guard let cek = key.contentKey(for: token),
+        guard let cek = keys[index].contentKey(for: token),
             let plaintext = ContentCipher.open(
                 token.sealed,
                 ivCount: token.ivCount,
                 tagCount: token.tagCount,
-                token.encryption,
+                parsed.encryption,
                 cek: cek,
-                aad: token.additionalData
+                aad: parsed.segment
             )
         else { throw Self.decryptionFailed }
         return plaintext
     }
 
     /// With a `kid`, the key with that `kid`; without one, the only key, or else the only key without a `kid`.
-    private func key(for header: JWEHeader) throws(JWTAuthError) -> JWEKey {
-        if let keyID = header.keyID {
+    private func keyIndex(for keyID: String?) throws(JWTAuthError) -> Int {
+        if let keyID {
             if keys.count == 1 {
                 guard keys[0].keyID == keyID else { throw .invalidToken("Unknown key id") }
-                return keys[0]
+                return 0
             }
             guard let index = byID[keyID] else { throw .invalidToken("Unknown key id") }
-            return keys[index]
+            return index
         }
-        if keys.count == 1 { return keys[0] }
-        let unnamed = keys.filter { $0.keyID == nil }
+        if keys.count == 1 { return 0 }
+        let unnamed = keys.indices.filter { keys[$0].keyID == nil }
         guard unnamed.count == 1 else { throw .invalidToken("The token has no kid and the key set has no default key") }
         return unnamed[0]
     }

@@ -7,7 +7,11 @@ extension JWEKey {
     /// (a bad `epk`, a segment that must be empty). A key that fails to unwrap or decrypt gives a random content
     /// key instead (RFC 7516 §11.5), so that the failure shows only where a bad tag does, after the same work.
     func contentKey(for token: EncryptedToken) -> SymmetricKey? {
-        let encryption = token.encryption
+        // `dir` first, without the tuple below: it is the common case on every request.
+        if case .direct = algorithm.kind, case .symmetric(let key) = material {
+            return token.encryptedKey.isEmpty ? key : nil
+        }
+        let encryption = token.parsedHeader.encryption
         switch (algorithm.kind, material) {
         case (.direct, .symmetric(let key)):
             guard token.encryptedKey.isEmpty else { return nil }
