@@ -29,7 +29,10 @@ let package = Package(
     ],
     traits: [
         // The Vapor 4 adapter (`JWTAuthVapor`): off by default, so that Hummingbird users never build Vapor.
-        .trait(name: "Vapor", description: "Builds JWTAuthVapor, the adapter for Vapor 4.")
+        .trait(name: "Vapor", description: "Builds JWTAuthVapor, the adapter for Vapor 4."),
+        // Exporting spans over OTLP/HTTP (swift-otel): off by default, so that a default build does not build the exporter.
+        // The spans themselves are always made, through swift-distributed-tracing's no-op tracer when nothing exports them.
+        .trait(name: "Tracing", description: "Lets jwt-auth serve export its spans over OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT)."),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", "4.1.0"..<"6.0.0"),
@@ -47,6 +50,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.1.0"),
+        // OTLP/HTTP only: gRPC is never built.
+        .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
     ],
     targets: [
         .target(
@@ -68,6 +74,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -171,6 +178,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             // The OpenAPI document is compiled in (OpenAPIDocument.swift, generated from Resources/openapi.json).
             exclude: ["Resources"],
@@ -184,6 +192,12 @@ let package = Package(
                 "AuthServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                // The OTLP/HTTP exporter, with the `Tracing` trait only.
+                .product(name: "OTel", package: "swift-otel", condition: .when(traits: ["Tracing"])),
             ],
             swiftSettings: swiftSettings
         ),
@@ -321,6 +335,9 @@ let package = Package(
                 "JWTAuthRedis",
                 "JWTAuthTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                // The service's spans, recorded in-process (RequestSpanTests).
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -112,10 +112,12 @@ public enum AuthServer {
             claimsProvider: nil,
             encryptingTo: encryptionKey
         )
+        // Every store call of a request is traced; the verifier's revocation check too.
+        let traced = stores.traced(configuration)
         let verifier = try TokenVerifier(
             keys: keys.verificationKeys,
             configuration: configuration.tokens,
-            revocationStore: stores.revocations,
+            revocationStore: traced.revocations,
             cache: keys.signingKey.algorithm.isAsymmetric || encryptionKey != nil ? VerifiedTokenCache() : nil,
             clock: clock,
             decryptingWith: try encryptionKey.map { key throws(JWTAuthError) in try JWEDecrypter(key: key) }
@@ -129,6 +131,8 @@ public enum AuthServer {
 
         let router = Router(context: BasicJWTRequestContext.self)
         let routes = RouteTable()
+        // First, so that every other middleware and route runs inside the request's span.
+        router.add(middleware: RequestTracingMiddleware())
         if configuration.isAccessLogEnabled { router.add(middleware: AccessLogMiddleware()) }
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         if !configuration.corsOrigins.isEmpty {
@@ -147,9 +151,9 @@ public enum AuthServer {
         let service = AuthService(
             issuer: issuer,
             verifier: verifier,
-            users: MeasuredUserStore(stores.users),
-            sessions: MeasuredSessionStore(stores.sessions),
-            revocations: MeasuredRevocationStore(stores.revocations, metrics: metrics),
+            users: MeasuredUserStore(traced.users),
+            sessions: MeasuredSessionStore(traced.sessions),
+            revocations: MeasuredRevocationStore(traced.revocations, metrics: metrics),
             passwords: PasswordHasher(cost: configuration.bcryptCost, maximumWaiting: configuration.bcryptQueue),
             loginThrottler: stores.throttler(limit: configuration.loginAttempts, window: configuration.loginWindow, clock: clock),
             registrationThrottler: stores.throttler(limit: configuration.registerAttempts, window: configuration.loginWindow, clock: clock),

@@ -1,13 +1,22 @@
 public import JWTAuth
 import Logging
+import Tracing
 
 extension AuthService {
     /// Creates a user: the rules of ``Credentials`` for new names and passwords, a slot of the registration
     /// throttle taken before bcrypt runs (kept: every attempt counts), bcrypt on the hasher's pool, the
     /// store's atomic uniqueness.
     /// - Throws: `forbidden` (registration closed), `bad_request`, `rate_limited`, `conflict`,
-    ///   `unavailable` (bcrypt's queue is full), or a store's error.
+    ///   `unavailable` (bcrypt's queue is full), or a store's error. Traced as a span `register`.
     public func register(username rawUsername: String, password rawPassword: String, clientAddress: String) async throws -> UserRecord {
+        try await ServiceSpan.run("register") { span in
+            let user = try await createAccount(username: rawUsername, password: rawPassword, clientAddress: clientAddress)
+            span.attributes["user.id"] = user.id
+            return user
+        }
+    }
+
+    private func createAccount(username rawUsername: String, password rawPassword: String, clientAddress: String) async throws -> UserRecord {
         guard isRegistrationOpen else { throw JWTAuthError.forbidden("Registration is closed") }
         // Checked before the throttle: a refused name or password takes no slot.
         let credentials = try AccountService.newCredentials(username: rawUsername, password: rawPassword)

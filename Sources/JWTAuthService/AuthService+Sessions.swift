@@ -1,24 +1,34 @@
 public import JWTAuth
 import Logging
+import Tracing
 
 extension AuthService {
     /// Checks the credentials (``checkCredentials(username:password:clientAddress:)``) and starts a
-    /// session: a fresh access token and a refresh token.
+    /// session: a fresh access token and a refresh token. Traced as a span `login` (bcrypt and the store
+    /// calls are its children).
     public func login(username: String, password: String, clientAddress: String) async throws -> TokenPair {
-        try await startSession(for: try await checkCredentials(username: username, password: password, clientAddress: clientAddress))
+        try await ServiceSpan.run("login") { span in
+            let user = try await checkCredentials(username: username, password: password, clientAddress: clientAddress)
+            span.attributes["user.id"] = user.id
+            return try await startSession(for: user)
+        }
     }
 
-    /// Checks the credentials and gives a fresh access token only, in a session of its own.
+    /// Checks the credentials and gives a fresh access token only, in a session of its own. Traced as a span
+    /// `fresh_login`.
     public func freshLogin(username: String, password: String, clientAddress: String) async throws -> IssuedToken {
-        var user = try await checkCredentials(username: username, password: password, clientAddress: clientAddress)
-        for _ in 1...2 {
-            let claims = try await claims(for: user)
-            let access = try await signer().accessToken(for: user.id, fresh: .fresh, claims: claims)
-            try await sessions.openSession(access.sessionID ?? "", subject: user.id, until: access.expiresAt)
-            guard let changed = try await refuseIfChangedMeanwhile(user, session: access.claims) else { return access }
-            user = changed
+        try await ServiceSpan.run("fresh_login") { span in
+            var user = try await checkCredentials(username: username, password: password, clientAddress: clientAddress)
+            span.attributes["user.id"] = user.id
+            for _ in 1...2 {
+                let claims = try await claims(for: user)
+                let access = try await signer().accessToken(for: user.id, fresh: .fresh, claims: claims)
+                try await sessions.openSession(access.sessionID ?? "", subject: user.id, until: access.expiresAt)
+                guard let changed = try await refuseIfChangedMeanwhile(user, session: access.claims) else { return access }
+                user = changed
+            }
+            throw JWTAuthError.unavailable("The account changed during login, try again")
         }
-        throw JWTAuthError.unavailable("The account changed during login, try again")
     }
 
     /// A fresh token pair for `user` in a new session, recorded in the session store.
@@ -59,13 +69,20 @@ extension AuthService {
 
     /// Spends the verified refresh token with `presented` claims and gives a new pair in the same session
     /// (the access token not fresh), with the claims of the user as stored now. A refresh token presented a
-    /// second time means someone holds a copy: its whole session is revoked.
+    /// second time means someone holds a copy: its whole session is revoked. Traced as a span `refresh`.
     ///
     /// The user is read and their claims loaded before the token is spent: a failure there (a store, the
     /// claims loader) leaves the refresh token usable for a retry.
     /// - Throws: `invalid_token` (no `jti`, `sid` or `sub`), `token_revoked` (reuse), `user_not_found`,
     ///   `forbidden` (disabled), what ``additionalClaims`` throws, or a store's error.
     public func refresh(presented: JWTClaims) async throws -> TokenPair {
+        try await ServiceSpan.run("refresh") { span in
+            span.attributes["user.id"] = presented.subject
+            return try await rotate(presented)
+        }
+    }
+
+    private func rotate(_ presented: JWTClaims) async throws -> TokenPair {
         guard let jti = presented.id, let sid = presented.sessionID, let subject = presented.subject else {
             throw JWTAuthError.invalidToken("The refresh token lacks jti, sid or sub")
         }

@@ -4,6 +4,7 @@ import Metrics
 import NIOCore
 public import NIOPosix
 import Synchronization
+import Tracing
 
 #if canImport(Glibc)
 import Glibc
@@ -60,17 +61,26 @@ public final class PasswordHasher: Sendable {
     /// How many hashes or verifications were let through to bcrypt, for tests.
     package var runCount: Int { started.load(ordering: .relaxed) }
 
-    /// The bcrypt hash of `password`.
+    /// The bcrypt hash of `password`, in a span `bcrypt.hash`.
     /// - Throws: `unavailable` (with `retryAfter` 1) when ``maximumWaiting`` hashes already wait.
     public func hash(_ password: String) async throws -> String {
-        try await run { [cost] in Bcrypt.hash(password, cost: cost) }
+        try await run("bcrypt.hash") { [cost] in Bcrypt.hash(password, cost: cost) }
     }
 
-    /// Whether `password` matches `hash`; with a nil hash, does the same work and returns false.
+    /// Whether `password` matches `hash`, in a span `bcrypt.verify`; with a nil hash, does the same work and
+    /// returns false.
     /// - Throws: `unavailable` (with `retryAfter` 1) when ``maximumWaiting`` hashes already wait.
     public func verify(_ password: String, hash: String?) async throws -> Bool {
-        let matches = try await run { [dummyHash] in Bcrypt.verify(password, hash: hash ?? dummyHash) }
+        let matches = try await run("bcrypt.verify") { [dummyHash] in Bcrypt.verify(password, hash: hash ?? dummyHash) }
         return matches && hash != nil
+    }
+
+    /// `work` on the pool, in a span of its own named `operation` (what it waited for a thread included).
+    private func run<Result: Sendable>(_ operation: String, _ work: @escaping @Sendable () -> Result) async throws -> Result {
+        try await ServiceSpan.run(operation) { span in
+            span.attributes["jwt_auth.bcrypt.cost"] = Int(cost)
+            return try await run(work)
+        }
     }
 
     private func run<Result: Sendable>(_ work: @escaping @Sendable () -> Result) async throws -> Result {

@@ -2,7 +2,10 @@ import ArgumentParser
 import AuthServer
 import Foundation
 import Hummingbird
+import Logging
 import NIOCore
+import ServiceLifecycle
+import UnixSignals
 
 /// `jwt-auth serve`: the auth service.
 struct Serve: AsyncParsableCommand {
@@ -25,6 +28,14 @@ struct Serve: AsyncParsableCommand {
         let configuration = try options.configuration()
         // Every logger of the process, the libraries' included, writes in the chosen format.
         configuration.bootstrapLogging()
+        let logger = Logger(label: "jwt-auth")
+        let traceExporter: (any Service)?
+        do {
+            traceExporter = try TraceExporter.start(environment: ProcessInfo.processInfo.environment, logger: logger)
+        } catch {
+            FileHandle.standardError.write(Data("\(TraceExport.endpointVariables[0]): cannot export traces: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
         let leftovers = StartLeftovers(configuration)
         let app: any ApplicationProtocol
         do {
@@ -48,7 +59,13 @@ struct Serve: AsyncParsableCommand {
             throw error
         }
         do {
-            try await app.runService()
+            if let traceExporter {
+                // The exporter first, so that it stops last and sends the spans of the last requests.
+                let services: [any Service] = [traceExporter, app]
+                try await ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)).run()
+            } else {
+                try await app.runService()
+            }
         } catch let error as IOError where Self.listenErrors.contains(error.errnoCode) {
             leftovers.remove()
             throw CommandFailure.environment("cannot listen on \(Self.address(configuration)): \(Self.describe(error.errnoCode))")

@@ -5,6 +5,7 @@ import JWTAuthHummingbird
 import JWTAuthService
 import Logging
 import NIOCore
+import Tracing
 
 extension WebSite {
     /// Checks the form's username and password as `POST /auth/login` does (same throttling), then sets
@@ -24,9 +25,13 @@ extension WebSite {
         }
         let password = FormDecoding.field("password", in: form) ?? ""
         do {
-            let user = try await auth.service.logging(to: context.logger)
-                .checkCredentials(username: username, password: password, clientAddress: auth.clientAddress(request, context))
-            return try await signIn(user, next: next)
+            // The same span as the JSON login's (`AuthService.login`).
+            return try await ServiceSpan.run("login") { span in
+                let user = try await auth.service.logging(to: context.logger)
+                    .checkCredentials(username: username, password: password, clientAddress: auth.clientAddress(request, context))
+                span.attributes["user.id"] = user.id
+                return try await signIn(user, next: next)
+            }
         } catch let error as JWTAuthError where error.code == .rateLimited || error.retryAfter != nil {
             return Self.retryLater(error)
         } catch let error as JWTAuthError where error.code != .unavailable {
