@@ -34,6 +34,19 @@ import Testing
             )
         }
 
+        /// This harness's service on the same stores, but with `sessions` for its session store (a store that
+        /// changes the user between a login's check and its session).
+        func service(sessions: any SessionStore) -> AuthService {
+            AuthService(
+                issuer: service.issuer,
+                verifier: service.verifier,
+                users: users,
+                sessions: sessions,
+                revocations: revocations,
+                passwords: passwords
+            )
+        }
+
         /// Whether the verifier accepts `token` now (revocation included).
         func accepts(_ token: IssuedToken, as type: TokenType = .access) async throws -> Bool {
             do {
@@ -190,14 +203,7 @@ import Testing
         let harness = try Harness()
         let user = try await harness.service.register(username: "gail", password: Self.password, clientAddress: "a")
         let sessions = DisablingSessions(base: harness.users, users: harness.users, disabling: harness.service.userSessions, id: user.id)
-        let service = AuthService(
-            issuer: harness.service.issuer,
-            verifier: harness.service.verifier,
-            users: harness.users,
-            sessions: sessions,
-            revocations: harness.revocations,
-            passwords: harness.passwords
-        )
+        let service = harness.service(sessions: sessions)
         let checked = try await service.checkCredentials(username: "gail", password: Self.password, clientAddress: "a")
         await #expect(throws: JWTAuthError.forbidden("")) { try await service.startSession(for: checked) }
         await #expect(throws: JWTAuthError.forbidden("")) {

@@ -92,14 +92,7 @@ import Testing
         let accounts = harness.service.accounts
         let tess = try await accounts.createUser(username: "tess", password: Self.password, roles: ["admin", "ops"])
         let sessions = WithdrawingSessions(base: harness.users) { try await accounts.changeRoles(of: tess.id, removing: ["admin"]) }
-        let service = AuthService(
-            issuer: harness.service.issuer,
-            verifier: harness.service.verifier,
-            users: harness.users,
-            sessions: sessions,
-            revocations: harness.revocations,
-            passwords: harness.passwords
-        )
+        let service = harness.service(sessions: sessions)
         let pair = try await service.login(username: "tess", password: Self.password, clientAddress: "a")
         #expect(pair.access.claims.strings("roles") == ["ops"])
         #expect(try await harness.accepts(pair.access))
@@ -118,14 +111,7 @@ import Testing
         let accounts = harness.service.accounts
         let vera = try await accounts.createUser(username: "vera", password: Self.password)
         let sessions = WithdrawingSessions(base: harness.users) { try await accounts.changePassword(of: vera.id, to: "the new password") }
-        let service = AuthService(
-            issuer: harness.service.issuer,
-            verifier: harness.service.verifier,
-            users: harness.users,
-            sessions: sessions,
-            revocations: harness.revocations,
-            passwords: harness.passwords
-        )
+        let service = harness.service(sessions: sessions)
         await #expect(throws: JWTAuthError.invalidCredentials) {
             try await service.login(username: "vera", password: Self.password, clientAddress: "a")
         }
