@@ -39,10 +39,6 @@ extension JWTManager {
         try await sourcedVerifier.verifier(for: token, source: keySource, base: verifier)
     }
 
-    package func decode(_ token: String, as type: TokenType?, requireFresh: Bool) async throws(JWTAuthError) -> VerifiedToken {
-        try await sourcedVerifier.decode(token, source: keySource, base: verifier, as: type, requireFresh: requireFresh)
-    }
-
     /// The issuer to sign with now: `base` itself, or with a ``keySource`` that is a ``JWTAuth/JWTSigningKeySource``
     /// offering a signing key, `base` with that key (its configuration, clock, claims provider and encryption kept;
     /// rebuilt only when the source's generation changes). A rotation thus takes effect without a restart.

@@ -33,7 +33,7 @@ public struct JWTManager: Sendable {
     /// (defaults to `MetricsSystem.factory`).
     let metrics: JWTMetrics
     /// The verifier built for the key source's latest keys.
-    let sourcedVerifier = SourcedVerifier()
+    package let sourcedVerifier = SourcedVerifier()
     /// The issuer built for a signing key source's latest key.
     let sourcedIssuer = SourcedIssuer()
 

@@ -31,8 +31,8 @@ package protocol TokenAuthority: Sendable {
     var tokenNames: TokenNames { get }
     /// The verifier for `token` (the one of a key source's current keys).
     func verifier(for token: String) async throws(JWTAuthError) -> TokenVerifier
-    /// `token` decoded by ``verifier(for:)``'s verifier, without the revocation check.
-    func decode(_ token: String, as type: TokenType?, requireFresh: Bool) async throws(JWTAuthError) -> VerifiedToken
+    /// The verifier rebuilt from ``keySource``'s snapshots, shared by the copies of a manager.
+    var sourcedVerifier: SourcedVerifier { get }
     /// The issuer to sign with now.
     func issuer(basedOn base: TokenIssuer) async throws(JWTAuthError) -> TokenIssuer
     /// Consults the revocation store.
@@ -40,6 +40,12 @@ package protocol TokenAuthority: Sendable {
 }
 
 extension TokenAuthority {
+    /// `token` decoded by ``verifier(for:)``'s verifier, without the revocation check: a nested token is decrypted
+    /// once.
+    package func decode(_ token: String, as type: TokenType?, requireFresh: Bool) async throws(JWTAuthError) -> VerifiedToken {
+        try await sourcedVerifier.decode(token, source: keySource, base: verifier, as: type, requireFresh: requireFresh)
+    }
+
     /// `service`, signing with this manager's key source when it is a rotating `JWTSigningKeySource`, so that the
     /// auth routes' tokens carry the key the manager verifies with.
     package func signing(_ service: AuthService) -> AuthService {

@@ -47,7 +47,7 @@ public struct JWTManager: Sendable {
     public var errorHandlers: [JWTAuthError.Code: ErrorHandler] = [:]
 
     /// The verifier and issuer built for the key source's latest keys, shared by the manager's copies.
-    let sourcedVerifier = SourcedVerifier()
+    package let sourcedVerifier = SourcedVerifier()
     let sourcedIssuer = SourcedIssuer()
 
     /// A manager verifying with `verifier` (which should consult your revocation store) and, when given,
@@ -103,10 +103,6 @@ extension JWTManager: TokenAuthority {
     /// - Throws: `invalid_token` for a token whose header cannot be read, `unavailable` when the source has no keys.
     public func verifier(for token: String) async throws(JWTAuthError) -> TokenVerifier {
         try await sourcedVerifier.verifier(for: token, source: keySource, base: verifier)
-    }
-
-    package func decode(_ token: String, as type: TokenType?, requireFresh: Bool) async throws(JWTAuthError) -> VerifiedToken {
-        try await sourcedVerifier.decode(token, source: keySource, base: verifier, as: type, requireFresh: requireFresh)
     }
 
     /// The issuer to sign with now: `base`, or `base` with a signing key source's current key.
