@@ -112,7 +112,7 @@ public enum AuthServer {
             claimsProvider: nil,
             encryptingTo: encryptionKey
         )
-        // Every store call of a request is traced; the verifier's revocation check too.
+        // With a tracer, every store call of a request is traced; the verifier's revocation check too.
         let traced = stores.traced(configuration)
         let verifier = try TokenVerifier(
             keys: keys.verificationKeys,
@@ -131,8 +131,8 @@ public enum AuthServer {
 
         let router = Router(context: BasicJWTRequestContext.self)
         let routes = RouteTable()
-        // First, so that every other middleware and route runs inside the request's span.
-        router.add(middleware: RequestTracingMiddleware())
+        // First, so that every other middleware and route runs inside the request's span; only with a tracer.
+        if TraceExport.isTracing { router.add(middleware: RequestTracingMiddleware()) }
         if configuration.isAccessLogEnabled { router.add(middleware: AccessLogMiddleware()) }
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         if !configuration.corsOrigins.isEmpty {

@@ -1,3 +1,5 @@
+import Tracing
+
 /// Whether `jwt-auth serve` is asked to export its spans, by OpenTelemetry's own environment variables (not
 /// `JWT_AUTH_*` settings): `OTEL_EXPORTER_OTLP_ENDPOINT` (or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) turns the
 /// OTLP/HTTP export on, `OTEL_SDK_DISABLED=true` or `OTEL_TRACES_EXPORTER=none` keeps it off, and
@@ -15,6 +17,12 @@ package enum TraceExport {
         if environment["OTEL_SDK_DISABLED"]?.lowercased() == "true" { return false }
         return environment["OTEL_TRACES_EXPORTER"]?.lowercased() != "none"
     }
+
+    /// Whether a tracer is in place when the service is built: bootstrapped (`serve` with an export), or the
+    /// task's own (`withTracer`). Without one, the service leaves out its request spans and the spans of its
+    /// store calls, so that a service that exports nothing pays nothing per request for them; the domain's
+    /// spans (login, bcrypt) are the no-op tracer's.
+    package static var isTracing: Bool { !(InstrumentationSystem.tracer is NoOpTracer) }
 
     /// The warning `serve` logs once when an export is asked for but the binary cannot make one.
     package static let notBuiltWarning =

@@ -109,6 +109,7 @@ extension ServiceStores {
     /// The stores as the service's requests use them, each call traced: users and sessions in the database,
     /// revocations where the per-request check is answered (the database, this process's memory, or Redis).
     func traced(_ configuration: AuthServerConfiguration) -> (users: any UserStore, sessions: any SessionStore, revocations: any RevocationStore) {
+        guard TraceExport.isTracing else { return (users, sessions, revocations) }
         let database = if case .postgres = configuration.database { "postgresql" } else { "sqlite" }
         let blocklist: String? =
             switch blocklist {
