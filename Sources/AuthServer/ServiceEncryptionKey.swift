@@ -65,8 +65,8 @@ extension ServiceEncryptionKey {
         isNewDatabase: Bool,
         logger: Logger
     ) async throws {
-        let current = record(of: key)
-        let previous = try await secrets.exchangeInstallationValue(named: recordName, with: current) ?? record(of: nil)
+        let (current, none) = (record(of: key), record(of: nil))
+        let previous = try await secrets.exchangeInstallationValue(named: recordName, with: current) ?? none
         guard previous != current, !isNewDatabase else { return }
         let ended: Int
         do {
@@ -76,7 +76,7 @@ extension ServiceEncryptionKey {
             throw error
         }
         let change =
-            previous == record(of: nil) ? "was turned on" : current == record(of: nil) ? "was turned off" : "names another key"
+            previous == none ? "was turned on" : current == none ? "was turned off" : "names another key"
         logger.notice(
             "\(setting) \(change) since the last start: every session has ended",
             metadata: ["users": "\(ended)"]

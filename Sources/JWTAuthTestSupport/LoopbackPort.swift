@@ -33,6 +33,23 @@ public enum LoopbackPort {
         return bound ? Int(UInt16(bigEndian: address.sin_port)) : nil
     }
 
+    /// Runs `body` with a port of 127.0.0.1 that a socket of this process listens on (the system picks it), for
+    /// tests of a port in use; the socket closes after `body`. - Throws: when no port can be bound.
+    public static func withListener<T>(_ body: (Int) async throws -> T) async throws -> T {
+        let descriptor = makeSocket()
+        guard descriptor >= 0 else { throw ListenerError() }
+        defer { close(descriptor) }
+        var address = address(0)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let listening = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                systemBind(descriptor, $0, length) && listen(descriptor, 1) == 0 && getsockname(descriptor, $0, &length) == 0
+            }
+        }
+        guard listening else { throw ListenerError() }
+        return try await body(Int(UInt16(bigEndian: address.sin_port)))
+    }
+
     /// Whether something accepts TCP connections on 127.0.0.1:`port`.
     public static func isListening(_ port: Int) -> Bool {
         let descriptor = makeSocket()
@@ -64,3 +81,6 @@ public enum LoopbackPort {
         #endif
     }
 }
+
+/// No socket could listen on 127.0.0.1 (``LoopbackPort/withListener(_:)``).
+public struct ListenerError: Error {}

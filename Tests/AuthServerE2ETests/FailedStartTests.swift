@@ -1,4 +1,5 @@
 import Foundation
+import JWTAuthTestSupport
 import Testing
 
 /// A first `serve` that fails to start leaves no half-made data directory behind; one that fails on
@@ -17,7 +18,7 @@ import Testing
 
     @Test func aPortInUseLeavesNoDataDirectory() async throws {
         try await withDirectory { directory in
-            try await PortInUseTests.withListeningPort { port in
+            try await LoopbackPort.withListener { port in
                 let result = try await CommandResult.run(["serve", "--port", "\(port)", "--bcrypt-cost", "4"], directory: directory)
                 #expect(result.exit.status == 1)
                 #expect(try contents(directory).isEmpty, "a failed start left data behind")
@@ -39,7 +40,7 @@ import Testing
 
     @Test func existingDataStaysWhenAStartFails() async throws {
         try await withDirectory { directory in
-            try await PortInUseTests.withListeningPort { port in
+            try await LoopbackPort.withListener { port in
                 try FileManager.default.createDirectory(at: directory.appending(path: "data"), withIntermediateDirectories: true)
                 try Data("kept".utf8).write(to: directory.appending(path: "data/note"))
                 let result = try await CommandResult.run(["serve", "--port", "\(port)", "--bcrypt-cost", "4"], directory: directory)

@@ -2,12 +2,6 @@ import Foundation
 import JWTAuthTestSupport
 import Testing
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// `JWT_AUTH_CORS_ORIGINS` in a real browser: `Tests/Browser/test_cors.py` serves an app page on a loopback
 /// port listed as the allowed origin, and headless Chromium logs in from it with `fetch(…, {credentials:
 /// "include"})`; the same page under `localhost`, another origin, is refused by the browser. Needs what
@@ -15,20 +9,7 @@ import Darwin
 @Suite struct CORSBrowserTests {
     /// A port free on 127.0.0.1 now (the app page binds it right after).
     static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        try #require(descriptor >= 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
-            }
-        }
-        try #require(bound)
-        return Int(UInt16(bigEndian: address.sin_port))
+        try #require(LoopbackPort.bind())
     }
 
     @Test(.enabled(if: BrowserTests.isConfigured, "set JWT_AUTH_CHROMEDRIVER and JWT_AUTH_PYTHON (scripts/test does)"), .timeLimit(.minutes(3)))
