@@ -71,7 +71,7 @@ extension AuthServer {
             sessions: sessions,
             revocations: revocations,
             passwords: PasswordHasher(cost: configuration.bcryptCost),
-            refreshTokenLifetime: configuration.tokens.refreshTokenLifetime
+            tokens: configuration.tokens
         )
     }
 }

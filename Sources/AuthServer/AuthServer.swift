@@ -121,7 +121,7 @@ public enum AuthServer {
             cache: keys.signingKey.algorithm.isAsymmetric || encryptionKey != nil ? VerifiedTokenCache() : nil,
             clock: clock,
             decryptingWith: try encryptionKey.map { key throws(JWTAuthError) in try JWEDecrypter(key: key) }
-        )
+        ).checkingSessions(in: traced.sessions)
         let manager = JWTManager(
             verifier: verifier,
             issuer: issuer,
@@ -152,7 +152,7 @@ public enum AuthServer {
             issuer: issuer,
             verifier: verifier,
             users: MeasuredUserStore(traced.users),
-            sessions: MeasuredSessionStore(traced.sessions),
+            sessions: MeasuredSessionStore(traced.sessions, metrics: metrics),
             revocations: MeasuredRevocationStore(traced.revocations, metrics: metrics),
             passwords: PasswordHasher(cost: configuration.bcryptCost, maximumWaiting: configuration.bcryptQueue),
             loginThrottler: stores.throttler(limit: configuration.loginAttempts, window: configuration.loginWindow, clock: clock),

@@ -5,8 +5,9 @@ import Logging
 extension ServiceStores {
     /// The Redis blocklist (`BLOCKLIST_URL=redis://…`) in front of the database store `record`.
     ///
-    /// Cutoffs expire in Redis once every token they concern has (refresh lifetime plus leeway); the
-    /// database keeps them, and refills Redis when it comes back empty.
+    /// Cutoffs expire in Redis after the access lifetime plus leeway: by then every access token they concern has
+    /// expired, and the sessions they ended are refused at refresh by the database, which keeps the cutoffs and
+    /// refills Redis when it comes back empty.
     static func redisBlocklist(
         url: String,
         record: some ServiceDatabase,
@@ -26,7 +27,7 @@ extension ServiceStores {
         let client = RedisClient(configuration: redisConfiguration, logger: redisLogger)
         let redis = RedisRevocationStore(
             client: client,
-            cutoffLifetime: configuration.tokens.refreshTokenLifetime + configuration.tokens.leeway,
+            cutoffLifetime: configuration.tokens.accessTokenLifetime + configuration.tokens.leeway,
             clock: clock
         )
         let store = RedisBlocklist(record: record, redis: redis, snapshot: { try await record.revocationSnapshot() }, clock: clock)

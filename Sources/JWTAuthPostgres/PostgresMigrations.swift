@@ -63,6 +63,8 @@ enum PostgresMigrations {
         ],
         // 3: usernames compared by their RFC 8265 key (UsernameCaseMapped), and the installation's secrets.
         .code(addUsernameKeys),
+        // 4: sessions that know their current refresh token and stay, marked ended, while their revocation matters.
+        .code(endedSessions),
     ]
 
     /// The step that adds `jwt_auth_users.username_key` (schema 3): the number of steps before it.
@@ -126,7 +128,10 @@ enum PostgresMigrations {
                     do {
                         try await body(connection, logger)
                     } catch is UsernameClash where leavingClashingUsernamesPending {
-                        break steps  // nothing of the step was applied: it checks before it changes
+                        // Nothing of the step was applied: it checks before it changes. The sessions step after it
+                        // is applied now, for the repair's own writes, and again (it is idempotent) once this is done.
+                        try await endedSessions(connection, logger: logger)
+                        break steps
                     }
                 }
                 applied += 1
@@ -169,6 +174,47 @@ enum PostgresMigrations {
             "CREATE TABLE jwt_auth_installation_secrets (name TEXT COLLATE \"C\" PRIMARY KEY, secret BYTEA NOT NULL)",
             logger: logger
         )
+    }
+
+    /// Step 4: a session row knows its current refresh token and its access tokens' latest `exp`, and an ended
+    /// session stays, marked, while its revocation can matter. It replaces `jwt_auth_revoked_sessions` (each revoked
+    /// `sid` becomes an ended row, kept as long as before) and the spent refresh tokens, which stay only to be read
+    /// at the first refresh of a session recorded before (whose current refresh token is unknown) and are no longer
+    /// written. A session recorded before counts its access tokens as lasting as long as it does. Idempotent.
+    @Sendable static func endedSessions(_ connection: PostgresConnection, logger: Logger) async throws {
+        var hasColumns = false
+        let columns = try await connection.query(
+            "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'jwt_auth_sessions' AND column_name = 'ended'",
+            logger: logger
+        )
+        for try await _ in columns { hasColumns = true }
+        if !hasColumns {
+            try await connection.query(
+                """
+                ALTER TABLE jwt_auth_sessions ADD COLUMN refresh_jti TEXT COLLATE "C",
+                    ADD COLUMN access_until DOUBLE PRECISION NOT NULL DEFAULT 0,
+                    ADD COLUMN ended BOOLEAN NOT NULL DEFAULT false
+                """,
+                logger: logger
+            )
+            try await connection.query("UPDATE jwt_auth_sessions SET access_until = expires_at", logger: logger)
+        }
+        var hasRevokedSessions = false
+        for try await _ in try await connection.query("SELECT 1 WHERE to_regclass('jwt_auth_revoked_sessions') IS NOT NULL", logger: logger) {
+            hasRevokedSessions = true
+        }
+        if hasRevokedSessions {
+            try await connection.query(
+                """
+                INSERT INTO jwt_auth_sessions (sid, subject, expires_at, refresh_jti, access_until, ended)
+                SELECT sid, '', expires_at, NULL, expires_at, true FROM jwt_auth_revoked_sessions
+                ON CONFLICT (sid) DO UPDATE SET ended = true, expires_at = GREATEST(jwt_auth_sessions.expires_at, EXCLUDED.expires_at)
+                """,
+                logger: logger
+            )
+            try await connection.query("DROP TABLE jwt_auth_revoked_sessions", logger: logger)
+        }
+        try await connection.query("CREATE INDEX IF NOT EXISTS jwt_auth_sessions_ended ON jwt_auth_sessions (expires_at) WHERE ended", logger: logger)
     }
 
     /// The schema version recorded in the database (0 before any migration).

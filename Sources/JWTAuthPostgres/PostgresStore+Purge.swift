@@ -3,7 +3,8 @@ import Logging
 import PostgresNIO
 
 extension PostgresStore {
-    /// Deletes the revocations, spent refresh tokens and sessions whose time has passed, in one transaction,
+    /// Deletes the revocations and sessions (live or ended) whose time has passed, and the spent refresh tokens an
+    /// earlier version wrote, in one transaction,
     /// and returns how many rows went. Cutoffs stay: one per user at most.
     @discardableResult
     public func purgeExpired() async throws -> Int {
@@ -11,7 +12,7 @@ extension PostgresStore {
         return try await perform("purge") { [client, logger] in
             try await client.withTransaction(logger: logger) { connection in
                 var removed = 0
-                for table in ["jwt_auth_revoked_tokens", "jwt_auth_revoked_sessions", "jwt_auth_spent_refresh_tokens", "jwt_auth_sessions"] {
+                for table in ["jwt_auth_revoked_tokens", "jwt_auth_spent_refresh_tokens", "jwt_auth_sessions"] {
                     let rows = try await connection.query("DELETE FROM \(unescaped: table) WHERE expires_at <= \(now) RETURNING 1", logger: logger)
                     for try await _ in rows { removed += 1 }
                 }

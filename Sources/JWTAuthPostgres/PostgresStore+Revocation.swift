@@ -14,13 +14,17 @@ extension PostgresStore: RevocationStore {
         }
     }
 
+    /// Marks the session's row ended (a row of its own for a session this store did not record), kept until
+    /// `until`: refresh refuses it, and the revocation check rejects its tokens until then.
     public func revoke(sessionID: String, until: Double) async throws {
         try await perform("revoke session") { [client] in
             try await client.runStatement(
                 """
-                INSERT INTO jwt_auth_revoked_sessions (sid, expires_at) VALUES (\(sessionID), \(until))
-                ON CONFLICT (sid) DO UPDATE
-                SET expires_at = GREATEST(jwt_auth_revoked_sessions.expires_at, EXCLUDED.expires_at)
+                INSERT INTO jwt_auth_sessions (sid, subject, expires_at, refresh_jti, access_until, ended)
+                VALUES (\(sessionID), '', \(until), NULL, \(until), true)
+                ON CONFLICT (sid) DO UPDATE SET ended = true,
+                    expires_at = CASE WHEN jwt_auth_sessions.ended THEN GREATEST(jwt_auth_sessions.expires_at, EXCLUDED.expires_at)
+                        ELSE EXCLUDED.expires_at END
                 """
             )
         }
@@ -35,18 +39,6 @@ extension PostgresStore: RevocationStore {
                 SET cutoff = GREATEST(jwt_auth_user_cutoffs.cutoff, EXCLUDED.cutoff)
                 """
             )
-        }
-    }
-
-    /// One statement: it inserts the row, or takes over a row whose time has passed, and returns a row only
-    /// then. Concurrent spends of one `jti` queue on the row's lock; the first commits, the others then see
-    /// its row, not yet expired, and get nothing back.
-    public func spend(refreshTokenID: String, until: Double) async throws -> Bool {
-        let statement = SpendRefreshToken(tokenID: refreshTokenID, until: until, now: clock.now)
-        return try await perform("spend") { [client] in
-            var won = false
-            for try await _ in try await client.execute(statement) { won = true }
-            return won
         }
     }
 
@@ -70,7 +62,7 @@ extension PostgresStore: RevocationStore {
                     )
                     for try await (tokenID, until) in tokens.decode((String, Double).self) { index.revoke(tokenID: tokenID, until: until) }
                     let sessions = try await connection.query(
-                        "SELECT sid, expires_at FROM jwt_auth_revoked_sessions WHERE expires_at > \(now)",
+                        "SELECT sid, expires_at FROM jwt_auth_sessions WHERE ended AND expires_at > \(now)",
                         logger: connection.logger
                     )
                     for try await (sessionID, until) in sessions.decode((String, Double).self) { index.revoke(sessionID: sessionID, until: until) }
@@ -101,10 +93,10 @@ extension PostgresStore: RevocationStore {
 
 /// Whether a token is revoked by its `jti`, its `sid`, or its `iat` before its subject's cutoff.
 struct IsRevoked: PostgresPreparedStatement {
-    static let name = "jwt_auth_is_revoked_v1"
+    static let name = "jwt_auth_is_revoked_v2"
     static let sql = """
         SELECT EXISTS (SELECT 1 FROM jwt_auth_revoked_tokens WHERE jti = $1 AND expires_at > $5)
-            OR EXISTS (SELECT 1 FROM jwt_auth_revoked_sessions WHERE sid = $2 AND expires_at > $5)
+            OR EXISTS (SELECT 1 FROM jwt_auth_sessions WHERE sid = $2 AND ended AND expires_at > $5)
             OR EXISTS (SELECT 1 FROM jwt_auth_user_cutoffs WHERE subject = $3 AND ($4::float8 IS NULL OR $4::float8 < cutoff))
         """
     static let bindingDataTypes: [PostgresDataType] = [.text, .text, .text, .float8, .float8]
@@ -125,34 +117,5 @@ struct IsRevoked: PostgresPreparedStatement {
 
     func decodeRow(_ row: PostgresRow) throws -> Bool {
         try row.decode(Bool.self)
-    }
-}
-
-/// Spends a refresh token: returns a row only when this call spent it.
-struct SpendRefreshToken: PostgresPreparedStatement {
-    static let name = "jwt_auth_spend_v1"
-    static let sql = """
-        INSERT INTO jwt_auth_spent_refresh_tokens (jti, expires_at) VALUES ($1, $2)
-        ON CONFLICT (jti) DO UPDATE SET expires_at = EXCLUDED.expires_at
-        WHERE jwt_auth_spent_refresh_tokens.expires_at <= $3
-        RETURNING 1
-        """
-    static let bindingDataTypes: [PostgresDataType] = [.text, .float8, .float8]
-    typealias Row = Int32
-
-    let tokenID: String
-    let until: Double
-    let now: Double
-
-    func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 3)
-        bindings.append(tokenID)
-        bindings.append(until)
-        bindings.append(now)
-        return bindings
-    }
-
-    func decodeRow(_ row: PostgresRow) throws -> Int32 {
-        try row.decode(Int32.self)
     }
 }

@@ -4,8 +4,8 @@ import Synchronization
 /// Revocations kept in a database store (the record) and in Redis, which answers the check of every
 /// request for every instance: the `BLOCKLIST_URL=redis://…` setup of the service.
 ///
-/// A revocation is written to the record, then to Redis; the spend of a refresh token is the record's
-/// (atomic there). Redis holds a marker key, `<prefix>filled`, read with every check: when it is missing,
+/// A revocation is written to the record, then to Redis. Refresh tokens are the record's concern (its session
+/// rows), not this store's. Redis holds a marker key, `<prefix>filled`, read with every check: when it is missing,
 /// Redis lost its data (a restart without persistence, a flush), and the store refills it from the
 /// record's snapshot before answering, so no revocation is lost. A write to Redis that fails makes this
 /// instance refill before its next check too, and so does a Sentinel failover (the client found another master):
@@ -59,10 +59,6 @@ public final class RedisBlocklist: RevocationStore {
     public func revokeAll(subject: String, issuedBefore cutoff: Double) async throws {
         try await record.revokeAll(subject: subject, issuedBefore: cutoff)
         try await writingToRedis { try await redis.revokeAll(subject: subject, issuedBefore: cutoff) }
-    }
-
-    public func spend(refreshTokenID: String, until: Double) async throws -> Bool {
-        try await record.spend(refreshTokenID: refreshTokenID, until: until)
     }
 
     /// One `MGET` of the token's keys and the marker; a refill first when Redis lost its data.

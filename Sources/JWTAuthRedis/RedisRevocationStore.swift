@@ -3,14 +3,14 @@ public import JWTAuth
 
 /// A ``RevocationStore`` on Redis, shared by every instance of the service.
 ///
-/// Keys, after ``keyPrefix``: `jti:<jti>`, `sid:<sid>` and `spent:<jti>` hold the time (seconds since 1970)
+/// Keys, after ``keyPrefix``: `jti:<jti>` and `sid:<sid>` hold the time (seconds since 1970)
 /// until which the entry counts, and expire then by Redis TTL (the remaining lifetime, rounded up); a later
 /// revocation of the same key only ever lengthens it. `cutoff:<sub>` holds the latest cutoff, raised only,
 /// without expiry unless ``cutoffLifetime`` is set. Checks compare the stored time with the store's clock,
 /// so an entry stops counting exactly when its time passes even before Redis drops it.
 ///
-/// ``isRevoked(_:)`` is one `MGET`; each write is one `EVAL` of a short script, so that a revocation, a
-/// cutoff and the spend of a refresh token are each atomic across instances. Every failure is thrown (a
+/// ``isRevoked(_:)`` is one `MGET`; each write is one `EVAL` of a short script, so that a revocation and a cutoff
+/// are each atomic across instances. Every failure is thrown (a
 /// ``RedisError``), so callers fail closed with `unavailable`.
 public struct RedisRevocationStore: RevocationStore {
     public let client: RedisClient
@@ -44,20 +44,6 @@ public struct RedisRevocationStore: RevocationStore {
     public func revokeAll(subject: String, issuedBefore cutoff: Double) async throws {
         guard let command = cutoffCommand(subject: subject, cutoff: cutoff) else { return }
         try await expectInteger(client.send(command), "revokeAll")
-    }
-
-    /// One script: true, and the entry set until `until`, iff no unexpired entry exists for `refreshTokenID`.
-    public func spend(refreshTokenID: String, until: Double) async throws -> Bool {
-        let now = clock.now
-        let ttl = max(1, Self.seconds(from: now, to: until))
-        let reply = try await client.send([
-            "EVAL", Self.spendScript, "1", key("spent", refreshTokenID), Self.text(now), Self.text(until), String(ttl),
-        ])
-        switch reply {
-        case .integer(1): return true
-        case .integer(0): return false
-        default: throw RedisError.protocolError("Unexpected reply to spend")
-        }
     }
 
     /// One `MGET` of the token's `jti`, `sid` and cutoff keys.
@@ -168,13 +154,4 @@ public struct RedisRevocationStore: RevocationStore {
         let hex = String(byte, radix: 16)
         return byte < 16 ? "0" + hex : hex
     }.joined()
-
-    /// KEYS[1]: the spent key; ARGV[1]: now; ARGV[2]: until; ARGV[3]: TTL in seconds. Returns 1 and stores
-    /// `until` when the key holds no time after now; 0 otherwise.
-    static let spendScript = """
-        local current = tonumber(redis.call('GET', KEYS[1]) or '')
-        if current and current > tonumber(ARGV[1]) then return 0 end
-        redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
-        return 1
-        """
 }

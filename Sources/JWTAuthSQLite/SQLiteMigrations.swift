@@ -37,6 +37,8 @@ enum SQLiteMigrations {
         ]),
         // 2: usernames compared by their RFC 8265 key (UsernameCaseMapped), and the installation's secrets.
         .code(addUsernameKeys),
+        // 3: sessions that know their current refresh token and stay, marked ended, while their revocation matters.
+        .code(endedSessions),
     ]
 
     /// The step that adds `users.username_key` (schema 2): the number of steps before it.
@@ -78,7 +80,10 @@ enum SQLiteMigrations {
                     do {
                         try await body(db)
                     } catch is UsernameClash where leavesClashingUsernamesPending {
-                        break steps  // nothing of the step was applied: it checks before it changes
+                        // Nothing of the step was applied: it checks before it changes. The sessions step after it
+                        // is applied now, for the repair's own writes, and again (it is idempotent) once this is done.
+                        try await endedSessions(db)
+                        break steps
                     }
                 }
                 applied += 1
@@ -116,5 +121,32 @@ enum SQLiteMigrations {
         }
         _ = try await db.query("CREATE UNIQUE INDEX users_username_key ON users (username_key)")
         _ = try await db.query("CREATE TABLE installation_secrets (name TEXT PRIMARY KEY, secret BLOB NOT NULL) STRICT, WITHOUT ROWID")
+    }
+
+    /// Step 3: a session row knows its current refresh token and its access tokens' latest `exp`, and an ended
+    /// session stays, marked, while its revocation can matter. It replaces `revoked_sessions` (each revoked `sid`
+    /// becomes an ended row, kept as long as before) and the spent refresh tokens, which stay only to be read at
+    /// the first refresh of a session recorded before (whose current refresh token is unknown) and are no longer
+    /// written. A session recorded before counts its access tokens as lasting as long as it does. Idempotent.
+    @Sendable static func endedSessions(_ db: SQLiteConnection) async throws {
+        let columns = try await db.query("PRAGMA table_info(sessions)").compactMap { $0.column("name")?.string }
+        if !columns.contains("ended") {
+            _ = try await db.query("ALTER TABLE sessions ADD COLUMN refresh_jti TEXT")
+            _ = try await db.query("ALTER TABLE sessions ADD COLUMN access_until REAL NOT NULL DEFAULT 0")
+            _ = try await db.query("ALTER TABLE sessions ADD COLUMN ended INTEGER NOT NULL DEFAULT 0")
+            _ = try await db.query("UPDATE sessions SET access_until = expires_at")
+        }
+        let revokedSessions = try await db.query("SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = 'revoked_sessions'")
+        if !revokedSessions.isEmpty {
+            _ = try await db.query(
+                """
+                INSERT INTO sessions (sid, subject, expires_at, refresh_jti, access_until, ended)
+                SELECT sid, '', expires_at, NULL, expires_at, 1 FROM revoked_sessions WHERE true
+                ON CONFLICT (sid) DO UPDATE SET ended = 1, expires_at = max(sessions.expires_at, excluded.expires_at)
+                """
+            )
+            _ = try await db.query("DROP TABLE revoked_sessions")
+        }
+        _ = try await db.query("CREATE INDEX IF NOT EXISTS sessions_ended ON sessions (expires_at) WHERE ended = 1")
     }
 }

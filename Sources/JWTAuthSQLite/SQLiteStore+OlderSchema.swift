@@ -1,16 +1,18 @@
 import SQLiteNIO
 
 extension SQLiteStore {
-    /// A database file as an earlier build left it: the schema's first `schemaVersion` steps (each of them
-    /// statements), and `users` with ids 1, 2, … in order, for tests of what a later step does to it.
+    /// A database file as an earlier build left it: the schema's first `schemaVersion` steps, and `users` with
+    /// ids 1, 2, … in order, for tests of what a later step does to it.
     package static func makeFile(path: String, schemaVersion: Int, users: [String]) async throws {
         let connection = try await SQLiteConnection.open(storage: .file(path: path))
         do {
             for step in SQLiteMigrations.steps.prefix(schemaVersion) {
-                guard case .statements(let statements) = step else {
-                    throw SQLiteStoreError(description: "Schema step \(schemaVersion) is not plain statements")
+                switch step {
+                case .statements(let statements):
+                    for statement in statements { _ = try await connection.query(statement) }
+                case .code(let body):
+                    try await body(connection)
                 }
-                for statement in statements { _ = try await connection.query(statement) }
             }
             _ = try await connection.query("PRAGMA user_version = \(schemaVersion)")
             for name in users {

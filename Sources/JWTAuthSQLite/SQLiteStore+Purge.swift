@@ -4,14 +4,15 @@ import SQLiteNIO
 import Synchronization
 
 extension SQLiteStore {
-    /// Deletes the revocations, spent refresh tokens and sessions whose time has passed, from the file and
-    /// the index, and returns how many rows went. Cutoffs stay: one per user at most.
+    /// Deletes the revocations and sessions (live or ended) whose time has passed, and the spent refresh tokens an
+    /// earlier version wrote, from the file and the index, and returns how many rows went. Cutoffs stay: one per
+    /// user at most.
     @discardableResult
     public func purgeExpired() async throws -> Int {
         let now = clock.now
         let removed = try await write { db in
             var removed = 0
-            for table in ["revoked_tokens", "revoked_sessions", "spent_refresh_tokens", "sessions"] {
+            for table in ["revoked_tokens", "spent_refresh_tokens", "sessions"] {
                 _ = try await db.query("DELETE FROM \(table) WHERE expires_at <= ?1", [.float(now)])
                 removed += try await Self.changes(db)
             }

@@ -16,12 +16,15 @@ extension SQLiteStore: RevocationStore {
         state.withLock { $0.index.revoke(tokenID: tokenID, until: until) }
     }
 
+    /// Marks the session's row ended (a row of its own for a session this store did not record), kept until
+    /// `until`: refresh refuses it, and the per-request check rejects its tokens until then.
     public func revoke(sessionID: String, until: Double) async throws {
         try await write { db in
             _ = try await db.query(
                 """
-                INSERT INTO revoked_sessions (sid, expires_at) VALUES (?1, ?2)
-                ON CONFLICT (sid) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)
+                INSERT INTO sessions (sid, subject, expires_at, refresh_jti, access_until, ended) VALUES (?1, '', ?2, NULL, ?2, 1)
+                ON CONFLICT (sid) DO UPDATE SET ended = 1,
+                    expires_at = CASE WHEN sessions.ended = 1 THEN max(sessions.expires_at, excluded.expires_at) ELSE excluded.expires_at END
                 """,
                 [.text(sessionID), .float(until)]
             )
@@ -40,22 +43,6 @@ extension SQLiteStore: RevocationStore {
             )
         }
         state.withLock { $0.index.revokeAll(subject: subject, issuedBefore: cutoff) }
-    }
-
-    /// Atomic: one transaction at a time on the connection, and the row is only written when new or expired.
-    public func spend(refreshTokenID: String, until: Double) async throws -> Bool {
-        let now = clock.now
-        return try await write { db in
-            _ = try await db.query(
-                """
-                INSERT INTO spent_refresh_tokens (jti, expires_at) VALUES (?1, ?2)
-                ON CONFLICT (jti) DO UPDATE SET expires_at = excluded.expires_at
-                WHERE spent_refresh_tokens.expires_at <= ?3
-                """,
-                [.text(refreshTokenID), .float(until), .float(now)]
-            )
-            return try await Self.changes(db) == 1
-        }
     }
 
     /// A lookup in memory: no database round trip.

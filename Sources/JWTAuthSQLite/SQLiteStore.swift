@@ -138,7 +138,7 @@ public final class SQLiteStore: Sendable {
         for row in try await db.query("SELECT jti, expires_at FROM revoked_tokens WHERE expires_at > ?1", [.float(now)]) {
             index.revoke(tokenID: try row.text("jti"), until: try row.real("expires_at"))
         }
-        for row in try await db.query("SELECT sid, expires_at FROM revoked_sessions WHERE expires_at > ?1", [.float(now)]) {
+        for row in try await db.query("SELECT sid, expires_at FROM sessions WHERE ended = 1 AND expires_at > ?1", [.float(now)]) {
             index.revoke(sessionID: try row.text("sid"), until: try row.real("expires_at"))
         }
         for row in try await db.query("SELECT subject, cutoff FROM user_cutoffs") {

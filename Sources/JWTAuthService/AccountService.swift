@@ -13,8 +13,8 @@ public struct AccountService: Sendable {
     public let revocations: any RevocationStore
     /// The roles a user created without roles gets. Defaults to none.
     public var defaultRoles: [String]
-    /// How long a session can last (the refresh token lifetime): how long a revocation of it is kept.
-    public let refreshTokenLifetime: Duration
+    /// The token lifetimes and leeway: how long a revocation of a session is kept.
+    public let tokens: TokenConfiguration
     public let clock: JWTClock
     private let hasher: LazyHasher
 
@@ -26,7 +26,7 @@ public struct AccountService: Sendable {
         revocations: any RevocationStore,
         passwords: @autoclosure @escaping @Sendable () -> PasswordHasher,
         defaultRoles: [String] = [],
-        refreshTokenLifetime: Duration = TokenConfiguration().refreshTokenLifetime,
+        tokens: TokenConfiguration = TokenConfiguration(),
         clock: JWTClock = .system
     ) {
         self.users = users
@@ -34,7 +34,7 @@ public struct AccountService: Sendable {
         self.revocations = revocations
         self.hasher = LazyHasher(passwords)
         self.defaultRoles = defaultRoles
-        self.refreshTokenLifetime = refreshTokenLifetime
+        self.tokens = tokens
         self.clock = clock
     }
 
@@ -43,7 +43,7 @@ public struct AccountService: Sendable {
 
     /// The session rules over these stores.
     public var userSessions: UserSessions {
-        UserSessions(sessions: sessions, revocations: revocations, refreshTokenLifetime: refreshTokenLifetime, clock: clock)
+        UserSessions(sessions: sessions, revocations: revocations, tokens: tokens, clock: clock)
     }
 
     /// Creates a user: the rules of ``Credentials`` for new names and passwords, bcrypt on the hasher's pool,

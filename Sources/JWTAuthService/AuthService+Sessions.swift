@@ -23,7 +23,15 @@ extension AuthService {
             for _ in 1...2 {
                 let claims = try await claims(for: user)
                 let access = try await signer().accessToken(for: user.id, fresh: .fresh, claims: claims)
-                try await sessions.openSession(access.sessionID ?? "", subject: user.id, until: access.expiresAt)
+                try await sessions.openSession(
+                    SessionRecord(
+                        id: access.sessionID ?? "",
+                        subject: user.id,
+                        refreshTokenID: nil,
+                        accessTokensUntil: access.expiresAt,
+                        expiresAt: access.expiresAt
+                    )
+                )
                 guard let changed = try await refuseIfChangedMeanwhile(user, session: access.claims) else { return access }
                 user = changed
             }
@@ -37,7 +45,15 @@ extension AuthService {
         for _ in 1...2 {
             let claims = try await claims(for: user)
             let pair = try await signer().tokenPair(for: user.id, fresh: .fresh, claims: claims)
-            try await sessions.openSession(pair.refresh.sessionID ?? "", subject: user.id, until: pair.refresh.expiresAt)
+            try await sessions.openSession(
+                SessionRecord(
+                    id: pair.refresh.sessionID ?? "",
+                    subject: user.id,
+                    refreshTokenID: pair.refresh.claims.id,
+                    accessTokensUntil: pair.access.expiresAt,
+                    expiresAt: pair.refresh.expiresAt
+                )
+            )
             guard let changed = try await refuseIfChangedMeanwhile(user, session: pair.refresh.claims) else { return pair }
             user = changed
         }
@@ -67,14 +83,15 @@ extension AuthService {
         return nil
     }
 
-    /// Spends the verified refresh token with `presented` claims and gives a new pair in the same session
-    /// (the access token not fresh), with the claims of the user as stored now. A refresh token presented a
-    /// second time means someone holds a copy: its whole session is revoked. Traced as a span `refresh`.
+    /// Rotates the verified refresh token with `presented` claims: a new pair in the same session (the access token
+    /// not fresh), with the claims of the user as stored now, and the session store's current refresh token
+    /// replaced by the new one. A refresh token that is not the session's current one means someone holds a copy
+    /// of a spent one: the whole session ends. Traced as a span `refresh`.
     ///
-    /// The user is read and their claims loaded before the token is spent: a failure there (a store, the
-    /// claims loader) leaves the refresh token usable for a retry.
-    /// - Throws: `invalid_token` (no `jti`, `sid` or `sub`), `token_revoked` (reuse), `user_not_found`,
-    ///   `forbidden` (disabled), what ``additionalClaims`` throws, or a store's error.
+    /// The user is read and their claims loaded before the rotation: a failure there (a store, the claims loader)
+    /// leaves the refresh token usable for a retry.
+    /// - Throws: `invalid_token` (no `jti`, `sid` or `sub`), `token_revoked` (reuse, or the session ended),
+    ///   `user_not_found`, `forbidden` (disabled), what ``additionalClaims`` throws, or a store's error.
     public func refresh(presented: JWTClaims) async throws -> TokenPair {
         try await ServiceSpan.run("refresh") { span in
             span.attributes["user.id"] = presented.subject
@@ -89,18 +106,26 @@ extension AuthService {
         let user = try await currentUser(subject)
         guard !user.isDisabled else { throw JWTAuthError.forbidden("The account is disabled") }
         let claims = try await claims(for: user)
-        let sessionEnd = userSessions.sessionEnd
-        guard try await revocations.spend(refreshTokenID: jti, until: presented.expiresAt ?? sessionEnd) else {
-            try await revocations.revoke(sessionID: sid, until: sessionEnd)
-            try await sessions.closeSession(sid)
-            logger.notice("Refresh token reuse: session revoked", metadata: ["jwt.sid": "\(sid)"])
-            throw JWTAuthError.tokenRevoked
-        }
         let signer = try await signer()
         let access = try signer.accessToken(for: user.id, fresh: .notFresh, sessionID: sid, csrf: presented.csrf, claims: claims)
         let refresh = try signer.refreshToken(for: user.id, sessionID: sid, csrf: presented.csrf, claims: claims)
-        try await sessions.extendSession(sid, until: refresh.expiresAt)
-        return TokenPair(access: access, refresh: refresh)
+        let rotation = try await sessions.rotateRefreshToken(
+            sessionID: sid,
+            presented: jti,
+            next: refresh.claims.id ?? "",
+            accessTokensUntil: access.expiresAt,
+            until: refresh.expiresAt
+        )
+        switch rotation {
+        case .rotated:
+            return TokenPair(access: access, refresh: refresh)
+        case .reused:
+            try await userSessions.end(sessionID: sid)
+            logger.notice("Refresh token reuse: session revoked", metadata: ["jwt.sid": "\(sid)"])
+            throw JWTAuthError.tokenRevoked
+        case .ended:
+            throw JWTAuthError.tokenRevoked
+        }
     }
 
     /// Ends the session of the access token with `access` claims (every token of it is revoked) and, when

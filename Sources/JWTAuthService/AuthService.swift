@@ -41,7 +41,8 @@ public struct AuthService: Sendable {
     /// login); any other error becomes `unavailable`.
     public var additionalClaims: (@Sendable (UserRecord) async throws -> (any Encodable & Sendable)?)?
 
-    /// The service over the given stores; `verifier` must consult `revocations`.
+    /// The service over the given stores; `verifier` must consult `revocations`. The service checks the refresh
+    /// tokens it verifies against `sessions` (``JWTAuth/TokenVerifier/checkingSessions(in:)``).
     public init(
         issuer: TokenIssuer,
         verifier: TokenVerifier,
@@ -57,14 +58,15 @@ public struct AuthService: Sendable {
         logger: Logger = Logger(label: "jwt-auth")
     ) {
         self.issuer = issuer
-        self.verifier = verifier
+        // Refresh tokens it verifies itself (the one a logout names) are checked against the sessions.
+        self.verifier = verifier.sessionStore == nil ? verifier.checkingSessions(in: sessions) : verifier
         self.accounts = AccountService(
             users: users,
             sessions: sessions,
             revocations: revocations,
             passwords: passwords,
             defaultRoles: defaultRoles,
-            refreshTokenLifetime: issuer.configuration.refreshTokenLifetime,
+            tokens: issuer.configuration,
             clock: issuer.clock
         )
         self.loginThrottler = loginThrottler

@@ -37,7 +37,11 @@ public struct UserStoreConformance: Sendable {
         try await rolesAreAddedAndRemovedInOneChange()
         try await concurrentRoleChangesAreAllKept()
         try await allUsersListsTheRecordsByID()
-        try await sessionsOpenExtendAndClose()
+        try await sessionsOpenAndEnd()
+        try await refreshTokensRotateOnce()
+        try await concurrentRotationsGiveExactlyOneWinner()
+        try await accessTokensAreRecordedInLiveSessionsOnly()
+        try await endedSessionStaysEnded()
         if clock != nil { try await expiredSessionsAreNotOpen() }
     }
 
@@ -302,23 +306,103 @@ public struct UserStoreConformance: Sendable {
         }
     }
 
-    public func sessionsOpenExtendAndClose() async throws {
+    private func session(_ id: String, of subject: String, refresh: String? = nil, access: Double, until: Double) -> SessionRecord {
+        SessionRecord(id: id, subject: subject, refreshTokenID: refresh, accessTokensUntil: access, expiresAt: until)
+    }
+
+    public func sessionsOpenAndEnd() async throws {
         let store = try await makeStore()
+        let now = now
         let (subject, other) = (unique("sub"), unique("sub"))
         let (sid, otherSID) = (unique("sid"), unique("sid"))
         let until = now + 600
         try expect(try await store.openSessions(of: subject).isEmpty, "a new subject has open sessions")
-        try await store.openSession(sid, subject: subject, until: until)
-        try await store.openSession(otherSID, subject: other, until: until)
-        try expect(try await store.openSessions(of: subject) == [sid: until], "the open session is not listed as opened")
-        try await store.extendSession(sid, until: until + 300)
-        try expect(try await store.openSessions(of: subject) == [sid: until + 300], "extending a session did not move its end")
-        try await store.extendSession(unique("sid"), until: until)
-        try expect(try await store.openSessions(of: subject).count == 1, "extending an unknown session opened one")
-        try await store.closeSession(sid)
-        try expect(try await store.openSessions(of: subject).isEmpty, "a closed session is still open")
-        try expect(try await store.openSessions(of: other) == [otherSID: until], "closing one session closed another")
-        try await store.closeSession(unique("sid"))
+        let opened = session(sid, of: subject, refresh: unique("jti"), access: now + 60, until: until)
+        try await store.openSession(opened)
+        try await store.openSession(session(otherSID, of: other, access: now + 60, until: now + 60))
+        try expect(try await store.openSessions(of: subject) == [opened], "the open session is not listed as opened")
+        try expect(try await store.session(sid) == opened, "session(_:) does not give the session as opened")
+        try expect(try await store.session(otherSID)?.refreshTokenID == nil, "a session without refresh token has one")
+        try expect(try await store.endSession(sid) == now + 60, "ending a session did not give its access tokens' end")
+        try expect(try await store.openSessions(of: subject).isEmpty, "an ended session is still open")
+        try expect(try await store.session(sid) == nil, "an ended session is still live")
+        try expect(try await store.openSessions(of: other).map(\.id) == [otherSID], "ending one session ended another")
+        try expect(try await store.endSession(unique("sid")) == nil, "ending an unknown session gave a time")
+    }
+
+    public func refreshTokensRotateOnce() async throws {
+        let store = try await makeStore()
+        let now = now
+        let (subject, sid) = (unique("sub"), unique("sid"))
+        let (first, second, third) = (unique("jti"), unique("jti"), unique("jti"))
+        try await store.openSession(session(sid, of: subject, refresh: first, access: now + 60, until: now + 600))
+        func rotate(_ presented: String, _ next: String, access: Double = now + 120, until: Double = now + 900) async throws -> RefreshTokenRotation {
+            try await store.rotateRefreshToken(sessionID: sid, presented: presented, next: next, accessTokensUntil: access, until: until)
+        }
+        try expect(try await rotate(second, third) == .reused, "a refresh token that is not the current one rotated")
+        try expect(try await rotate(first, second) == .rotated, "the current refresh token did not rotate")
+        let rotated = try await store.session(sid)
+        try expect(rotated?.refreshTokenID == second, "a rotation did not make the new refresh token current")
+        try expect(rotated?.accessTokensUntil == now + 120 && rotated?.expiresAt == now + 900, "a rotation did not move the session's ends on")
+        try expect(try await rotate(first, third) == .reused, "a spent refresh token rotated again")
+        try expect(try await rotate(second, third, access: now + 1, until: now + 2) == .rotated, "the new current refresh token did not rotate")
+        try expect(try await store.session(sid)?.expiresAt == now + 900, "a rotation moved the session's end back")
+        try expect(try await store.session(sid)?.accessTokensUntil == now + 120, "a rotation moved the access tokens' end back")
+        _ = try await store.endSession(sid)
+        try expect(try await rotate(third, unique("jti")) == .ended, "the current refresh token of an ended session rotated")
+        let unknown = try await store.rotateRefreshToken(sessionID: unique("sid"), presented: first, next: third, accessTokensUntil: now, until: now)
+        try expect(unknown == .ended, "a refresh token of an unknown session rotated")
+    }
+
+    public func concurrentRotationsGiveExactlyOneWinner() async throws {
+        let store = try await makeStore()
+        let now = now
+        let (sid, current) = (unique("sid"), unique("jti"))
+        try await store.openSession(session(sid, of: unique("sub"), refresh: current, access: now + 60, until: now + 600))
+        let (access, until) = (now + 120, now + 900)
+        let rotations = try await withThrowingTaskGroup(of: RefreshTokenRotation.self) { group in
+            for index in 0..<50 {
+                group.addTask {
+                    try await store.rotateRefreshToken(
+                        sessionID: sid,
+                        presented: current,
+                        next: "next-\(index)",
+                        accessTokensUntil: access,
+                        until: until
+                    )
+                }
+            }
+            return try await group.reduce(into: [RefreshTokenRotation]()) { $0.append($1) }
+        }
+        let winners = rotations.filter { $0 == .rotated }.count
+        try expect(winners == 1, "50 concurrent rotations of one refresh token gave \(winners) winners")
+        try expect(rotations.allSatisfy { $0 != .ended }, "a concurrent rotation of a live session saw it ended")
+    }
+
+    public func accessTokensAreRecordedInLiveSessionsOnly() async throws {
+        let store = try await makeStore()
+        let now = now
+        let sid = unique("sid")
+        try await store.openSession(session(sid, of: unique("sub"), refresh: unique("jti"), access: now + 60, until: now + 600))
+        try expect(try await store.recordAccessToken(sessionID: sid, until: now + 300), "an access token was not recorded in a live session")
+        try expect(try await store.recordAccessToken(sessionID: sid, until: now + 30), "a second access token was not recorded")
+        try expect(try await store.session(sid)?.accessTokensUntil == now + 300, "recording moved the access tokens' end back")
+        try expect(try await store.endSession(sid) == now + 300, "ending a session forgot a recorded access token")
+        try expect(try await !store.recordAccessToken(sessionID: sid, until: now + 400), "an access token was recorded in an ended session")
+        try expect(
+            try await !store.recordAccessToken(sessionID: unique("sid"), until: now + 400),
+            "an access token was recorded in an unknown session"
+        )
+    }
+
+    public func endedSessionStaysEnded() async throws {
+        let store = try await makeStore()
+        let now = now
+        let (subject, sid, jti) = (unique("sub"), unique("sid"), unique("jti"))
+        try await store.openSession(session(sid, of: subject, refresh: jti, access: now + 60, until: now + 600))
+        _ = try await store.endSession(sid)
+        try await store.openSession(session(sid, of: subject, refresh: jti, access: now + 60, until: now + 600))
+        try expect(try await store.session(sid) == nil, "recording an ended session again brought it back")
     }
 
     public func expiredSessionsAreNotOpen() async throws {
@@ -326,10 +410,13 @@ public struct UserStoreConformance: Sendable {
         let store = try await makeStore()
         let subject = unique("sub")
         let (short, long) = (unique("sid"), unique("sid"))
-        try await store.openSession(short, subject: subject, until: clock.now + 10)
-        let longUntil = clock.now + 100
-        try await store.openSession(long, subject: subject, until: longUntil)
+        try await store.openSession(session(short, of: subject, refresh: unique("jti"), access: clock.now + 5, until: clock.now + 10))
+        let longSession = session(long, of: subject, refresh: unique("jti"), access: clock.now + 5, until: clock.now + 100)
+        try await store.openSession(longSession)
         clock.advance(by: .seconds(11))
-        try expect(try await store.openSessions(of: subject) == [long: longUntil], "an expired session is still open")
+        try expect(try await store.openSessions(of: subject) == [longSession], "an expired session is still open")
+        try expect(try await store.session(short) == nil, "an expired session is still live")
+        let rotation = try await store.rotateRefreshToken(sessionID: short, presented: "x", next: "y", accessTokensUntil: clock.now, until: clock.now)
+        try expect(rotation == .ended, "a refresh token of an expired session rotated or was taken for reuse")
     }
 }

@@ -130,7 +130,7 @@ import Testing
                 (store.value("jwt_auth_store_duration_seconds_count", ["store": "users", "operation": "by_name"]) ?? 0) == 3,
                 "a login and two failures; the throttled one reads nothing"
             )
-            #expect(store.value("jwt_auth_store_duration_seconds_count", ["store": "revocations", "operation": "spend_refresh_token"]) == 2)
+            #expect(store.value("jwt_auth_store_duration_seconds_count", ["store": "sessions", "operation": "rotate"]) == 2)
             #expect((families["jwt_auth_bcrypt_wait_seconds"]?.value("jwt_auth_bcrypt_wait_seconds_count") ?? 0) >= 4)
             #expect(families["jwt_auth_bcrypt_queue_depth"]?.type == "gauge")
             let requests = try #require(families["jwt_auth_http_requests"])

@@ -79,7 +79,7 @@ import Tracing
         #expect(checks.contains { $0.parentSpanID == protected.spanID })
         let refresh = try span("refresh")
         #expect(refresh.parentSpanID == (try span("POST /auth/refresh")).spanID)
-        #expect(spans.contains { $0.operationName == "spend_refresh_token revocations" && $0.parentSpanID == refresh.spanID })
+        #expect(spans.contains { $0.operationName == "rotate sessions" && $0.parentSpanID == refresh.spanID })
 
         // A path the service does not have: the method alone names the span, and 404 is no error of the server.
         let unknown = try span("GET")

@@ -137,7 +137,15 @@ import Testing
         let hash = try await PasswordHasher(cost: 4).hash("password123")
         let user = try await harness.users.createUser(username: "carol", passwordHash: hash, roles: [])
         let pair = try harness.factory.issuer.tokenPair(for: user.id)
-        await harness.users.openSession(pair.refresh.sessionID!, subject: user.id, until: pair.refresh.expiresAt)
+        await harness.users.openSession(
+            SessionRecord(
+                id: pair.refresh.sessionID!,
+                subject: user.id,
+                refreshTokenID: pair.refresh.claims.id,
+                accessTokensUntil: pair.access.expiresAt,
+                expiresAt: pair.refresh.expiresAt
+            )
+        )
         try await harness.app.test(.router) { client in
             let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                 for _ in 0..<50 {

@@ -172,4 +172,35 @@ import Testing
             #expect(response.headers[values: .setCookie].isEmpty)
         }
     }
+
+    /// With the session store given to the verifier, a refresh cookie is good only while its session lives there
+    /// (its revocation in the per-request store lasts only as long as its access tokens), and a re-issued token is
+    /// noted in the session, so that ending it revokes that token for as long as it lasts.
+    @Test(.bug(id: 20, "a refresh cookie of a logged-out session must not bring new access tokens once its short revocation is over"))
+    func theSessionStoreDecidesWhetherARefreshCookieIsGood() async throws {
+        let sessions = MemoryUserStore(clock: fixture.clock.clock)
+        let sid = try #require(pair.refresh.sessionID)
+        try await sessions.openSession(
+            SessionRecord(
+                id: sid,
+                subject: "42",
+                refreshTokenID: pair.refresh.id,
+                accessTokensUntil: pair.access.expiresAt,
+                expiresAt: pair.refresh.expiresAt
+            )
+        )
+        let manager = try fixture.manager(locations: [.cookies], implicitRefresh: .seconds(300), sessions: sessions)
+        fixture.clock.advance(by: .seconds(16 * 60))  // the access cookie expired: the refresh cookie brings a new one
+        try await fixture.app(manager).test(.router) { client in
+            let response = try await client.send(bothCookies)
+            expectUser(response, "42")
+            let token = try reissued(response)
+            #expect(try await sessions.session(sid)?.accessTokensUntil == token.claims.expiresAt, "the re-issued token was not noted")
+            let sessionEnd = try await sessions.endSession(sid)
+            #expect(sessionEnd == token.claims.expiresAt)
+            let refused = try await client.send(bothCookies)
+            #expect(refused.status == .unauthorized)
+            #expect(refused.headers[values: .setCookie].isEmpty)
+        }
+    }
 }

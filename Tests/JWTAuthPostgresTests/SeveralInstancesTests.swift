@@ -8,20 +8,32 @@ import Testing
 /// Several stores (separate connection pools, as several service instances have) on one database.
 @Suite(.enabled(if: TestDatabase.isEnabled, "JWT_AUTH_POSTGRES_URL is not set"))
 struct SeveralInstancesTests {
-    @Test func concurrentSpendsOnThreeInstancesGiveExactlyOneWinner() async throws {
+    @Test func concurrentRotationsOnThreeInstancesGiveExactlyOneWinner() async throws {
         let stores = ConnectedStores()
         let instances = [try await stores.connect(), try await stores.connect(), try await stores.connect()]
         for _ in 0..<5 {
-            let id = unique("jti")
+            let (sid, current) = (unique("sid"), unique("jti"))
             let until = stores.clock.now + 600
-            let winners = try await withThrowingTaskGroup(of: Bool.self) { group in
+            try await instances[0].openSession(
+                SessionRecord(id: sid, subject: unique("sub"), refreshTokenID: current, accessTokensUntil: until - 500, expiresAt: until)
+            )
+            let rotations = try await withThrowingTaskGroup(of: RefreshTokenRotation.self) { group in
                 for index in 0..<60 {
                     let store = instances[index % instances.count]
-                    group.addTask { try await store.spend(refreshTokenID: id, until: until) }
+                    group.addTask {
+                        try await store.rotateRefreshToken(
+                            sessionID: sid,
+                            presented: current,
+                            next: "next-\(index)",
+                            accessTokensUntil: until - 400,
+                            until: until
+                        )
+                    }
                 }
-                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+                return try await group.reduce(into: [RefreshTokenRotation]()) { $0.append($1) }
             }
-            #expect(winners == 1)
+            #expect(rotations.filter { $0 == .rotated }.count == 1)
+            #expect(rotations.filter { $0 == .reused }.count == 59)
         }
         await stores.closeAll()
     }
@@ -104,24 +116,24 @@ struct SeveralInstancesTests {
         let stores = ConnectedStores()
         let store = try await stores.connect()
         let clock = stores.clock
-        let (jti, sid, spent, session, subject) = (unique("jti"), unique("sid"), unique("jti"), unique("sid"), unique("sub"))
+        let (jti, sid, session, subject) = (unique("jti"), unique("sid"), unique("sid"), unique("sub"))
         try await store.revoke(tokenID: jti, until: clock.now + 10)
         try await store.revoke(sessionID: sid, until: clock.now + 10)
-        #expect(try await store.spend(refreshTokenID: spent, until: clock.now + 10))
-        try await store.openSession(session, subject: subject, until: clock.now + 10)
+        try await store.openSession(
+            SessionRecord(id: session, subject: subject, refreshTokenID: nil, accessTokensUntil: clock.now + 10, expiresAt: clock.now + 10)
+        )
         try await store.revokeAll(subject: subject, issuedBefore: clock.now)
         let kept = unique("jti")
         try await store.revoke(tokenID: kept, until: clock.now + 1000)
 
         clock.advance(by: .seconds(11))
-        #expect(try await store.purgeExpired() >= 4)
+        #expect(try await store.purgeExpired() >= 3)
         func count(_ table: String, _ column: String, _ value: String) async throws -> Int {
             try await store.client.query("SELECT count(*) FROM \(unescaped: table) WHERE \(unescaped: column) = \(value)").collect()
                 .first?.decode(Int.self) ?? -1
         }
         #expect(try await count("jwt_auth_revoked_tokens", "jti", jti) == 0)
-        #expect(try await count("jwt_auth_revoked_sessions", "sid", sid) == 0)
-        #expect(try await count("jwt_auth_spent_refresh_tokens", "jti", spent) == 0)
+        #expect(try await count("jwt_auth_sessions", "sid", sid) == 0)
         #expect(try await count("jwt_auth_sessions", "sid", session) == 0)
         #expect(try await count("jwt_auth_revoked_tokens", "jti", kept) == 1)
         #expect(try await count("jwt_auth_user_cutoffs", "subject", subject) == 1)

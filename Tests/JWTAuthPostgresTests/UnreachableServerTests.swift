@@ -20,7 +20,6 @@ import Darwin
     static func operations(_ store: PostgresStore) -> [@Sendable () async throws -> Void] {
         [
             { _ = try await store.isRevoked(RevocationQuery(tokenID: "a", sessionID: "s", subject: "1", issuedAt: 0)) },
-            { _ = try await store.spend(refreshTokenID: "r", until: 10) },
             { try await store.revoke(tokenID: "a", until: 10) },
             { try await store.revoke(sessionID: "s", until: 10) },
             { try await store.revokeAll(subject: "1", issuedBefore: 10) },
@@ -30,10 +29,12 @@ import Darwin
             { try await store.setPasswordHash("h", forUser: "1") },
             { try await store.setDisabled(true, forUser: "1") },
             { _ = try await store.allUsers() },
-            { try await store.openSession("s", subject: "1", until: 10) },
-            { try await store.extendSession("s", until: 10) },
+            { try await store.openSession(SessionRecord(id: "s", subject: "1", refreshTokenID: nil, accessTokensUntil: 10, expiresAt: 10)) },
+            { _ = try await store.rotateRefreshToken(sessionID: "s", presented: "r", next: "n", accessTokensUntil: 10, until: 10) },
+            { _ = try await store.recordAccessToken(sessionID: "s", until: 10) },
+            { _ = try await store.session("s") },
             { _ = try await store.openSessions(of: "1") },
-            { try await store.closeSession("s") },
+            { _ = try await store.endSession("s") },
             { _ = try await store.purgeExpired() },
             { try await store.ping() },
         ]
@@ -68,7 +69,7 @@ import Darwin
         let port = listener.port
         listener.close()  // Nothing listens there now: connections are refused.
         let codes = try await Self.codes(port: port)
-        #expect(codes.count == 17)
+        #expect(codes.count == 18)
         #expect(codes.allSatisfy { $0 == .unavailable })
     }
 
@@ -77,7 +78,7 @@ import Darwin
         let listener = try LoopbackListener()
         defer { listener.close() }
         let codes = try await Self.codes(port: listener.port)
-        #expect(codes.count == 17)
+        #expect(codes.count == 18)
         #expect(codes.allSatisfy { $0 == .unavailable })
     }
 

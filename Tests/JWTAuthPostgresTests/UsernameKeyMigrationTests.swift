@@ -66,6 +66,7 @@ struct UsernameKeyMigrationTests {
     /// step's changes taken back, and `users` added with ids 1, 2, … in order.
     static func makeVersion2Database(_ stores: ConnectedStores, users: [String]) async throws {
         let store = try await stores.connect()
+        try await EndedSessionsMigrationTests.undoEndedSessions(store)
         for statement in [
             "DROP TABLE jwt_auth_installation_secrets", "DROP INDEX jwt_auth_users_by_username_key",
             "ALTER TABLE jwt_auth_users DROP COLUMN username_key", "UPDATE jwt_auth_schema SET version = 2",

@@ -31,7 +31,6 @@ import Testing
         let store = RedisRevocationStore(client: client, keyPrefix: prefix, cutoffLifetime: .seconds(7 * 86400), clock: clock.clock)
         try await store.revoke(tokenID: "a", until: clock.now + 900)
         try await store.revoke(sessionID: "s", until: clock.now + 604_800.25)
-        #expect(try await store.spend(refreshTokenID: "r", until: clock.now + 3600))
         try await store.revokeAll(subject: "42", issuedBefore: clock.now - 100)
 
         func ttl(_ key: String) async throws -> Int64? {
@@ -42,7 +41,6 @@ import Testing
         // (a busy machine: allow ten).
         #expect(try await (890...900).contains(ttl("jti:a") ?? 0))
         #expect(try await (604_791...604_801).contains(ttl("sid:s") ?? 0))
-        #expect(try await (3590...3600).contains(ttl("spent:r") ?? 0))
         #expect(try await (604_690...604_700).contains(ttl("cutoff:42") ?? 0))
         // The time itself is kept exactly.
         #expect(try await client.send("GET", prefix + "sid:s").string.flatMap(Double.init) == clock.now + 604_800.25)
@@ -97,29 +95,9 @@ import Testing
         let store = RedisRevocationStore(client: client, keyPrefix: RedisTestServers.uniquePrefix())
         let until = JWTClock.system.now + 600
         try await store.revoke(sessionID: "same", until: until)
-        #expect(try await store.spend(refreshTokenID: "same", until: until))
         #expect(try await !store.isRevoked(RevocationQuery(tokenID: "same")))
         #expect(try await store.isRevoked(RevocationQuery(tokenID: "other", sessionID: "same")))
         await client.close()
-    }
-
-    @Test func concurrentSpendsFromSeveralInstancesGiveExactlyOneWinner() async throws {
-        let configuration = try RedisTestServers.configuration(poolSize: 3)
-        let clients = (0..<3).map { _ in RedisClient(configuration: configuration) }
-        let prefix = RedisTestServers.uniquePrefix()
-        let stores = clients.map { RedisRevocationStore(client: $0, keyPrefix: prefix) }
-        let until = JWTClock.system.now + 600
-        for round in 0..<5 {
-            let id = "refresh-\(round)"
-            let winners = try await withThrowingTaskGroup(of: Bool.self) { group in
-                for index in 0..<150 {
-                    group.addTask { try await stores[index % stores.count].spend(refreshTokenID: id, until: until) }
-                }
-                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
-            }
-            #expect(winners == 1, "round \(round)")
-        }
-        for client in clients { await client.close() }
     }
 
     @Test func aVerifierOnTheStoreRejectsATokenRevokedByAnotherInstance() async throws {

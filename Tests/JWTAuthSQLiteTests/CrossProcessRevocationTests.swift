@@ -58,7 +58,7 @@ import Testing
         _ = try await rawQuery(path, "UPDATE user_cutoffs SET cutoff = \(clock.now - 100)")
         _ = try await rawQuery(
             path,
-            "INSERT INTO revoked_sessions (sid, expires_at) VALUES ('theirs', \(clock.now + 600))"
+            "INSERT INTO sessions (sid, subject, expires_at, ended) VALUES ('theirs', '', \(clock.now + 600), 1)"
         )
         #expect(try await store.reloadRevocationsIfChanged())
         #expect(try await store.isRevoked(RevocationQuery(tokenID: "mine")))

@@ -33,12 +33,17 @@ import Foundation
             { try await store.revoke(tokenID: "j", until: clock.now + 60) },
             { try await store.revoke(sessionID: "s", until: clock.now + 60) },
             { try await store.revokeAll(subject: user.id, issuedBefore: clock.now) },
-            { _ = try await store.spend(refreshTokenID: "r", until: clock.now + 60) },
             { _ = try await store.isRevoked(RevocationQuery(tokenID: "j")) },
-            { try await store.openSession("s", subject: user.id, until: clock.now + 60) },
-            { try await store.extendSession("s", until: clock.now + 60) },
+            {
+                try await store.openSession(
+                    SessionRecord(id: "s", subject: user.id, refreshTokenID: nil, accessTokensUntil: clock.now + 60, expiresAt: clock.now + 60)
+                )
+            },
+            { _ = try await store.rotateRefreshToken(sessionID: "s", presented: "r", next: "n", accessTokensUntil: clock.now, until: clock.now) },
+            { _ = try await store.recordAccessToken(sessionID: "s", until: clock.now + 60) },
+            { _ = try await store.session("s") },
             { _ = try await store.openSessions(of: user.id) },
-            { try await store.closeSession("s") },
+            { _ = try await store.endSession("s") },
             { try await store.purgeExpired() },
         ]
         for call in calls {
@@ -118,7 +123,8 @@ import Foundation
         #expect(try await store.isRevoked(RevocationQuery(tokenID: "jti")))
         #expect(try await store.user(named: "alice") == alice)
         // No transaction was left open: later writes still work.
-        #expect(try await store.spend(refreshTokenID: "rt", until: until))
+        try await store.revoke(sessionID: "sid", until: until)
+        #expect(try await store.isRevoked(RevocationQuery(tokenID: "other", sessionID: "sid")))
         try await store.close()
     }
 

@@ -63,7 +63,7 @@ import Testing
         let path = directory.newFile()
         try await makeVersion1File(path, users: ["Alice", "bob", "Zo\u{EB}"])
         let store = try await SQLiteStore(path: path)
-        #expect(try await rawQuery(path, "PRAGMA user_version").first?.column("user_version")?.integer == 2)
+        #expect(try await rawQuery(path, "PRAGMA user_version").first?.column("user_version")?.integer == SQLiteStore.schemaVersion)
         #expect(try await store.user(named: "alice")?.username == "Alice", "the stored name changed")
         #expect(try await store.user(named: "ZOË")?.id == "3")
         await #expect(throws: JWTAuthError.conflict()) { try await store.createUser(username: "BOB", passwordHash: "h", roles: []) }

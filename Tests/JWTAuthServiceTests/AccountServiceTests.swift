@@ -21,7 +21,7 @@ import Testing
                 revocations: revocations,
                 passwords: PasswordHasher(cost: 4),
                 defaultRoles: defaultRoles,
-                refreshTokenLifetime: .seconds(3600),
+                tokens: TokenConfiguration(refreshTokenLifetime: .seconds(3600)),
                 clock: clock.clock
             )
         }
@@ -94,7 +94,15 @@ import Testing
     @Test func deleteEndsEverySessionBeforeTheUserGoes() async throws {
         let harness = Harness()
         let fay = try await harness.accounts.createUser(username: "fay", password: Self.password)
-        try await harness.users.openSession("s1", subject: fay.id, until: harness.clock.now + 600)
+        try await harness.users.openSession(
+            SessionRecord(
+                id: "s1",
+                subject: fay.id,
+                refreshTokenID: nil,
+                accessTokensUntil: harness.clock.now + 600,
+                expiresAt: harness.clock.now + 600
+            )
+        )
         harness.clock.advance(by: .seconds(1))
         try await harness.accounts.delete(user: fay.id)
         #expect(try await harness.revocations.isRevoked(RevocationQuery(tokenID: "t1", sessionID: "s1")))
@@ -110,13 +118,23 @@ import Testing
     func aSessionOpenedWhileTheUserIsDeletedIsEndedToo() async throws {
         let harness = Harness()
         let ivy = try await harness.accounts.createUser(username: "ivy", password: Self.password)
-        let racing = RacingDelete(harness.users) { try await harness.users.openSession("late", subject: ivy.id, until: harness.clock.now + 600) }
+        let racing = RacingDelete(harness.users) {
+            try await harness.users.openSession(
+                SessionRecord(
+                    id: "late",
+                    subject: ivy.id,
+                    refreshTokenID: nil,
+                    accessTokensUntil: harness.clock.now + 600,
+                    expiresAt: harness.clock.now + 600
+                )
+            )
+        }
         let accounts = AccountService(
             users: racing,
             sessions: harness.users,
             revocations: harness.revocations,
             passwords: PasswordHasher(cost: 4),
-            refreshTokenLifetime: .seconds(3600),
+            tokens: TokenConfiguration(refreshTokenLifetime: .seconds(3600)),
             clock: harness.clock.clock
         )
         try await accounts.delete(user: ivy.id)
@@ -127,7 +145,15 @@ import Testing
     @Test func disablingEndsEverySession() async throws {
         let harness = Harness()
         let gus = try await harness.accounts.createUser(username: "gus", password: Self.password)
-        try await harness.users.openSession("s1", subject: gus.id, until: harness.clock.now + 600)
+        try await harness.users.openSession(
+            SessionRecord(
+                id: "s1",
+                subject: gus.id,
+                refreshTokenID: nil,
+                accessTokensUntil: harness.clock.now + 600,
+                expiresAt: harness.clock.now + 600
+            )
+        )
         try await harness.accounts.setDisabled(true, user: gus.id)
         #expect(try await harness.accounts.user(id: gus.id).isDisabled)
         #expect(try await harness.revocations.isRevoked(RevocationQuery(tokenID: "t1", sessionID: "s1")))

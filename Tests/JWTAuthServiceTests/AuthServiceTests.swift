@@ -219,7 +219,7 @@ import Testing
 }
 
 /// Sessions that disable the user (as an administrator would, at that very moment) when a session opens.
-final class DisablingSessions: SessionStore {
+final class DisablingSessions: ForwardingSessionStore {
     let base: any SessionStore
     let users: any UserStore
     let disabling: UserSessions
@@ -233,13 +233,32 @@ final class DisablingSessions: SessionStore {
         self.id = id
     }
 
-    func openSession(_ sessionID: String, subject: String, until: Double) async throws {
+    func openSession(_ session: SessionRecord) async throws {
         try await disabling.setDisabled(true, user: id, in: users)
-        try await base.openSession(sessionID, subject: subject, until: until)
-        opened.withLock { $0.append(JWTClaims(members: ["jti": .string(sessionID), "sid": .string(sessionID), "sub": .string(subject)])) }
+        try await base.openSession(session)
+        opened.withLock { $0.append(JWTClaims(members: ["jti": .string(session.id), "sid": .string(session.id), "sub": .string(session.subject)])) }
     }
+}
 
-    func extendSession(_ sessionID: String, until: Double) async throws { try await base.extendSession(sessionID, until: until) }
-    func openSessions(of subject: String) async throws -> [String: Double] { try await base.openSessions(of: subject) }
-    func closeSession(_ sessionID: String) async throws { try await base.closeSession(sessionID) }
+/// A session store passing every call to `base` but those it implements itself.
+protocol ForwardingSessionStore: SessionStore {
+    var base: any SessionStore { get }
+}
+
+extension ForwardingSessionStore {
+    func rotateRefreshToken(
+        sessionID: String,
+        presented: String,
+        next: String,
+        accessTokensUntil: Double,
+        until: Double
+    ) async throws -> RefreshTokenRotation {
+        try await base.rotateRefreshToken(sessionID: sessionID, presented: presented, next: next, accessTokensUntil: accessTokensUntil, until: until)
+    }
+    func recordAccessToken(sessionID: String, until: Double) async throws -> Bool {
+        try await base.recordAccessToken(sessionID: sessionID, until: until)
+    }
+    func session(_ sessionID: String) async throws -> SessionRecord? { try await base.session(sessionID) }
+    func openSessions(of subject: String) async throws -> [SessionRecord] { try await base.openSessions(of: subject) }
+    func endSession(_ sessionID: String) async throws -> Double? { try await base.endSession(sessionID) }
 }

@@ -100,7 +100,7 @@ import Testing
         #expect(opened.count == 2, "the session started with the old roles is given up, another one started")
         let first = try #require(opened.first)
         #expect(try await harness.revocations.isRevoked(RevocationQuery(tokenID: "another", sessionID: first)))
-        #expect(try await harness.users.openSessions(of: tess.id).keys.sorted() == [try #require(pair.refresh.sessionID)])
+        #expect(try await harness.users.openSessions(of: tess.id).map(\.id) == [try #require(pair.refresh.sessionID)])
     }
 
     /// The same race with a new password (`users passwd`, `PUT /auth/password`): a login checked against the old
@@ -125,7 +125,7 @@ import Testing
 
 /// Sessions that run `change` (an administrator withdrawing a role or setting a password, at that very moment)
 /// when the first session opens, before it is recorded.
-final class WithdrawingSessions: SessionStore {
+final class WithdrawingSessions: ForwardingSessionStore {
     let base: any SessionStore
     let change: @Sendable () async throws -> Void
     let opened = Mutex<[String]>([])
@@ -135,13 +135,9 @@ final class WithdrawingSessions: SessionStore {
         self.change = change
     }
 
-    func openSession(_ sessionID: String, subject: String, until: Double) async throws {
+    func openSession(_ session: SessionRecord) async throws {
         if opened.withLock({ $0.isEmpty }) { try await change() }
-        try await base.openSession(sessionID, subject: subject, until: until)
-        opened.withLock { $0.append(sessionID) }
+        try await base.openSession(session)
+        opened.withLock { $0.append(session.id) }
     }
-
-    func extendSession(_ sessionID: String, until: Double) async throws { try await base.extendSession(sessionID, until: until) }
-    func openSessions(of subject: String) async throws -> [String: Double] { try await base.openSessions(of: subject) }
-    func closeSession(_ sessionID: String) async throws { try await base.closeSession(sessionID) }
 }

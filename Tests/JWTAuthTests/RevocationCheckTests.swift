@@ -47,14 +47,12 @@ import Testing
         await #expect(throws: JWTAuthError.unavailable()) { try await verifier.verify(token) }
     }
 
-    /// It records nothing: every write, and spending a refresh token (which must be atomic), throws
-    /// `invalid_configuration` rather than pretend.
-    @Test func writesAndSpendThrow() async throws {
+    /// It records nothing: every write throws `invalid_configuration` rather than pretend.
+    @Test func writesThrow() async throws {
         let check = RevocationCheck { _ in false }
         await #expect(throws: JWTAuthError.invalidConfiguration("")) { try await check.revoke(tokenID: "j", until: 1) }
         await #expect(throws: JWTAuthError.invalidConfiguration("")) { try await check.revoke(sessionID: "s", until: 1) }
         await #expect(throws: JWTAuthError.invalidConfiguration("")) { try await check.revokeAll(subject: "42", issuedBefore: 1) }
-        await #expect(throws: JWTAuthError.invalidConfiguration("")) { _ = try await check.spend(refreshTokenID: "j", until: 1) }
         #expect(try await check.isRevoked(RevocationQuery(tokenID: "j")) == false)
     }
 }

@@ -33,42 +33,67 @@ struct MeasuredUserStore: UserStore {
     func deleteUser(id: String) async throws { try await delete.time { try await base.deleteUser(id: id) } }
 }
 
-/// A session store whose calls are timed into `jwt_auth_store_duration_seconds{store="sessions"}`.
+/// A session store whose calls are timed into `jwt_auth_store_duration_seconds{store="sessions"}`, and each
+/// refresh counted as rotated or, its refresh token spent before, as reuse detected.
 struct MeasuredSessionStore: SessionStore {
     let base: any SessionStore
-    private let open, extend, list, close: Timer
+    let metrics: ServiceMetrics
+    private let open, rotate, record, get, list, end: Timer
 
-    init(_ base: any SessionStore) {
+    init(_ base: any SessionStore, metrics: ServiceMetrics) {
         self.base = base
+        self.metrics = metrics
         func timer(_ operation: String) -> Timer { ServiceMetrics.storeTimer("sessions", operation) }
-        (open, extend, list, close) = (timer("open"), timer("extend"), timer("list"), timer("close"))
+        (open, rotate, record) = (timer("open"), timer("rotate"), timer("record_access_token"))
+        (get, list, end) = (timer("get"), timer("list"), timer("end"))
     }
 
-    func openSession(_ sessionID: String, subject: String, until: Double) async throws {
-        try await open.time { try await base.openSession(sessionID, subject: subject, until: until) }
+    func openSession(_ session: SessionRecord) async throws { try await open.time { try await base.openSession(session) } }
+    func rotateRefreshToken(
+        sessionID: String,
+        presented: String,
+        next: String,
+        accessTokensUntil: Double,
+        until: Double
+    ) async throws -> RefreshTokenRotation {
+        let rotation = try await rotate.time {
+            try await base.rotateRefreshToken(
+                sessionID: sessionID,
+                presented: presented,
+                next: next,
+                accessTokensUntil: accessTokensUntil,
+                until: until
+            )
+        }
+        switch rotation {
+        case .rotated: metrics.refreshRotated.increment()
+        case .reused: metrics.refreshReuseDetected.increment()
+        case .ended: break
+        }
+        return rotation
     }
-    func extendSession(_ sessionID: String, until: Double) async throws {
-        try await extend.time { try await base.extendSession(sessionID, until: until) }
+    func recordAccessToken(sessionID: String, until: Double) async throws -> Bool {
+        try await record.time { try await base.recordAccessToken(sessionID: sessionID, until: until) }
     }
-    func openSessions(of subject: String) async throws -> [String: Double] { try await list.time { try await base.openSessions(of: subject) } }
-    func closeSession(_ sessionID: String) async throws { try await close.time { try await base.closeSession(sessionID) } }
+    func session(_ sessionID: String) async throws -> SessionRecord? { try await get.time { try await base.session(sessionID) } }
+    func openSessions(of subject: String) async throws -> [SessionRecord] { try await list.time { try await base.openSessions(of: subject) } }
+    func endSession(_ sessionID: String) async throws -> Double? { try await end.time { try await base.endSession(sessionID) } }
 }
 
 /// The revocation store as the auth service writes to it: each call timed into
-/// `jwt_auth_store_duration_seconds{store="revocations"}`, each revocation counted, and each spent refresh
-/// token counted as rotated or, spent before, as reuse detected. The per-request check (`isRevoked`) is
-/// timed by the token verifier as `jwt_auth_revocation_store_duration_seconds`.
+/// `jwt_auth_store_duration_seconds{store="revocations"}` and each revocation counted. The per-request check
+/// (`isRevoked`) is timed by the token verifier as `jwt_auth_revocation_store_duration_seconds`.
 struct MeasuredRevocationStore: RevocationStore {
     let base: any RevocationStore
     let metrics: ServiceMetrics
-    private let revokeToken, revokeSession, revokeAll, spend, check: Timer
+    private let revokeToken, revokeSession, revokeAll, check: Timer
 
     init(_ base: any RevocationStore, metrics: ServiceMetrics) {
         self.base = base
         self.metrics = metrics
         func timer(_ operation: String) -> Timer { ServiceMetrics.storeTimer("revocations", operation) }
         (revokeToken, revokeSession, revokeAll) = (timer("revoke_token"), timer("revoke_session"), timer("revoke_user"))
-        (spend, check) = (timer("spend_refresh_token"), timer("check"))
+        check = timer("check")
     }
 
     func revoke(tokenID: String, until: Double) async throws {
@@ -82,11 +107,6 @@ struct MeasuredRevocationStore: RevocationStore {
     func revokeAll(subject: String, issuedBefore cutoff: Double) async throws {
         try await revokeAll.time { try await base.revokeAll(subject: subject, issuedBefore: cutoff) }
         metrics.revokedUser.increment()
-    }
-    func spend(refreshTokenID: String, until: Double) async throws -> Bool {
-        let first = try await spend.time { try await base.spend(refreshTokenID: refreshTokenID, until: until) }
-        (first ? metrics.refreshRotated : metrics.refreshReuseDetected).increment()
-        return first
     }
     func isRevoked(_ query: RevocationQuery) async throws -> Bool { try await check.time { try await base.isRevoked(query) } }
 }

@@ -69,14 +69,30 @@ struct TracedSessionStore: SessionStore {
         self.span = StoreSpan(store: "sessions", system: system)
     }
 
-    func openSession(_ sessionID: String, subject: String, until: Double) async throws {
-        try await span.run("open") { try await base.openSession(sessionID, subject: subject, until: until) }
+    func openSession(_ session: SessionRecord) async throws { try await span.run("open") { try await base.openSession(session) } }
+    func rotateRefreshToken(
+        sessionID: String,
+        presented: String,
+        next: String,
+        accessTokensUntil: Double,
+        until: Double
+    ) async throws -> RefreshTokenRotation {
+        try await span.run("rotate") {
+            try await base.rotateRefreshToken(
+                sessionID: sessionID,
+                presented: presented,
+                next: next,
+                accessTokensUntil: accessTokensUntil,
+                until: until
+            )
+        }
     }
-    func extendSession(_ sessionID: String, until: Double) async throws {
-        try await span.run("extend") { try await base.extendSession(sessionID, until: until) }
+    func recordAccessToken(sessionID: String, until: Double) async throws -> Bool {
+        try await span.run("record_access_token") { try await base.recordAccessToken(sessionID: sessionID, until: until) }
     }
-    func openSessions(of subject: String) async throws -> [String: Double] { try await span.run("list") { try await base.openSessions(of: subject) } }
-    func closeSession(_ sessionID: String) async throws { try await span.run("close") { try await base.closeSession(sessionID) } }
+    func session(_ sessionID: String) async throws -> SessionRecord? { try await span.run("get") { try await base.session(sessionID) } }
+    func openSessions(of subject: String) async throws -> [SessionRecord] { try await span.run("list") { try await base.openSessions(of: subject) } }
+    func endSession(_ sessionID: String) async throws -> Double? { try await span.run("end") { try await base.endSession(sessionID) } }
 }
 
 /// The revocation store with each call in a span (``StoreSpan``): the per-request revocation check of every
@@ -98,9 +114,6 @@ struct TracedRevocationStore: RevocationStore {
     }
     func revokeAll(subject: String, issuedBefore cutoff: Double) async throws {
         try await span.run("revoke_user") { try await base.revokeAll(subject: subject, issuedBefore: cutoff) }
-    }
-    func spend(refreshTokenID: String, until: Double) async throws -> Bool {
-        try await span.run("spend_refresh_token") { try await base.spend(refreshTokenID: refreshTokenID, until: until) }
     }
     func isRevoked(_ query: RevocationQuery) async throws -> Bool { try await span.run("check") { try await base.isRevoked(query) } }
 }

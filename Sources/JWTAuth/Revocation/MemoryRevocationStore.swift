@@ -7,14 +7,12 @@ import Synchronization
 public final class MemoryRevocationStore: RevocationStore {
     private struct State {
         var index = RevocationIndex()
-        var spent: [String: Double] = [:]
         var writesSincePurge = 0
 
-        var count: Int { index.count + spent.count }
+        var count: Int { index.count }
 
         mutating func purgeExpired(now: Double) {
             index.purge(now: now)
-            spent = spent.filter { $0.value > now }
             writesSincePurge = 0
         }
 
@@ -52,22 +50,12 @@ public final class MemoryRevocationStore: RevocationStore {
         state.withLock { $0.index.revokeAll(subject: subject, issuedBefore: cutoff) }
     }
 
-    public func spend(refreshTokenID: String, until: Double) async -> Bool {
-        let now = clock.now
-        return state.withLock { state in
-            if let expiry = state.spent[refreshTokenID], expiry > now { return false }
-            state.spent[refreshTokenID] = until
-            state.didWrite(now: now)
-            return true
-        }
-    }
-
     public func isRevoked(_ query: RevocationQuery) async -> Bool {
         let now = clock.now
         return state.withLock { $0.index.isRevoked(query, now: now) }
     }
 
-    /// The number of live entries (revoked tokens, sessions, cutoffs and spent refresh tokens).
+    /// The number of live entries (revoked tokens, sessions and cutoffs).
     public var count: Int {
         get async { state.withLock { $0.count } }
     }

@@ -12,9 +12,9 @@
 /// request, so keep it fast.
 ///
 /// It records nothing: revoke through your own blocklist. Its ``revoke(tokenID:until:)``,
-/// ``revoke(sessionID:until:)`` and ``revokeAll(subject:issuedBefore:)`` throw `invalid_configuration`, and so
-/// does ``spend(refreshTokenID:until:)``, which must be atomic: refresh-token rotation (the auth routes,
-/// `AuthService`) needs a store that records, such as ``MemoryRevocationStore`` or a database's.
+/// ``revoke(sessionID:until:)`` and ``revokeAll(subject:issuedBefore:)`` throw `invalid_configuration`: the auth
+/// routes (`AuthService`), which revoke at logout, need a store that records, such as ``MemoryRevocationStore`` or a
+/// database's.
 public struct RevocationCheck: RevocationStore {
     /// Whether the token a query describes is revoked.
     public let check: @Sendable (RevocationQuery) async throws -> Bool
@@ -44,13 +44,7 @@ public struct RevocationCheck: RevocationStore {
         throw Self.readOnly
     }
 
-    /// Throws `invalid_configuration`: spending a refresh token must be atomic, which a check cannot promise.
-    /// Refresh-token rotation needs a store that records.
-    public func spend(refreshTokenID: String, until: Double) async throws -> Bool {
-        throw Self.readOnly
-    }
-
     static let readOnly = JWTAuthError.invalidConfiguration(
-        "RevocationCheck only checks: revoke through your own blocklist, and rotate refresh tokens with a RevocationStore that records"
+        "RevocationCheck only checks: revoke through your own blocklist, or use a RevocationStore that records"
     )
 }

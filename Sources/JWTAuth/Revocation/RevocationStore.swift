@@ -19,10 +19,12 @@ public struct RevocationQuery: Sendable, Hashable {
     }
 }
 
-/// Where revocations are kept: revoked `jti`s and `sid`s, per-user cutoffs, and spent refresh tokens.
+/// Where revocations are kept for the check of every request: revoked `jti`s and `sid`s, and per-user cutoffs.
 ///
-/// Times are seconds since 1970. An entry may be forgotten once `until` has passed, since the token it
-/// concerns is rejected by its `exp` from then on. Every store passes `RevocationStoreConformance`
+/// Times are seconds since 1970. An entry may be forgotten once `until` has passed: callers give the latest `exp`
+/// (plus the leeway) of the tokens it concerns, which are rejected by their `exp` from then on. Refresh tokens are
+/// checked against a ``SessionStore`` (the record of sessions) at refresh, so a session's revocation here need only
+/// outlast its access tokens. Every store passes `RevocationStoreConformance`
 /// from JWTAuthTesting. A store that cannot answer throws: the verifier then fails closed with
 /// `unavailable`, never accepting an unchecked token.
 public protocol RevocationStore: Sendable {
@@ -32,9 +34,6 @@ public protocol RevocationStore: Sendable {
     func revoke(sessionID: String, until: Double) async throws
     /// Revokes every token of `subject` issued before `cutoff` (`logout-all`, a password change).
     func revokeAll(subject: String, issuedBefore cutoff: Double) async throws
-    /// Spends a refresh token: true the first time for this `jti`, false ever after (until `until`).
-    /// Must be atomic: of any number of concurrent calls, exactly one gets true.
-    func spend(refreshTokenID: String, until: Double) async throws -> Bool
     /// Whether a token is revoked: by its `jti`, its `sid`, or its `iat` before its subject's cutoff.
     func isRevoked(_ query: RevocationQuery) async throws -> Bool
 }

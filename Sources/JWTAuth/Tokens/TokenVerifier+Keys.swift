@@ -1,5 +1,5 @@
 extension TokenVerifier {
-    /// The same verifier with other keys: configuration, revocation store, cache and clock are kept.
+    /// The same verifier with other keys: configuration, revocation and session stores, cache and clock are kept.
     ///
     /// The cache stays valid across key sets: an entry names the key that verified it, and is used only
     /// while that key is still in the set.
@@ -12,7 +12,7 @@ extension TokenVerifier {
             cache: cache,
             clock: clock,
             decryptingWith: decrypter
-        )
+        ).checkingSessions(in: sessionStore)
     }
 }
 

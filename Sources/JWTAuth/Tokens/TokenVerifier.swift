@@ -14,6 +14,8 @@ public struct TokenVerifier: Sendable {
     public let clock: JWTClock
     /// Decrypts nested tokens before their signature is checked; nil for plain signed tokens. Defaults to none.
     public let decrypter: JWEDecrypter?
+    /// The record of sessions that refresh tokens are checked against (``checkingSessions(in:)``). Defaults to none.
+    public private(set) var sessionStore: (any SessionStore)?
     /// For each key of the set, what names it in the cache: its algorithm and RFC 7638 thumbprint.
     private let cacheKeyNames: [String]
 
@@ -169,17 +171,38 @@ public struct TokenVerifier: Sendable {
         return cacheKeyNames[index]
     }
 
-    /// Consults the revocation store. - Throws: `token_revoked`, or `unavailable` when the store fails.
+    /// This verifier, checking refresh tokens against `store` as well: a refresh token whose session (`sid`) is not
+    /// live there is revoked. Give the session store of the auth routes: a session's revocation in the revocation
+    /// store lasts only as long as its access tokens, so a refresh token used without rotation (implicit refresh from
+    /// the refresh cookie, introspection) is checked against the record of sessions.
+    public func checkingSessions(in store: (any SessionStore)?) -> TokenVerifier {
+        var verifier = self
+        verifier.sessionStore = store
+        return verifier
+    }
+
+    /// Consults the revocation store, and for a refresh token the session store. - Throws: `token_revoked`, or
+    /// `unavailable` when a store fails.
     public func checkRevocation(_ verified: VerifiedToken) async throws(JWTAuthError) {
-        guard let revocationStore else { return }
-        guard let query = RevocationQuery(verified.claims) else { throw .invalidToken("Token is missing the \"jti\" claim") }
-        let revoked: Bool
-        do {
-            revoked = try await revocationStore.isRevoked(query)
-        } catch {
-            throw .unavailable("The revocation store is unavailable")
+        if let revocationStore {
+            guard let query = RevocationQuery(verified.claims) else { throw .invalidToken("Token is missing the \"jti\" claim") }
+            let revoked: Bool
+            do {
+                revoked = try await revocationStore.isRevoked(query)
+            } catch {
+                throw .unavailable("The revocation store is unavailable")
+            }
+            if revoked { throw .tokenRevoked }
         }
-        if revoked { throw .tokenRevoked }
+        if let sessionStore, verified.claims.tokenType == .refresh, let sid = verified.claims.sessionID {
+            let live: Bool
+            do {
+                live = try await sessionStore.session(sid) != nil
+            } catch {
+                throw .unavailable("The session store is unavailable")
+            }
+            if !live { throw .tokenRevoked }
+        }
     }
 
     static func check(_ claims: JWTClaims, type: TokenType?, requireFresh: Bool, now: Double) throws(JWTAuthError) {

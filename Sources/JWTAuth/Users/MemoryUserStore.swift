@@ -6,7 +6,9 @@ public actor MemoryUserStore: UserStore, SessionStore, InstallationSecretStore {
     private var idsByKey: [String: String] = [:]
     private var secrets: [String: [UInt8]] = [:]
     private var nextID = 1
-    private var sessions: [String: (subject: String, until: Double)] = [:]
+    private var sessions: [String: SessionRecord] = [:]
+    /// Ended sessions, until their access tokens' end: none of them can be recorded again.
+    private var ended: [String: Double] = [:]
 
     public init(clock: JWTClock = .system) {
         self.clock = clock
@@ -71,22 +73,51 @@ public actor MemoryUserStore: UserStore, SessionStore, InstallationSecretStore {
         return secret
     }
 
-    public func openSession(_ sessionID: String, subject: String, until: Double) {
-        sessions[sessionID] = (subject, until)
-    }
-
-    public func extendSession(_ sessionID: String, until: Double) {
-        if let session = sessions[sessionID] { sessions[sessionID] = (session.subject, max(session.until, until)) }
-    }
-
-    public func openSessions(of subject: String) -> [String: Double] {
+    public func openSession(_ session: SessionRecord) {
         let now = clock.now
-        var result: [String: Double] = [:]
-        for (id, session) in sessions where session.subject == subject && session.until > now { result[id] = session.until }
-        return result
+        if ended.count > 1024 { ended = ended.filter { $0.value > now } }
+        if sessions.count > 1024 { sessions = sessions.filter { $0.value.expiresAt > now } }
+        guard ended[session.id] == nil else { return }
+        sessions[session.id] = session
     }
 
-    public func closeSession(_ sessionID: String) {
-        sessions[sessionID] = nil
+    public func rotateRefreshToken(
+        sessionID: String,
+        presented: String,
+        next: String,
+        accessTokensUntil: Double,
+        until: Double
+    ) -> RefreshTokenRotation {
+        guard var session = session(sessionID) else { return .ended }
+        guard session.refreshTokenID == nil || session.refreshTokenID == presented else { return .reused }
+        session.refreshTokenID = next
+        session.accessTokensUntil = max(session.accessTokensUntil, accessTokensUntil)
+        session.expiresAt = max(session.expiresAt, until)
+        sessions[sessionID] = session
+        return .rotated
+    }
+
+    public func recordAccessToken(sessionID: String, until: Double) -> Bool {
+        guard var session = session(sessionID) else { return false }
+        session.accessTokensUntil = max(session.accessTokensUntil, until)
+        sessions[sessionID] = session
+        return true
+    }
+
+    public func session(_ sessionID: String) -> SessionRecord? {
+        guard let session = sessions[sessionID], session.expiresAt > clock.now else { return nil }
+        return session
+    }
+
+    public func openSessions(of subject: String) -> [SessionRecord] {
+        let now = clock.now
+        return sessions.values.filter { $0.subject == subject && $0.expiresAt > now }
+    }
+
+    /// Ends the session; a revocation store, not this one, answers the checks of its tokens.
+    public func endSession(_ sessionID: String) -> Double? {
+        guard let accessTokensUntil = sessions.removeValue(forKey: sessionID)?.accessTokensUntil ?? ended[sessionID] else { return nil }
+        ended[sessionID] = accessTokensUntil
+        return accessTokensUntil
     }
 }

@@ -31,7 +31,9 @@ extension JWTManager {
         /// Custom responses by error code (`expired_token_loader`, `invalid_token_loader`, …). Defaults to none.
         public var errorHandlers: [JWTAuthError.Code: ErrorHandler]
         /// Re-issue a cookie session's access token when less than this remains, or when it expired and
-        /// the refresh cookie is still good. Defaults to nil (off).
+        /// the refresh cookie is still good. Defaults to nil (off). Give the verifier your session store
+        /// (`verifier.checkingSessions(in: sessions)`): a refresh cookie is then good only while its session lives,
+        /// and each re-issued token is noted in the session, so that a logout revokes it for as long as it lasts.
         public var implicitRefresh: Duration?
 
         public init(

@@ -84,9 +84,25 @@ extension TokenAuthority {
         if found.location == .cookies, type == .access, let threshold = implicitRefresh, let issuer,
             issuer.isNearExpiry(verified.claims.expiresAt, threshold: threshold, now: verifier.clock.now)
         {
-            reissued = try await self.issuer(basedOn: issuer).reissueAccessToken(from: verified.claims)
+            reissued = try await reissue(from: verified.claims, issuer: issuer)
         }
         return CheckedToken(token: verified, rawToken: found.token, location: found.location, reissued: reissued)
+    }
+
+    /// A new access token in the session of `claims` (implicit refresh), noted in the verifier's session store, if
+    /// any, so that ending the session revokes it for as long as it lives.
+    /// - Throws: `token_revoked` when the session ended meanwhile; `unavailable` when the session store fails.
+    private func reissue(from claims: JWTClaims, issuer: TokenIssuer) async throws(JWTAuthError) -> IssuedToken {
+        let access = try await self.issuer(basedOn: issuer).reissueAccessToken(from: claims)
+        guard let sessions = verifier.sessionStore, let sid = access.sessionID else { return access }
+        let isLive: Bool
+        do {
+            isLive = try await sessions.recordAccessToken(sessionID: sid, until: access.expiresAt)
+        } catch {
+            throw .unavailable("The session store is unavailable")
+        }
+        guard isLive else { throw .tokenRevoked }
+        return access
     }
 
     /// The CSRF double submit for cookie-borne tokens on state-changing methods.
@@ -109,7 +125,7 @@ extension TokenAuthority {
         guard let verified = try? await decode(token, as: .refresh, requireFresh: false) else { return nil }
         try await checkCSRF(&request, claims: verified.claims)
         try await checkRevocation(verified)
-        let access = try await self.issuer(basedOn: issuer).reissueAccessToken(from: verified.claims)
+        let access = try await reissue(from: verified.claims, issuer: issuer)
         return CheckedToken(
             token: VerifiedToken(header: verified.header, claims: access.claims),
             rawToken: access.token,

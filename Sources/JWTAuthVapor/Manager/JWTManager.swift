@@ -41,7 +41,9 @@ public struct JWTManager: Sendable {
     /// The realm named in `WWW-Authenticate`. Defaults to `jwt-auth`.
     public var realm = "jwt-auth"
     /// Re-issue a cookie session's access token when less than this remains, or when it expired and
-    /// the refresh cookie is still good. Defaults to nil (off).
+    /// the refresh cookie is still good. Defaults to nil (off). Give the verifier your session store
+    /// (`verifier.checkingSessions(in: sessions)`): a refresh cookie is then good only while its session lives,
+    /// and each re-issued token is noted in the session, so that a logout revokes it for as long as it lasts.
     public var implicitRefresh: Duration?
     /// Custom responses by error code. Defaults to none.
     public var errorHandlers: [JWTAuthError.Code: ErrorHandler] = [:]

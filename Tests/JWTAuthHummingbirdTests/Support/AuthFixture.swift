@@ -36,10 +36,11 @@ struct AuthFixture {
         maximumBodySize: Int = 64 * 1024,
         userLoader: JWTManager.UserLoader? = nil,
         implicitRefresh: Duration? = nil,
+        sessions: (any SessionStore)? = nil,
         metricsFactory: (any MetricsFactory)? = nil
     ) throws -> JWTManager {
         JWTManager(
-            verifier: try factory.verifier(revocationStore: revocationStore ?? store),
+            verifier: try factory.verifier(revocationStore: revocationStore ?? store).checkingSessions(in: sessions),
             issuer: factory.issuer,
             options: JWTManager.Options(
                 locations: locations,

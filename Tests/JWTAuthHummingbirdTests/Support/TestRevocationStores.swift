@@ -49,5 +49,4 @@ final class GatedRevocationStore: RevocationStore {
     func revoke(tokenID: String, until: Double) async throws {}
     func revoke(sessionID: String, until: Double) async throws {}
     func revokeAll(subject: String, issuedBefore cutoff: Double) async throws {}
-    func spend(refreshTokenID: String, until: Double) async throws -> Bool { true }
 }

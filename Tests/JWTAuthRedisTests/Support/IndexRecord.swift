@@ -4,7 +4,6 @@ import JWTAuthRedis
 /// A record store in memory that can give its snapshot, standing in for the database under a RedisBlocklist.
 actor IndexRecord: RevocationStore {
     private(set) var index = RevocationIndex()
-    private var spent: [String: Double] = [:]
     private let clock: JWTClock
 
     init(clock: JWTClock = .system) { self.clock = clock }
@@ -12,12 +11,6 @@ actor IndexRecord: RevocationStore {
     func revoke(tokenID: String, until: Double) { index.revoke(tokenID: tokenID, until: until) }
     func revoke(sessionID: String, until: Double) { index.revoke(sessionID: sessionID, until: until) }
     func revokeAll(subject: String, issuedBefore cutoff: Double) { index.revokeAll(subject: subject, issuedBefore: cutoff) }
-
-    func spend(refreshTokenID: String, until: Double) -> Bool {
-        if let expiry = spent[refreshTokenID], expiry > clock.now { return false }
-        spent[refreshTokenID] = until
-        return true
-    }
 
     func isRevoked(_ query: RevocationQuery) -> Bool { index.isRevoked(query, now: clock.now) }
 }
