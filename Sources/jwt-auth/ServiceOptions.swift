@@ -44,6 +44,7 @@ struct ServiceOptions: SettingOptions {
 
 /// The settings of `jwt-auth users list`, `disable`, `enable`, `rename` and `delete`.
 struct UserStoreOptions: SettingOptions {
+    @Option(setting: "ACCESS_TTL") var accessTTL: String?
     @Option(setting: "REFRESH_TTL") var refreshTTL: String?
     @Option(setting: "LEEWAY") var leeway: String?
     @Option(setting: "DATA_DIR") var dataDir: String?
@@ -55,6 +56,7 @@ struct UserStoreOptions: SettingOptions {
 
 /// The settings of `jwt-auth users add` and `users passwd`.
 struct NewUserOptions: SettingOptions {
+    @Option(setting: "ACCESS_TTL") var accessTTL: String?
     @Option(setting: "REFRESH_TTL") var refreshTTL: String?
     @Option(setting: "LEEWAY") var leeway: String?
     @Option(setting: "DATA_DIR") var dataDir: String?

@@ -26,6 +26,30 @@ import Testing
         await client.close()
     }
 
+    /// A logout on the blocklist is one Redis key, the session's, expiring with the session's last access token
+    /// (plus the leeway): not the week of the refresh token.
+    @Test(.bug(id: 20, "a logout wrote three week-long Redis keys"))
+    func aLogoutIsOneKeyThatExpiresWithTheAccessTokens() async throws {
+        let client = RedisClient(configuration: try RedisTestServers.configuration())
+        let prefix = RedisTestServers.uniquePrefix()
+        let clock = SettableClock(now: JWTClock.system.now)
+        let store = blocklist(client, prefix: prefix, record: IndexRecord(clock: clock.clock), clock: clock.clock)
+        let sessions = MemoryUserStore(clock: clock.clock)
+        let tokens = TokenConfiguration(accessTokenLifetime: .seconds(900), refreshTokenLifetime: .seconds(7 * 86400), leeway: .seconds(30))
+        let access = clock.now + 900
+        try await sessions.openSession(SessionRecord(id: "s1", subject: "7", refreshTokenID: "r1", accessTokensUntil: access, expiresAt: clock.now + 7 * 86400))
+        let ending = UserSessions(sessions: sessions, revocations: store, tokens: tokens, clock: clock.clock)
+        let refresh = JWTClaims(members: ["jti": "r1", "sid": "s1", "sub": "7", "type": "refresh", "exp": .double(clock.now + 7 * 86400)])
+        try await ending.end(JWTClaims(members: ["jti": "a1", "sid": "s1", "sub": "7", "type": "access", "exp": .double(access)]))
+        try await ending.end(refresh)
+        guard case .array(let keys?) = try await client.send("KEYS", prefix + "*") else { throw RedisError.protocolError }
+        #expect(keys.compactMap(\.string) == [prefix + "sid:s1"])
+        guard case .integer(let ttl) = try await client.send("TTL", prefix + "sid:s1") else { throw RedisError.protocolError }
+        #expect((920...931).contains(ttl), "the sid key lives \(ttl) s, not the access lifetime plus leeway")
+        #expect(try await store.isRevoked(RevocationQuery(tokenID: "other", sessionID: "s1")))
+        await client.close()
+    }
+
     @Test func writesGoToTheRecordAndToRedis() async throws {
         let client = RedisClient(configuration: try RedisTestServers.configuration())
         let (prefix, record) = (RedisTestServers.uniquePrefix(), IndexRecord())

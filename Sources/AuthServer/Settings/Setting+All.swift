@@ -30,7 +30,9 @@ extension Setting {
             help:
                 "Key file that makes every token a nested JWT (JWE): 32 raw bytes or an oct JWK (dir, A256GCM), EC/OKP (ECDH-ES+A256KW), RSA (RSA-OAEP-256)"
         ) { $0.encryptionKeyFile = $1 },
-        .duration("ACCESS_TTL", default: "15m", help: "Access token lifetime") { $0.tokens.accessTokenLifetime = $1 },
+        .duration("ACCESS_TTL", default: "15m", help: "Access token lifetime", commands: [.serve, .users, .usersAdd]) {
+            $0.tokens.accessTokenLifetime = $1
+        },
         .duration("REFRESH_TTL", default: "7d", help: "Refresh token lifetime", commands: [.serve, .users, .usersAdd]) {
             $0.tokens.refreshTokenLifetime = $1
         },
