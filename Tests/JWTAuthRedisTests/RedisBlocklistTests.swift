@@ -37,7 +37,9 @@ import Testing
         let sessions = MemoryUserStore(clock: clock.clock)
         let tokens = TokenConfiguration(accessTokenLifetime: .seconds(900), refreshTokenLifetime: .seconds(7 * 86400), leeway: .seconds(30))
         let access = clock.now + 900
-        try await sessions.openSession(SessionRecord(id: "s1", subject: "7", refreshTokenID: "r1", accessTokensUntil: access, expiresAt: clock.now + 7 * 86400))
+        try await sessions.openSession(
+            SessionRecord(id: "s1", subject: "7", refreshTokenID: "r1", accessTokensUntil: access, expiresAt: clock.now + 7 * 86400)
+        )
         let ending = UserSessions(sessions: sessions, revocations: store, tokens: tokens, clock: clock.clock)
         let refresh = JWTClaims(members: ["jti": "r1", "sid": "s1", "sub": "7", "type": "refresh", "exp": .double(clock.now + 7 * 86400)])
         try await ending.end(JWTClaims(members: ["jti": "a1", "sid": "s1", "sub": "7", "type": "access", "exp": .double(access)]))
