@@ -10,7 +10,7 @@ protocol ServiceDatabase: UserStore, SessionStore, RevocationStore, Installation
     /// Throws when the database does not answer.
     func ping() async throws
     /// The live revocations, to refill a Redis blocklist that came back empty.
-    func revocationSnapshot() async throws -> RevocationIndex
+    func revocationSnapshot() async throws -> RevocationSnapshot
     /// Its background work (purges), run by the service group, which closes the database when it ends.
     var service: any Service { get }
     /// Closes the database, for a process that runs no service group (the command line).

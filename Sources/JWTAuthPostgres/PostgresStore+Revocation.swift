@@ -44,7 +44,7 @@ extension PostgresStore: RevocationStore {
 
     /// The live revocations in the tables (unexpired `jti`s and `sid`s, every cutoff), read in one
     /// repeatable-read transaction: what a blocklist in front of this store (Redis) is refilled from.
-    public func revocationSnapshot() async throws -> RevocationIndex {
+    public func revocationSnapshot() async throws -> RevocationSnapshot {
         let now = clock.now
         // A bulk read: millions of live revocations take longer than one request's deadline (and the
         // connection's statement_timeout). It gets twelve times the timeout (a minute by default), so that a
@@ -55,28 +55,34 @@ extension PostgresStore: RevocationStore {
                 try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: connection.logger)
                 do {
                     try await connection.setLocal(.statement, deadline, logger: connection.logger)
-                    var index = RevocationIndex()
-                    let tokens = try await connection.query(
-                        "SELECT jti, expires_at FROM jwt_auth_revoked_tokens WHERE expires_at > \(now)",
-                        logger: connection.logger
-                    )
-                    for try await (tokenID, until) in tokens.decode((String, Double).self) { index.revoke(tokenID: tokenID, until: until) }
-                    let sessions = try await connection.query(
-                        "SELECT sid, expires_at FROM jwt_auth_sessions WHERE ended AND expires_at > \(now)",
-                        logger: connection.logger
-                    )
-                    for try await (sessionID, until) in sessions.decode((String, Double).self) { index.revoke(sessionID: sessionID, until: until) }
-                    let cutoffs = try await connection.query("SELECT subject, cutoff FROM jwt_auth_user_cutoffs", logger: connection.logger)
-                    for try await (subject, cutoff) in cutoffs.decode((String, Double).self) {
-                        index.revokeAll(subject: subject, issuedBefore: cutoff)
-                    }
+                    var snapshot = RevocationSnapshot()
+                    try await Self.liveRevocations(connection, now: now) { snapshot.insert($0, $1, $2) }
                     try await connection.query("COMMIT", logger: connection.logger)
-                    return index
+                    return snapshot
                 } catch {
                     _ = try? await connection.query("ROLLBACK", logger: connection.logger)
                     throw error
                 }
             }
+        }
+    }
+
+    /// Calls `body` with each live revocation in the tables, row by row: every unexpired revoked `jti`, every
+    /// ended session whose revocation still matters, and every cutoff. The one place that says which rows a
+    /// snapshot holds.
+    static func liveRevocations(
+        _ connection: PostgresConnection,
+        now: Double,
+        _ body: (RevocationKind, String, Double) -> Void
+    ) async throws {
+        let queries: [(RevocationKind, PostgresQuery)] = [
+            (.token, "SELECT jti, expires_at FROM jwt_auth_revoked_tokens WHERE expires_at > \(now)"),
+            (.session, "SELECT sid, expires_at FROM jwt_auth_sessions WHERE ended AND expires_at > \(now)"),
+            (.cutoff, "SELECT subject, cutoff FROM jwt_auth_user_cutoffs"),
+        ]
+        for (kind, query) in queries {
+            let rows = try await connection.query(query, logger: connection.logger)
+            for try await (id, time) in rows.decode((String, Double).self) { body(kind, id, time) }
         }
     }
 

@@ -16,7 +16,7 @@ public final class RedisBlocklist: RevocationStore {
     public let record: any RevocationStore
     /// The Redis store that answers checks.
     public let redis: RedisRevocationStore
-    private let snapshot: @Sendable () async throws -> RevocationIndex
+    private let snapshot: @Sendable () async throws -> RevocationSnapshot
     private let clock: JWTClock
     private let state = Mutex(State())
 
@@ -30,12 +30,13 @@ public final class RedisBlocklist: RevocationStore {
 
     /// A blocklist on `redis` over `record`.
     /// - Parameters:
-    ///   - snapshot: The record's live revocations, for refilling Redis (`SQLiteStore.revocationSnapshot`).
+    ///   - snapshot: The record's live revocations, read from its tables, for refilling Redis
+    ///     (`SQLiteStore.revocationSnapshot` or `PostgresStore.revocationSnapshot`).
     ///   - clock: What checks take as now. Defaults to the system clock.
     public init(
         record: any RevocationStore,
         redis: RedisRevocationStore,
-        snapshot: @escaping @Sendable () async throws -> RevocationIndex,
+        snapshot: @escaping @Sendable () async throws -> RevocationSnapshot,
         clock: JWTClock = .system
     ) {
         self.record = record
@@ -104,10 +105,10 @@ public final class RedisBlocklist: RevocationStore {
         }
         do {
             // One connection for all: were Redis to restart midway, the marker must not reach the new one.
-            let index = try await snapshot()
+            let live = try await snapshot()
             let sha = RedisRevocationStore.extendScriptSHA
             let commands =
-                [["SCRIPT", "LOAD", RedisRevocationStore.extendScript]] + redis.commands(writing: index, scriptSHA: sha)
+                [["SCRIPT", "LOAD", RedisRevocationStore.extendScript]] + redis.commands(writing: live, scriptSHA: sha)
                 + [["SET", markerKey, "1"]]
             for reply in try await redis.client.pipeline(commands, batchSize: 512) {
                 if case .error(let message) = reply { throw RedisError(code: .serverError, message: message) }

@@ -78,19 +78,19 @@ public struct RedisRevocationStore: RevocationStore {
         return false
     }
 
-    /// The commands that write `index` (live entries only) with `EVALSHA scriptSHA`, for refilling an empty
+    /// The commands that write `snapshot` (live entries only) with `EVALSHA scriptSHA`, for refilling an empty
     /// Redis; ``extendScript`` must be loaded first.
-    func commands(writing index: RevocationIndex, scriptSHA: String) -> [[String]] {
+    func commands(writing snapshot: RevocationSnapshot, scriptSHA: String) -> [[String]] {
         let evaluate = ["EVALSHA", scriptSHA]
         var commands: [[String]] = []
-        commands.reserveCapacity(index.count)
-        for (id, until) in index.tokens {
+        commands.reserveCapacity(snapshot.count)
+        for (id, until) in snapshot.tokens {
             extendCommand(key("jti", id), until: until, evaluate: evaluate).map { commands.append($0) }
         }
-        for (id, until) in index.sessions {
+        for (id, until) in snapshot.sessions {
             extendCommand(key("sid", id), until: until, evaluate: evaluate).map { commands.append($0) }
         }
-        for (subject, cutoff) in index.cutoffs {
+        for (subject, cutoff) in snapshot.cutoffs {
             cutoffCommand(subject: subject, cutoff: cutoff, evaluate: evaluate).map { commands.append($0) }
         }
         return commands

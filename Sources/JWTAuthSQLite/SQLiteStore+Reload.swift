@@ -13,20 +13,17 @@ extension SQLiteStore {
     @discardableResult
     public func reloadRevocationsIfChanged() async throws -> Bool {
         let now = clock.now
-        let loaded: RevocationIndex? = try await read { db in
+        return try await read { db in
             let version = try await Self.dataVersion(db)
-            guard version != state.withLock({ $0.dataVersion }) else { return nil }
-            let index = try await Self.loadIndex(db, now: now)
+            guard version != state.withLock({ $0.dataVersion }) else { return false }
+            // Merged row by row: no second index in memory, and the lock is held for one entry at a time.
+            try await Self.liveRevocations(db, now: now) { [self] kind, id, time in
+                let (key, seconds) = (RevocationKey(id), RevocationIndex.seconds(time))
+                state.withLock { $0.index.insert(kind, key, seconds) }
+            }
             state.withLock { $0.dataVersion = version }
-            return index
+            return true
         }
-        guard let loaded else { return false }
-        state.withLock { state in
-            for (tokenID, until) in loaded.tokens { state.index.revoke(tokenID: tokenID, until: until) }
-            for (sessionID, until) in loaded.sessions { state.index.revoke(sessionID: sessionID, until: until) }
-            for (subject, cutoff) in loaded.cutoffs { state.index.revokeAll(subject: subject, issuedBefore: cutoff) }
-        }
-        return true
     }
 
     /// `PRAGMA data_version` of this connection.

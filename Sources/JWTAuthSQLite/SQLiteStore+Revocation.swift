@@ -54,15 +54,6 @@ extension SQLiteStore: RevocationStore {
         }
     }
 
-    /// A copy of the live revocations (those in the database, as the index holds them), e.g. to refill a
-    /// shared cache such as Redis after it lost its data.
-    public func revocationSnapshot() throws -> RevocationIndex {
-        try state.withLock { state in
-            if state.isClosed { throw SQLiteStoreError.closed }
-            return state.index
-        }
-    }
-
     /// The rows changed by the last statement; exact because the gate lets one operation at a time in.
     static func changes(_ db: SQLiteConnection) async throws -> Int {
         Int(try await db.query("SELECT changes() AS n").first?.integer("n") ?? 0)

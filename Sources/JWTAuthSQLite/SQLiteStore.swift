@@ -132,20 +132,6 @@ public final class SQLiteStore: Sendable {
     func checkOpen() throws {
         if state.withLock({ $0.isClosed }) { throw SQLiteStoreError.closed }
     }
-
-    static func loadIndex(_ db: SQLiteConnection, now: Double) async throws -> RevocationIndex {
-        var index = RevocationIndex()
-        for row in try await db.query("SELECT jti, expires_at FROM revoked_tokens WHERE expires_at > ?1", [.float(now)]) {
-            index.revoke(tokenID: try row.text("jti"), until: try row.real("expires_at"))
-        }
-        for row in try await db.query("SELECT sid, expires_at FROM sessions WHERE ended = 1 AND expires_at > ?1", [.float(now)]) {
-            index.revoke(sessionID: try row.text("sid"), until: try row.real("expires_at"))
-        }
-        for row in try await db.query("SELECT subject, cutoff FROM user_cutoffs") {
-            index.revokeAll(subject: try row.text("subject"), issuedBefore: try row.real("cutoff"))
-        }
-        return index
-    }
 }
 
 /// Creates the file with mode 0600 when missing, so that SQLite (which gives its WAL and shared-memory

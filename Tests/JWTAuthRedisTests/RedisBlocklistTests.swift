@@ -8,7 +8,7 @@ import Testing
         RedisBlocklist(
             record: record,
             redis: RedisRevocationStore(client: client, keyPrefix: prefix, clock: clock),
-            snapshot: { await record.index },
+            snapshot: { await record.snapshot },
             clock: clock
         )
     }
@@ -60,8 +60,8 @@ import Testing
         try await store.revoke(tokenID: "t", until: now + 60)
         try await store.revoke(sessionID: "s", until: now + 60)
         try await store.revokeAll(subject: "9", issuedBefore: now)
-        let index = await record.index
-        #expect(index.tokens["t"] == now + 60 && index.sessions["s"] == now + 60 && index.cutoffs["9"] == now)
+        let snapshot = await record.snapshot
+        #expect(snapshot.tokens["t"] == now + 60 && snapshot.sessions["s"] == now + 60 && snapshot.cutoffs["9"] == now)
         let values = try await client.send(["MGET", prefix + "jti:t", prefix + "sid:s", prefix + "cutoff:9"])
         #expect(values == .array([.bulkString("\(now + 60)"), .bulkString("\(now + 60)"), .bulkString("\(now)")]))
         await client.close()
@@ -111,7 +111,7 @@ import Testing
         let store = RedisBlocklist(
             record: record,
             redis: RedisRevocationStore(client: client, keyPrefix: prefix),
-            snapshot: { await record.index }
+            snapshot: { await record.snapshot }
         )
         let until = JWTClock.system.now + 600
         try await store.revoke(tokenID: "revoked", until: until)

@@ -109,7 +109,7 @@ struct RedisFailoverTests {
             let client = RedisClient(configuration: configuration)
             let record = IndexRecord()
             let redis = RedisRevocationStore(client: client, keyPrefix: RedisTestServers.uniquePrefix())
-            let blocklist = RedisBlocklist(record: record, redis: redis, snapshot: { await record.index })
+            let blocklist = RedisBlocklist(record: record, redis: redis, snapshot: { await record.snapshot })
             let until = Double(UInt64.now + 3600)
             try await blocklist.revoke(tokenID: "replicated", until: until)
             #expect(try await blocklist.isRevoked(RevocationQuery(tokenID: "replicated")))

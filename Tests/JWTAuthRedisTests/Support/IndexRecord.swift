@@ -3,14 +3,27 @@ import JWTAuthRedis
 
 /// A record store in memory that can give its snapshot, standing in for the database under a RedisBlocklist.
 actor IndexRecord: RevocationStore {
-    private(set) var index = RevocationIndex()
+    /// The revocations with their ids, as a database's tables hold them.
+    private(set) var snapshot = RevocationSnapshot()
+    private var index = RevocationIndex()
     private let clock: JWTClock
 
     init(clock: JWTClock = .system) { self.clock = clock }
 
-    func revoke(tokenID: String, until: Double) { index.revoke(tokenID: tokenID, until: until) }
-    func revoke(sessionID: String, until: Double) { index.revoke(sessionID: sessionID, until: until) }
-    func revokeAll(subject: String, issuedBefore cutoff: Double) { index.revokeAll(subject: subject, issuedBefore: cutoff) }
+    func revoke(tokenID: String, until: Double) {
+        snapshot.insert(.token, tokenID, until)
+        index.revoke(tokenID: tokenID, until: until)
+    }
+
+    func revoke(sessionID: String, until: Double) {
+        snapshot.insert(.session, sessionID, until)
+        index.revoke(sessionID: sessionID, until: until)
+    }
+
+    func revokeAll(subject: String, issuedBefore cutoff: Double) {
+        snapshot.insert(.cutoff, subject, cutoff)
+        index.revokeAll(subject: subject, issuedBefore: cutoff)
+    }
 
     func isRevoked(_ query: RevocationQuery) -> Bool { index.isRevoked(query, now: clock.now) }
 }
