@@ -12,7 +12,8 @@ import Darwin
 /// JWTAuth against jwt-kit and the raw swift-crypto primitives, in one run; prints one table.
 ///
 /// Options: `--rounds N` (15), `--round-ms N` (20), `--warmup-ms N` (100), `--only ALG[,ALG...]`,
-/// `--clock wall|cpu` (wall: `ContinuousClock`; cpu: the process's CPU time).
+/// `--clock wall|cpu` (wall: `ContinuousClock`; cpu: the process's CPU time), `--revocations N` (1,000,000 revoked
+/// `jti`s in the revocation rows; `--only revocation` runs those rows alone).
 /// `--profile WORKLOAD --iterations N` runs one workload (e.g. `ours-decode`) of the first `--only`
 /// algorithm N times, untimed, for a profiler such as callgrind.
 @main
@@ -21,11 +22,15 @@ struct CoreBenchmark {
         do {
             let options = try Options(Array(CommandLine.arguments.dropFirst()))
             if let profile = options.profile {
-                try self.profile(profile, options.iterations, options.algorithms[0])
+                try self.profile(profile, options.iterations, options.algorithms.first ?? .hs256)
                 return
             }
             let harness = options.harness
-            let rows = try await run(harness, options.algorithms)
+            var rows = try await run(harness, options.algorithms)
+            if options.revocation {
+                progress("revocation check (\(options.revocations) revoked jtis)")
+                rows.append(contentsOf: try await RevocationSuite(revocations: options.revocations).rows(harness))
+            }
             print(Table(rows: rows).render())
             print(
                 "median of \(harness.rounds) interleaved rounds of ~\(harness.roundTime.nanoseconds / 1e6) ms (\(harness.clock.title)) per implementation;"

@@ -2,6 +2,10 @@
 struct Options {
     var harness = Harness()
     var algorithms = Algorithm.allCases
+    /// Whether the revocation rows run (``RevocationSuite``): always, unless `--only` leaves them out.
+    var revocation = true
+    /// Revoked `jti`s in the revocation rows' full store.
+    var revocations = 1_000_000
     var profile: String?
     var iterations = 10_000
 
@@ -23,9 +27,12 @@ struct Options {
                 harness.clock = clock
             case "--profile": profile = try value()
             case "--iterations": iterations = try Self.positive(value())
+            case "--revocations": revocations = try Self.positive(value())
             case "--only":
-                algorithms = try value().split(separator: ",").map { name in
-                    guard let algorithm = Algorithm.allCases.first(where: { $0.rawValue.lowercased() == name.lowercased() }) else {
+                let names = try value().split(separator: ",").map { $0.lowercased() }
+                revocation = names.contains("revocation")
+                algorithms = try names.filter { $0 != "revocation" }.map { name in
+                    guard let algorithm = Algorithm.allCases.first(where: { $0.rawValue.lowercased() == name }) else {
                         throw UsageError(message: "unknown algorithm \(name)")
                     }
                     return algorithm
@@ -34,7 +41,7 @@ struct Options {
             }
             index += 1
         }
-        guard !algorithms.isEmpty else { throw UsageError(message: "--only names no algorithm") }
+        guard !algorithms.isEmpty || revocation else { throw UsageError(message: "--only names no algorithm") }
     }
 
     static func positive(_ text: String) throws -> Int {
