@@ -48,6 +48,28 @@ struct RevocationKeyTests {
         #expect(key.low == digest[8..<16].reduce(0) { $0 << 8 | UInt64($1) })
     }
 
+    /// The parser reads eight characters at a time: UUIDs with one or two characters changed (into digits,
+    /// letters either side of the hex ranges, non-ASCII) are packed only when still canonical, and then exactly.
+    @Test func mutatedUUIDsArePackedOnlyWhenCanonical() {
+        let replacements: [Character] = Array("0123456789abcdefABCDEFg-4/:`@G \u{7f}\u{0}") + ["\u{80}", "é", "\u{FF}"]
+        for trial in 0..<50_000 {
+            var characters = Array(UUID().uuidString.lowercased())
+            for _ in 0..<(trial % 3) { characters[Int.random(in: 0..<36)] = replacements.randomElement()! }
+            let id = String(characters)
+            let key = RevocationKey(id)
+            let canonical =
+                characters.count == 36
+                && characters.indices.allSatisfy { index in
+                    [8, 13, 18, 23].contains(index) ? characters[index] == "-" : "0123456789abcdef".contains(characters[index])
+                } && characters[14] == "4"
+            if canonical, let uuid = UUID(uuidString: id) {
+                #expect(key.form == 4 && (key.high, key.low) == words(uuid), "\(id)")
+            } else {
+                #expect(key.form == (id.utf8.count <= 15 ? 0 : 1), "\(id.debugDescription)")
+            }
+        }
+    }
+
     /// Compared by their UTF-8 bytes, as SQLite, PostgreSQL and Redis compare them: "é" precomposed or not are two ids.
     @Test func shortIdsArePackedExactlyWithTheirLength() {
         let ids = ["", "1", "12", "21", "1\0", "\0", "\0\0", "a", "A", "é", "e\u{301}", "123456789012345", "12345678901234"]
