@@ -6,7 +6,8 @@ import Synchronization
 /// too), empty and with a million revoked `jti`s and a thousand user cutoffs, beside the same check over
 /// `[String: Double]` dictionaries (``StringKeyedStore``, the index as it was before it packed ids into
 /// 128 bits). The query is a request's: a `jti` and `sid` (lowercase UUIDs, as `TokenIssuer` makes them),
-/// `sub` and `iat`, not revoked unless the row says so.
+/// `sub` and `iat`, not revoked unless the row says so; the same query again and again (its table slots stay
+/// in the CPU's cache), or 4,096 different ones in turn, as different requests' tokens (they do not).
 struct RevocationSuite: Sendable {
     let revocations: Int
     let store: MemoryRevocationStore
@@ -15,6 +16,8 @@ struct RevocationSuite: Sendable {
     let emptyStrings: StringKeyedStore
     let fine: RevocationQuery
     let revoked: RevocationQuery
+    /// Different tokens, none revoked.
+    let many: [RevocationQuery]
 
     init(revocations: Int) async throws {
         self.revocations = revocations
@@ -33,6 +36,10 @@ struct RevocationSuite: Sendable {
         }
         fine = RevocationQuery(tokenID: UUID().uuidString.lowercased(), sessionID: UUID().uuidString.lowercased(), subject: "42", issuedAt: now)
         revoked = RevocationQuery(tokenID: last, sessionID: fine.sessionID, subject: "42", issuedAt: now)
+        many = (0..<4096).map { user in
+            let (jti, sid) = (UUID().uuidString.lowercased(), UUID().uuidString.lowercased())
+            return RevocationQuery(tokenID: jti, sessionID: sid, subject: String(user % 2000), issuedAt: now)
+        }
         for (name, check) in [("fine", !(await store.isRevoked(fine))), ("revoked", await store.isRevoked(revoked))] where !check {
             throw UsageError(message: "revocation: the \(name) query gets the wrong answer")
         }
@@ -45,9 +52,16 @@ struct RevocationSuite: Sendable {
         func check(_ store: StringKeyedStore, _ query: RevocationQuery) -> Workload {
             .async { n in for _ in 0..<n { Sink.consume(await store.isRevoked(query) ? 1 : 0) } }
         }
+        let many = many
+        let checkMany: Workload = .async { [store] n in
+            for index in 0..<n { Sink.consume(await store.isRevoked(many[index & 4095]) ? 1 : 0) }
+        }
+        let checkManyStrings: Workload = .async { [strings] n in
+            for index in 0..<n { Sink.consume(await strings.isRevoked(many[index & 4095]) ? 1 : 0) }
+        }
         let results = try await harness.measure([
             check(empty, fine), check(emptyStrings, fine), check(store, fine), check(strings, fine), check(store, revoked),
-            check(strings, revoked),
+            check(strings, revoked), checkMany, checkManyStrings,
         ])
         let full = "\(revocations / 1000)k jtis + 1k cutoffs"
         return [
@@ -57,6 +71,8 @@ struct RevocationSuite: Sendable {
             Row(algorithm: "revocation", operation: "isRevoked, \(full), not revoked, String keys", ours: results[3]),
             Row(algorithm: "revocation", operation: "isRevoked, \(full), revoked jti", ours: results[4]),
             Row(algorithm: "revocation", operation: "isRevoked, \(full), revoked jti, String keys", ours: results[5]),
+            Row(algorithm: "revocation", operation: "isRevoked, \(full), 4,096 tokens in turn", ours: results[6]),
+            Row(algorithm: "revocation", operation: "isRevoked, \(full), 4,096 tokens in turn, String keys", ours: results[7]),
         ]
     }
 }

@@ -25,7 +25,11 @@ package struct RevocationKey: Hashable, Sendable {
     package init(_ id: String) {
         var id = id
         self = id.withUTF8 { bytes in
-            Self(uuid: bytes) ?? Self(short: bytes) ?? Self(hashing: bytes)
+            switch bytes.count {
+            case 36: Self(uuid: bytes) ?? Self(hashing: bytes)
+            case ...15: Self(short: bytes)
+            default: Self(hashing: bytes)
+            }
         }
     }
 
@@ -69,8 +73,8 @@ package struct RevocationKey: Hashable, Sendable {
     }
 
     /// At most 15 bytes: byte 6 holds form 0 and the length, bytes 0–5 and 7–15 the id (zero-padded).
-    private init?(short bytes: UnsafeBufferPointer<UInt8>) {
-        guard bytes.count <= 15 else { return nil }
+    private init(short bytes: UnsafeBufferPointer<UInt8>) {
+        precondition(bytes.count <= 15)
         var padded: (UInt64, UInt64) = (0, 0)
         withUnsafeMutableBytes(of: &padded) { $0.copyMemory(from: UnsafeRawBufferPointer(bytes)) }
         let (first, second) = (UInt64(bigEndian: padded.0), UInt64(bigEndian: padded.1))
