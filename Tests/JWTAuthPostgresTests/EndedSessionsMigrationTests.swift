@@ -15,44 +15,16 @@ struct EndedSessionsMigrationTests {
         let old = try await stores.connect()
         try await Self.undoEndedSessions(old)
         let clock = stores.clock
-        let week = clock.now + 7 * 86400
-        // What schema 3's code wrote: a logout (access jti, refresh jti, sid), a spent refresh token of a live
-        // session, a cutoff, and live sessions.
-        for statement in [
-            "INSERT INTO jwt_auth_revoked_tokens (jti, expires_at) VALUES ('access-1', \(clock.now + 900)), ('refresh-1', \(week))",
-            "INSERT INTO jwt_auth_revoked_sessions (sid, expires_at) VALUES ('logged-out', \(week)), ('both', \(week))",
-            "INSERT INTO jwt_auth_spent_refresh_tokens (jti, expires_at) VALUES ('spent', \(week))",
-            "INSERT INTO jwt_auth_user_cutoffs (subject, cutoff) VALUES ('1', \(clock.now - 10))",
-            "INSERT INTO jwt_auth_sessions (sid, subject, expires_at) VALUES ('live', '1', \(week)), ('legacy', '1', \(week)), ('both', '1', \(week))",
-        ] {
+        let older = OlderSchemaRevocations(now: clock.now)
+        for statement in older.statements(tablePrefix: "jwt_auth_") {
             _ = try await old.client.query(PostgresQuery(unsafeSQL: statement)).collect()
         }
         await old.close()
 
         let store = try await stores.connect()
-        #expect(try await store.isRevoked(RevocationQuery(tokenID: "access-1")))
-        #expect(try await store.isRevoked(RevocationQuery(tokenID: "refresh-1")))
-        #expect(try await store.isRevoked(RevocationQuery(tokenID: "any", sessionID: "logged-out")))
-        #expect(try await store.isRevoked(RevocationQuery(tokenID: "any", sessionID: "both")))
-        #expect(try await store.isRevoked(RevocationQuery(tokenID: "any", subject: "1", issuedAt: clock.now - 11)))
-        #expect(try await !store.isRevoked(RevocationQuery(tokenID: "any", sessionID: "live", subject: "1", issuedAt: clock.now)))
         let snapshot = try await store.revocationSnapshot()
         #expect(snapshot.sessions["logged-out"].map { $0 > clock.now } == true, "a refill would lose a revoked sid")
-        func rotate(_ sid: String, _ presented: String) async throws -> RefreshTokenRotation {
-            try await store.rotateRefreshToken(
-                sessionID: sid,
-                presented: presented,
-                next: "\(sid)-next",
-                accessTokensUntil: clock.now + 900,
-                until: week
-            )
-        }
-        #expect(try await rotate("logged-out", "r") == .ended)
-        #expect(try await rotate("both", "r") == .ended, "a session both open and revoked in schema 3 came back")
-        #expect(try await rotate("legacy", "spent") == .reused)
-        #expect(try await rotate("live", "current") == .rotated)
-        #expect(try await rotate("live", "current") == .reused)
-        #expect(try await store.session("live")?.refreshTokenID == "live-next")
+        try await older.check(store)
         await stores.closeAll()
     }
 
