@@ -16,8 +16,12 @@ package final class RedisBatchedReads: Sendable {
 
     private struct Waiter: Sendable {
         let keys: [String]
-        let continuation: CheckedContinuation<ArraySlice<RESPValue>, any Error>
+        /// Resumed exactly once: with the values when the batch's reply is in, or with its error.
+        let continuation: UnsafeContinuation<Values, any Error>
     }
+
+    /// A caller's values and those of the shared keys: two slices of the reply, not copies.
+    package typealias Values = (own: ArraySlice<RESPValue>, shared: ArraySlice<RESPValue>)
 
     /// Reads on `client`. Defaults to at most 128 callers per `MGET`.
     package init(client: RedisClient, sharedKeys: [String], maximumBatch: Int = 128) {
@@ -26,10 +30,10 @@ package final class RedisBatchedReads: Sendable {
         self.batching = Mutex(ReadBatching(maximumBatch: maximumBatch))
     }
 
-    /// The values of `keys`, then those of ``sharedKeys``, from an `MGET` sent after this call began.
+    /// The values of `keys` and those of ``sharedKeys``, from an `MGET` sent after this call began.
     /// - Throws: ``RedisError`` when that `MGET` failed or its reply is not an array of the right size.
-    package func read(_ keys: [String]) async throws -> ArraySlice<RESPValue> {
-        try await withCheckedThrowingContinuation { continuation in
+    package func read(_ keys: [String]) async throws -> Values {
+        try await withUnsafeThrowingContinuation { continuation in
             let waiter = Waiter(keys: keys, continuation: continuation)
             if batching.withLock({ $0.requested(waiter) }) { send([waiter], preferring: nil) }
         }
@@ -89,7 +93,7 @@ package final class RedisBatchedReads: Sendable {
         var start = values.startIndex
         for waiter in batch {
             let end = start + waiter.keys.count
-            waiter.continuation.resume(returning: values[start..<end] + shared)
+            waiter.continuation.resume(returning: (values[start..<end], shared))
             start = end
         }
     }

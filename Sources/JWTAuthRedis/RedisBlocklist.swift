@@ -75,14 +75,14 @@ public final class RedisBlocklist: RevocationStore {
         for attempt in 0..<2 {
             let masterChanges = redis.client.masterChanges
             if state.withLock({ $0.mustRefill || $0.masterChangesRefilled != masterChanges }) { try await refill() }
-            let values = try await reads.read(keys)
-            if values[values.endIndex - 1].isNull, attempt == 0 {
+            let (values, shared) = try await reads.read(keys)
+            if shared.first?.isNull ?? true, attempt == 0 {
                 state.withLock { $0.mustRefill = true }
                 continue
             }
             // The answer came from a master found during this very check: refill it first, then ask again.
             if attempt == 0, state.withLock({ $0.masterChangesRefilled != redis.client.masterChanges }) { continue }
-            return try RedisRevocationStore.isRevoked(query, values: values.dropLast(), now: clock.now)
+            return try RedisRevocationStore.isRevoked(query, values: values, now: clock.now)
         }
         throw RedisError(code: .connectionClosed, message: "Redis lost its data again while being refilled")
     }
