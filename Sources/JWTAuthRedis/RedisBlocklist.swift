@@ -19,6 +19,8 @@ public final class RedisBlocklist: RevocationStore {
     private let snapshot: @Sendable () async throws -> RevocationSnapshot
     private let clock: JWTClock
     private let state = Mutex(State())
+    /// The checks' `MGET`s, concurrent checks' keys in one, with the marker.
+    private let reads: RedisBatchedReads
 
     private struct State {
         var mustRefill = false
@@ -43,6 +45,7 @@ public final class RedisBlocklist: RevocationStore {
         self.redis = redis
         self.snapshot = snapshot
         self.clock = clock
+        self.reads = RedisBatchedReads(client: redis.client, sharedKeys: [redis.keyPrefix + "filled"])
     }
 
     private var markerKey: String { redis.keyPrefix + "filled" }
@@ -62,22 +65,21 @@ public final class RedisBlocklist: RevocationStore {
         try await writingToRedis { try await redis.revokeAll(subject: subject, issuedBefore: cutoff) }
     }
 
-    /// One `MGET` of the token's keys and the marker; a refill first when Redis lost its data.
+    /// An `MGET` of the token's keys and the marker, sent after this call began; a refill first when Redis lost
+    /// its data. Checks made while another's `MGET` is in flight go together in the next one.
     public func isRevoked(_ query: RevocationQuery) async throws -> Bool {
-        let keys = redis.keys(for: query) + [markerKey]
+        let keys = redis.keys(for: query)
         for attempt in 0..<2 {
             let masterChanges = redis.client.masterChanges
             if state.withLock({ $0.mustRefill || $0.masterChangesRefilled != masterChanges }) { try await refill() }
-            guard case .array(let values?) = try await redis.client.send(["MGET"] + keys), values.count == keys.count else {
-                throw RedisError.protocolError("Unexpected reply to MGET")
-            }
-            if values[values.count - 1].isNull, attempt == 0 {
+            let (values, shared) = try await reads.read(keys)
+            if shared.first?.isNull ?? true, attempt == 0 {
                 state.withLock { $0.mustRefill = true }
                 continue
             }
             // The answer came from a master found during this very check: refill it first, then ask again.
             if attempt == 0, state.withLock({ $0.masterChangesRefilled != redis.client.masterChanges }) { continue }
-            return try RedisRevocationStore.isRevoked(query, values: values.dropLast(), now: clock.now)
+            return try RedisRevocationStore.isRevoked(query, values: values, now: clock.now)
         }
         throw RedisError(code: .connectionClosed, message: "Redis lost its data again while being refilled")
     }

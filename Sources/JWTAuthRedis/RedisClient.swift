@@ -166,6 +166,21 @@ public final class RedisClient: Sendable {
         }
     }
 
+    /// An open connection of the pool, without waiting: nil when none is open (or the client is closed).
+    func openConnection() -> RedisConnection? {
+        state.withLock { state in
+            guard !state.isClosed else { return nil }
+            for offset in 0..<state.slots.count {
+                let index = (state.next + offset) % state.slots.count
+                if case .connected(let connection) = state.slots[index], connection.isActive {
+                    state.next = (index + 1) % state.slots.count
+                    return connection
+                }
+            }
+            return nil
+        }
+    }
+
     /// An open connection: one of the pool's, opened now if need be.
     private func connection() async throws -> RedisConnection {
         let choice = state.withLock { state -> Choice in

@@ -114,31 +114,64 @@ final class RedisConnection: Sendable {
         EventLoopFuture.andAllComplete(promises.map(\.futureResult), on: eventLoop).whenComplete { _ in timer.cancel() }
         // One hop onto the event loop for the writes; the flush is shared with every command written
         // before it runs.
-        eventLoop.execute { [channel, flushQueued] in
-            for (command, promise) in zip(commands, promises) {
-                let written = eventLoop.makePromise(of: Void.self)
-                written.futureResult.whenFailure { error in
-                    if let error = error as? RedisError {
-                        promise.fail(error)
-                    } else {
-                        // Written to a closed channel: nothing went out. Other failures may have sent part of it.
-                        let unsent = error as? ChannelError == .ioOnClosedChannel
-                        promise.fail(RedisError(code: .connectionClosed, message: "Cannot write to Redis: \(error)", isUnsent: unsent))
-                    }
-                }
-                channel.write(RedisRequest(command: command, promise: promise), promise: written)
-            }
-            guard !flushQueued.value else { return }
-            flushQueued.value = true
-            eventLoop.execute {
-                flushQueued.value = false
-                channel.flush()
-            }
+        eventLoop.execute { [self] in
+            for (command, promise) in zip(commands, promises) { write(command, promise) }
+            flushSoon()
         }
         var replies: [RESPValue] = []
         replies.reserveCapacity(promises.count)
         for promise in promises { replies.append(try await promise.futureResult.get()) }
         return replies
+    }
+
+    /// Sends one command and returns its reply's future (an error reply is its value, not a failure), without
+    /// a hop when called on the connection's event loop: there the command is written at once.
+    /// - Throws: As ``send(_:timeout:)-([[String]],_)``, through the future.
+    func send(_ command: [String], timeout: Duration) -> EventLoopFuture<RESPValue> {
+        let eventLoop = channel.eventLoop
+        let promise = eventLoop.makePromise(of: RESPValue.self)
+        let timer = eventLoop.scheduleTask(in: TimeAmount(timeout)) { [channel, broken] in
+            broken.set()
+            promise.fail(RedisError.timeout)
+            channel.close(promise: nil)
+        }
+        promise.futureResult.whenComplete { _ in timer.cancel() }
+        if eventLoop.inEventLoop {
+            write(command, promise)
+            flushSoon()
+        } else {
+            eventLoop.execute { [self] in
+                write(command, promise)
+                flushSoon()
+            }
+        }
+        return promise.futureResult
+    }
+
+    /// Writes `command` (on the event loop), its reply to complete `promise`.
+    private func write(_ command: [String], _ promise: EventLoopPromise<RESPValue>) {
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        written.futureResult.whenFailure { error in
+            if let error = error as? RedisError {
+                promise.fail(error)
+            } else {
+                // Written to a closed channel: nothing went out. Other failures may have sent part of it.
+                let unsent = error as? ChannelError == .ioOnClosedChannel
+                promise.fail(RedisError(code: .connectionClosed, message: "Cannot write to Redis: \(error)", isUnsent: unsent))
+            }
+        }
+        channel.write(RedisRequest(command: command, promise: promise), promise: written)
+    }
+
+    /// Flushes once the event loop has run what is queued (on the event loop): commands written before then
+    /// leave in one write.
+    private func flushSoon() {
+        guard !flushQueued.value else { return }
+        flushQueued.value = true
+        channel.eventLoop.execute { [channel, flushQueued] in
+            flushQueued.value = false
+            channel.flush()
+        }
     }
 
     /// Takes the connection out of use and closes it without waiting: pending commands fail with

@@ -5,12 +5,7 @@ import Testing
 
 @Suite(.enabled(if: RedisTestServers.enabled())) struct RedisBlocklistTests {
     func blocklist(_ client: RedisClient, prefix: String, record: IndexRecord, clock: JWTClock = .system) -> RedisBlocklist {
-        RedisBlocklist(
-            record: record,
-            redis: RedisRevocationStore(client: client, keyPrefix: prefix, clock: clock),
-            snapshot: { await record.snapshot },
-            clock: clock
-        )
+        record.blocklist(on: client, prefix: prefix, clock: clock)
     }
 
     @Test func passesTheConformanceSuite() async throws {

@@ -27,3 +27,15 @@ actor IndexRecord: RevocationStore {
 
     func isRevoked(_ query: RevocationQuery) -> Bool { index.isRevoked(query, now: clock.now) }
 }
+
+extension IndexRecord {
+    /// A blocklist on `client`, its keys under `prefix`, over this record.
+    nonisolated func blocklist(on client: RedisClient, prefix: String, clock: JWTClock = .system) -> RedisBlocklist {
+        RedisBlocklist(
+            record: self,
+            redis: RedisRevocationStore(client: client, keyPrefix: prefix, clock: clock),
+            snapshot: { await self.snapshot },
+            clock: clock
+        )
+    }
+}
