@@ -128,6 +128,36 @@ import Testing
         #expect(throws: JWTAuthError.self) { try verifier.decode(claimsOnly) }
     }
 
+    /// The `dir` path, read in place: the inner token's own error comes out unchanged, a `dir` token with an
+    /// encrypted key or a flipped bit fails as every decryption does, and a key of another `alg` is refused.
+    @Test(.bug(id: 18, "JWE")) func aDirectKeyPassesTheInnerErrorThroughUnchanged() throws {
+        let secret = try JWTKey.hmac(Array(repeating: 7, count: 32))
+        let direct = try JWEKey.symmetric(Array(repeating: 9, count: 32), algorithm: .dir, encryption: .a256GCM)
+        let verifier = try TokenVerifier(keys: JWTKeySet([secret]), decryptingWith: JWEDecrypter(key: direct))
+        let issuer = try TokenIssuer(key: secret, encryptingTo: direct)
+        let token = try issuer.accessToken(for: "42").token
+        #expect(try verifier.decode(token, as: .access).claims.subject == "42")
+        // Signed by another key, encrypted to this one: the signature error, not a decryption error.
+        let otherSigner = try TokenIssuer(key: JWTKey.hmac(Array(repeating: 8, count: 32)), encryptingTo: direct)
+        let badSignature = #expect(throws: JWTAuthError.self) { try verifier.decode(otherSigner.accessToken(for: "42").token) }
+        #expect(badSignature?.message == "Signature verification failed")
+        // A dir token must have an empty encrypted key segment.
+        var segments = token.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        segments[1] = "AAAA"
+        let withKey = #expect(throws: JWTAuthError.self) { try verifier.decode(segments.joined(separator: ".")) }
+        #expect(withKey == JWEDecrypter.decryptionFailed)
+        // A flipped ciphertext character.
+        segments = token.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        segments[3] = (segments[3].first == "A" ? "B" : "A") + segments[3].dropFirst()
+        let flipped = #expect(throws: JWTAuthError.self) { try verifier.decode(segments.joined(separator: ".")) }
+        #expect(flipped == JWEDecrypter.decryptionFailed)
+        // The same token before a key of another alg.
+        let wrapKey = try JWEKey.symmetric(Array(repeating: 9, count: 32), algorithm: .a256KW, encryption: .a256GCM)
+        let wrapVerifier = try TokenVerifier(keys: JWTKeySet([secret]), decryptingWith: JWEDecrypter(key: wrapKey))
+        let wrongAlgorithm = #expect(throws: JWTAuthError.self) { try wrapVerifier.decode(token) }
+        #expect(wrongAlgorithm?.message == "The specified alg value does not match the key")
+    }
+
     @Test func signWithClaimsIsEncryptedToo() throws {
         let token = try Self.issuer().sign(claims: JWTClaims(members: ["sub": "7"]))
         let decrypted = try JWEDecrypter(key: Self.encryptionKey).decrypt(token)

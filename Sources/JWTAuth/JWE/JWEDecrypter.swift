@@ -1,3 +1,4 @@
+import Crypto
 import FoundationEssentials
 
 /// Decrypts JWE compact tokens with keys selected by `kid`: the key's own `alg` and accepted `enc` only.
@@ -84,19 +85,33 @@ public struct JWEDecrypter: Sendable {
         let token = try EncryptedToken(token, maximumSize: maximumTokenSize, knownHeaders: knownHeaders)
         let plaintext = try open(token)
         guard token.parsedHeader.isNested else { throw .invalidToken("The encrypted token does not hold a JWT (cty)") }
-        let result = plaintext.withUnsafeBytes { bytes in Result { () throws(JWTAuthError) in try body(bytes) } }
-        return try result.get()
+        // `withUnsafeBytes` rethrows untyped errors; `body` throws only `JWTAuthError`. Without a `Result` in
+        // between, the value is not copied out of one.
+        do {
+            return try plaintext.withUnsafeBytes { bytes in try body(bytes) }
+        } catch let error as JWTAuthError {
+            throw error
+        } catch {
+            throw Self.decryptionFailed
+        }
     }
 
     private func open(_ token: EncryptedToken) throws(JWTAuthError) -> Data {
         // Read in place, through the index: neither the header nor the key is copied.
         let parsed = token.parsedHeader
         let index = try keyIndex(for: parsed.header.keyID)
-        guard keys[index].algorithm == parsed.algorithm else { throw .invalidToken("The specified alg value does not match the key") }
-        guard keys[index].encryption == parsed.encryption || keys[index].acceptedEncryptions.contains(parsed.encryption) else {
-            throw .invalidToken("The specified enc value does not match the key")
+        // The key is read where it is stored, not copied out of the array.
+        let checked = keys.withUnsafeBufferPointer { keys in
+            let key = keys.baseAddress! + index
+            guard key.pointee.algorithm == parsed.algorithm else {
+                return Result<SymmetricKey?, JWTAuthError>.failure(.invalidToken("The specified alg value does not match the key"))
+            }
+            guard key.pointee.encryption == parsed.encryption || key.pointee.acceptedEncryptions.contains(parsed.encryption) else {
+                return .failure(.invalidToken("The specified enc value does not match the key"))
+            }
+            return .success(key.pointee.contentKey(for: token))
         }
-        guard let cek = keys[index].contentKey(for: token),
+        guard let cek = try checked.get(),
             let plaintext = ContentCipher.open(
                 token.sealed,
                 ivCount: token.ivCount,

@@ -6,11 +6,17 @@ extension JWEKey {
     /// The content key of `token`, or nil when its key management fails in a way that is visible without the key
     /// (a bad `epk`, a segment that must be empty). A key that fails to unwrap or decrypt gives a random content
     /// key instead (RFC 7516 §11.5), so that the failure shows only where a bad tag does, after the same work.
+    @inline(__always)
     func contentKey(for token: EncryptedToken) -> SymmetricKey? {
-        // `dir` first, without the tuple below: it is the common case on every request.
+        // `dir` first, inlined where the key is stored (not copied for a call): the common case on every request.
         if case .direct = algorithm.kind, case .symmetric(let key) = material {
             return token.encryptedKey.isEmpty ? key : nil
         }
+        return managedContentKey(for: token)
+    }
+
+    /// ``contentKey(for:)`` for every key management but a `dir` key's.
+    private func managedContentKey(for token: EncryptedToken) -> SymmetricKey? {
         let encryption = token.parsedHeader.encryption
         switch (algorithm.kind, material) {
         case (.direct, .symmetric(let key)):
