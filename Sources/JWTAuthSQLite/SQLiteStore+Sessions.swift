@@ -22,13 +22,9 @@ extension SQLiteStore: SessionStore {
         }
     }
 
-    public func rotateRefreshToken(
-        sessionID: String,
-        presented: String,
-        next: String,
-        accessTokensUntil: Double,
-        until: Double
-    ) async throws -> RefreshTokenRotation {
+    public func rotateRefreshToken(_ replacement: RefreshTokenReplacement) async throws -> RefreshTokenRotation {
+        let (sessionID, presented, next) = (replacement.sessionID, replacement.presented, replacement.next)
+        let (accessTokensUntil, until) = (replacement.accessTokensUntil, replacement.until)
         let now = clock.now
         return try await write { db in
             // A session recorded by an earlier version has no current refresh token: any of its refresh tokens

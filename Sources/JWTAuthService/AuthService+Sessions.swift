@@ -110,11 +110,13 @@ extension AuthService {
         let access = try signer.accessToken(for: user.id, fresh: .notFresh, sessionID: sid, csrf: presented.csrf, claims: claims)
         let refresh = try signer.refreshToken(for: user.id, sessionID: sid, csrf: presented.csrf, claims: claims)
         let rotation = try await sessions.rotateRefreshToken(
-            sessionID: sid,
-            presented: jti,
-            next: refresh.claims.id ?? "",
-            accessTokensUntil: access.expiresAt,
-            until: refresh.expiresAt
+            RefreshTokenReplacement(
+                sessionID: sid,
+                presented: jti,
+                next: refresh.claims.id ?? "",
+                accessTokensUntil: access.expiresAt,
+                until: refresh.expiresAt
+            )
         )
         switch rotation {
         case .rotated:

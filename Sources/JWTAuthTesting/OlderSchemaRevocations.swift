@@ -40,7 +40,9 @@ package struct OlderSchemaRevocations: Sendable {
         let live = RevocationQuery(tokenID: "any", sessionID: "live", subject: "1", issuedAt: now)
         try expect(try await !store.isRevoked(live), "a live session's token is revoked")
         func rotate(_ sid: String, _ presented: String) async throws -> RefreshTokenRotation {
-            try await store.rotateRefreshToken(sessionID: sid, presented: presented, next: "\(sid)-next", accessTokensUntil: now + 900, until: week)
+            try await store.rotateRefreshToken(
+                RefreshTokenReplacement(sessionID: sid, presented: presented, next: "\(sid)-next", accessTokensUntil: now + 900, until: week)
+            )
         }
         try expect(try await rotate("logged-out", "r") == .ended, "a revoked session was refreshed")
         try expect(try await rotate("both", "r") == .ended, "a session both open and revoked was refreshed")

@@ -337,7 +337,9 @@ public struct UserStoreConformance: Sendable {
         let (first, second, third) = (unique("jti"), unique("jti"), unique("jti"))
         try await store.openSession(session(sid, of: subject, refresh: first, access: now + 60, until: now + 600))
         func rotate(_ presented: String, _ next: String, access: Double = now + 120, until: Double = now + 900) async throws -> RefreshTokenRotation {
-            try await store.rotateRefreshToken(sessionID: sid, presented: presented, next: next, accessTokensUntil: access, until: until)
+            try await store.rotateRefreshToken(
+                RefreshTokenReplacement(sessionID: sid, presented: presented, next: next, accessTokensUntil: access, until: until)
+            )
         }
         try expect(try await rotate(second, third) == .reused, "a refresh token that is not the current one rotated")
         try expect(try await rotate(first, second) == .rotated, "the current refresh token did not rotate")
@@ -350,7 +352,9 @@ public struct UserStoreConformance: Sendable {
         try expect(try await store.session(sid)?.accessTokensUntil == now + 120, "a rotation moved the access tokens' end back")
         _ = try await store.endSession(sid)
         try expect(try await rotate(third, unique("jti")) == .ended, "the current refresh token of an ended session rotated")
-        let unknown = try await store.rotateRefreshToken(sessionID: unique("sid"), presented: first, next: third, accessTokensUntil: now, until: now)
+        let unknown = try await store.rotateRefreshToken(
+            RefreshTokenReplacement(sessionID: unique("sid"), presented: first, next: third, accessTokensUntil: now, until: now)
+        )
         try expect(unknown == .ended, "a refresh token of an unknown session rotated")
     }
 
@@ -364,11 +368,7 @@ public struct UserStoreConformance: Sendable {
             for index in 0..<50 {
                 group.addTask {
                     try await store.rotateRefreshToken(
-                        sessionID: sid,
-                        presented: current,
-                        next: "next-\(index)",
-                        accessTokensUntil: access,
-                        until: until
+                        RefreshTokenReplacement(sessionID: sid, presented: current, next: "next-\(index)", accessTokensUntil: access, until: until)
                     )
                 }
             }
@@ -416,7 +416,9 @@ public struct UserStoreConformance: Sendable {
         clock.advance(by: .seconds(11))
         try expect(try await store.openSessions(of: subject) == [longSession], "an expired session is still open")
         try expect(try await store.session(short) == nil, "an expired session is still live")
-        let rotation = try await store.rotateRefreshToken(sessionID: short, presented: "x", next: "y", accessTokensUntil: clock.now, until: clock.now)
+        let rotation = try await store.rotateRefreshToken(
+            RefreshTokenReplacement(sessionID: short, presented: "x", next: "y", accessTokensUntil: clock.now, until: clock.now)
+        )
         try expect(rotation == .ended, "a refresh token of an expired session rotated or was taken for reuse")
     }
 }

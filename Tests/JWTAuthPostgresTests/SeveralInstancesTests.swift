@@ -22,11 +22,13 @@ struct SeveralInstancesTests {
                     let store = instances[index % instances.count]
                     group.addTask {
                         try await store.rotateRefreshToken(
-                            sessionID: sid,
-                            presented: current,
-                            next: "next-\(index)",
-                            accessTokensUntil: until - 400,
-                            until: until
+                            RefreshTokenReplacement(
+                                sessionID: sid,
+                                presented: current,
+                                next: "next-\(index)",
+                                accessTokensUntil: until - 400,
+                                until: until
+                            )
                         )
                     }
                 }

@@ -30,7 +30,11 @@ import Darwin
             { try await store.setDisabled(true, forUser: "1") },
             { _ = try await store.allUsers() },
             { try await store.openSession(SessionRecord(id: "s", subject: "1", refreshTokenID: nil, accessTokensUntil: 10, expiresAt: 10)) },
-            { _ = try await store.rotateRefreshToken(sessionID: "s", presented: "r", next: "n", accessTokensUntil: 10, until: 10) },
+            {
+                _ = try await store.rotateRefreshToken(
+                    RefreshTokenReplacement(sessionID: "s", presented: "r", next: "n", accessTokensUntil: 10, until: 10)
+                )
+            },
             { _ = try await store.recordAccessToken(sessionID: "s", until: 10) },
             { _ = try await store.session("s") },
             { _ = try await store.openSessions(of: "1") },

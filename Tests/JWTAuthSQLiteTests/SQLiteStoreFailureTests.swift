@@ -39,7 +39,11 @@ import Foundation
                     SessionRecord(id: "s", subject: user.id, refreshTokenID: nil, accessTokensUntil: clock.now + 60, expiresAt: clock.now + 60)
                 )
             },
-            { _ = try await store.rotateRefreshToken(sessionID: "s", presented: "r", next: "n", accessTokensUntil: clock.now, until: clock.now) },
+            {
+                _ = try await store.rotateRefreshToken(
+                    RefreshTokenReplacement(sessionID: "s", presented: "r", next: "n", accessTokensUntil: clock.now, until: clock.now)
+                )
+            },
             { _ = try await store.recordAccessToken(sessionID: "s", until: clock.now + 60) },
             { _ = try await store.session("s") },
             { _ = try await store.openSessions(of: user.id) },

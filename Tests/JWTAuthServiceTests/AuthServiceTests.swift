@@ -246,14 +246,8 @@ protocol ForwardingSessionStore: SessionStore {
 }
 
 extension ForwardingSessionStore {
-    func rotateRefreshToken(
-        sessionID: String,
-        presented: String,
-        next: String,
-        accessTokensUntil: Double,
-        until: Double
-    ) async throws -> RefreshTokenRotation {
-        try await base.rotateRefreshToken(sessionID: sessionID, presented: presented, next: next, accessTokensUntil: accessTokensUntil, until: until)
+    func rotateRefreshToken(_ replacement: RefreshTokenReplacement) async throws -> RefreshTokenRotation {
+        try await base.rotateRefreshToken(replacement)
     }
     func recordAccessToken(sessionID: String, until: Double) async throws -> Bool {
         try await base.recordAccessToken(sessionID: sessionID, until: until)

@@ -49,21 +49,9 @@ struct MeasuredSessionStore: SessionStore {
     }
 
     func openSession(_ session: SessionRecord) async throws { try await open.time { try await base.openSession(session) } }
-    func rotateRefreshToken(
-        sessionID: String,
-        presented: String,
-        next: String,
-        accessTokensUntil: Double,
-        until: Double
-    ) async throws -> RefreshTokenRotation {
+    func rotateRefreshToken(_ replacement: RefreshTokenReplacement) async throws -> RefreshTokenRotation {
         let rotation = try await rotate.time {
-            try await base.rotateRefreshToken(
-                sessionID: sessionID,
-                presented: presented,
-                next: next,
-                accessTokensUntil: accessTokensUntil,
-                until: until
-            )
+            try await base.rotateRefreshToken(replacement)
         }
         switch rotation {
         case .rotated: metrics.refreshRotated.increment()

@@ -70,21 +70,9 @@ struct TracedSessionStore: SessionStore {
     }
 
     func openSession(_ session: SessionRecord) async throws { try await span.run("open") { try await base.openSession(session) } }
-    func rotateRefreshToken(
-        sessionID: String,
-        presented: String,
-        next: String,
-        accessTokensUntil: Double,
-        until: Double
-    ) async throws -> RefreshTokenRotation {
+    func rotateRefreshToken(_ replacement: RefreshTokenReplacement) async throws -> RefreshTokenRotation {
         try await span.run("rotate") {
-            try await base.rotateRefreshToken(
-                sessionID: sessionID,
-                presented: presented,
-                next: next,
-                accessTokensUntil: accessTokensUntil,
-                until: until
-            )
+            try await base.rotateRefreshToken(replacement)
         }
     }
     func recordAccessToken(sessionID: String, until: Double) async throws -> Bool {

@@ -81,13 +81,9 @@ public actor MemoryUserStore: UserStore, SessionStore, InstallationSecretStore {
         sessions[session.id] = session
     }
 
-    public func rotateRefreshToken(
-        sessionID: String,
-        presented: String,
-        next: String,
-        accessTokensUntil: Double,
-        until: Double
-    ) -> RefreshTokenRotation {
+    public func rotateRefreshToken(_ replacement: RefreshTokenReplacement) -> RefreshTokenRotation {
+        let (sessionID, presented, next) = (replacement.sessionID, replacement.presented, replacement.next)
+        let (accessTokensUntil, until) = (replacement.accessTokensUntil, replacement.until)
         guard var session = session(sessionID) else { return .ended }
         guard session.refreshTokenID == nil || session.refreshTokenID == presented else { return .reused }
         session.refreshTokenID = next

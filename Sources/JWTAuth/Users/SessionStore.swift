@@ -23,7 +23,30 @@ public struct SessionRecord: Sendable, Hashable, Codable {
     }
 }
 
-/// What became of a refresh token presented at refresh (``SessionStore/rotateRefreshToken(sessionID:presented:next:accessTokensUntil:until:)``).
+/// A refresh as the session store records it: the refresh token presented, the one that replaces it, and the
+/// session's new ends.
+public struct RefreshTokenReplacement: Sendable, Hashable, Codable {
+    /// The session (`sid`) of the presented refresh token.
+    public var sessionID: String
+    /// The `jti` of the refresh token presented.
+    public var presented: String
+    /// The `jti` of the refresh token that replaces it.
+    public var next: String
+    /// The `exp` of the access token issued with it: the session's access tokens last at least until then.
+    public var accessTokensUntil: Double
+    /// The `exp` of the new refresh token: the session lasts at least until then.
+    public var until: Double
+
+    public init(sessionID: String, presented: String, next: String, accessTokensUntil: Double, until: Double) {
+        self.sessionID = sessionID
+        self.presented = presented
+        self.next = next
+        self.accessTokensUntil = accessTokensUntil
+        self.until = until
+    }
+}
+
+/// What became of a refresh token presented at refresh (``SessionStore/rotateRefreshToken(_:)``).
 public enum RefreshTokenRotation: Sendable, Hashable {
     /// It was the session's current refresh token: the new one replaced it.
     case rotated
@@ -46,14 +69,8 @@ public protocol SessionStore: Sendable {
     func openSession(_ session: SessionRecord) async throws
     /// Replaces the session's current refresh token `presented` by `next` when the session is live and
     /// `presented` is its current one (or it has none yet), and moves its ends on: `accessTokensUntil` (the
-    /// new access token's `exp`) and `until` (the new refresh token's `exp`) are kept if later.
-    func rotateRefreshToken(
-        sessionID: String,
-        presented: String,
-        next: String,
-        accessTokensUntil: Double,
-        until: Double
-    ) async throws -> RefreshTokenRotation
+    /// new access token's `exp`) and `until` (the new refresh token's `exp`) are kept if later. Atomic.
+    func rotateRefreshToken(_ replacement: RefreshTokenReplacement) async throws -> RefreshTokenRotation
     /// Notes an access token issued in the live session `sessionID` without a refresh (implicit refresh) and
     /// expiring at `until`; false, and nothing noted, when the session is not live.
     func recordAccessToken(sessionID: String, until: Double) async throws -> Bool
