@@ -4,7 +4,7 @@ import Synchronization
 ///
 /// A class guarded by a `Mutex` rather than an actor: the check on every request is one dictionary
 /// lookup, and an actor would make it two executor hops (and a queue when two requests meet).
-public final class MemoryRevocationStore: RevocationStore {
+public final class MemoryRevocationStore: RevocationStore, SynchronousRevocationStore {
     private struct State {
         var index = RevocationIndex()
         var writesSincePurge = 0
@@ -51,6 +51,10 @@ public final class MemoryRevocationStore: RevocationStore {
     }
 
     public func isRevoked(_ query: RevocationQuery) async -> Bool {
+        isRevokedSynchronously(query)
+    }
+
+    package func isRevokedSynchronously(_ query: RevocationQuery) -> Bool {
         let now = clock.now
         return state.withLock { $0.index.isRevoked(query, now: now) }
     }

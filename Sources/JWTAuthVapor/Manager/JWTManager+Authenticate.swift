@@ -36,16 +36,43 @@ extension JWTManager {
     }
 }
 
+extension JWTManager {
+    /// ``authenticate(_:requirement:)`` without suspending, when nothing the check needs must be awaited (a bearer
+    /// token, no key source, a revocation store in memory); nil, having decided nothing, otherwise.
+    func authenticateSynchronously(_ request: Request, requirement: JWTRequirement) -> Result<JWTAuthentication?, JWTAuthError>? {
+        guard request.method != .OPTIONS else { return .success(nil) }
+        let carrier = VaporTokenCarrier(request: request, maximumBodySize: maximumBodySize)
+        switch checkTokenSynchronously(carrier, requirement: requirement, locations: requirement.locations ?? locations) {
+        case .success(let checked)?:
+            let identity = JWTIdentity(token: checked.token, rawToken: checked.rawToken, location: checked.location)
+            return .success(JWTAuthentication(identity: identity, reissuedAccessToken: checked.reissued))
+        case .failure(let error)?:
+            request.logger.debug("JWT refused", metadata: ["jwt.error": "\(error.code)"])
+            return .failure(error)
+        case nil:
+            return nil
+        }
+    }
+}
+
 /// A Vapor request as the domain's token carrier.
 struct VaporTokenCarrier: AuthenticatingRequest {
     let request: Request
     let maximumBodySize: Int
 
     func bearerToken() throws(JWTAuthError) -> String? {
-        let values = request.headers[.authorization]
-        guard let value = values.first else { return nil }
-        guard values.count == 1 else { throw .invalidHeader() }
+        var value: String? = nil
+        for (name, field) in request.headers where Self.isAuthorization(name) {
+            guard value == nil else { throw .invalidHeader() }
+            value = field
+        }
+        guard let value else { return nil }
         return try BearerAuthorization.token(in: value)
+    }
+
+    /// Whether a header's name is `Authorization`, in any case (without making an array of the values).
+    private static func isAuthorization(_ name: String) -> Bool {
+        name.utf8.count == 13 && name.utf8.elementsEqual("authorization".utf8) { $0 | 0x20 == $1 }
     }
 
     func cookie(_ name: String) -> String? { request.cookies[name]?.string }

@@ -22,8 +22,37 @@ public struct JWTAuthMiddleware: AsyncMiddleware {
         self.manager = manager
     }
 
+    /// Checks the token on the request's event loop when nothing the check needs must be awaited (a bearer token,
+    /// keys in memory, a revocation store in memory), and in a task otherwise (cookies, a key source, a database).
+    public func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        let manager: JWTManager
+        do {
+            manager = try self.manager ?? request.application.jwtAuth.requireManager()
+        } catch {
+            return request.eventLoop.makeFailedFuture(error)
+        }
+        switch manager.authenticateSynchronously(request, requirement: requirement) {
+        case .success(let authentication)?:
+            // Only a cookie session is ever re-issued, and that is checked in a task.
+            request.jwtAuth.optionalIdentity = authentication?.identity
+            return next.respond(to: request)
+        case .failure(let error)?:
+            return request.eventLoop.makeSucceededFuture(manager.response(for: error, request: request))
+        case nil:
+            let promise = request.eventLoop.makePromise(of: Response.self)
+            promise.completeWithTask {
+                let responder = AsyncBasicResponder { request in try await next.respond(to: request).get() }
+                return try await respond(to: request, chainingTo: responder, manager: manager)
+            }
+            return promise.futureResult
+        }
+    }
+
     public func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let manager = try self.manager ?? request.application.jwtAuth.requireManager()
+        try await respond(to: request, chainingTo: next, manager: self.manager ?? request.application.jwtAuth.requireManager())
+    }
+
+    private func respond(to request: Request, chainingTo next: any AsyncResponder, manager: JWTManager) async throws -> Response {
         let authentication: JWTAuthentication?
         do {
             authentication = try await manager.authenticate(request, requirement: requirement)

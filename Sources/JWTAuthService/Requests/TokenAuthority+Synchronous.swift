@@ -1,0 +1,25 @@
+package import JWTAuth
+
+extension TokenAuthority {
+    /// ``checkToken(_:requirement:locations:)`` without suspending, when all it needs answers at once: a bearer
+    /// token found first in the `Authorization` header (so no CSRF check and no implicit refresh), no key source,
+    /// and a revocation store that answers synchronously. Nil, having decided nothing, when the check must suspend:
+    /// then call ``checkToken(_:requirement:locations:)``, which gives the same answer. Revocation is checked with
+    /// ``verifier`` itself, not through ``checkRevocation(_:)``: use it where that is all ``checkRevocation(_:)`` does.
+    package func checkTokenSynchronously<Request: AuthenticatingRequest>(
+        _ request: Request,
+        requirement: JWTRequirement,
+        locations: [TokenLocation]
+    ) -> Result<CheckedToken, JWTAuthError>? {
+        let type: TokenType = requirement.requiresRefresh ? .refresh : .access
+        guard keySource == nil, locations.first == .headers, verifier.checksRevocationSynchronously(type: type) else { return nil }
+        do throws(JWTAuthError) {
+            guard let token = try request.bearerToken() else { return nil }
+            let verified = try verifier.decode(token, as: type, requireFresh: requirement.requiresFresh)
+            guard try verifier.checkRevocationSynchronously(verified) else { return nil }
+            return .success(CheckedToken(token: verified, rawToken: token, location: .headers, reissued: nil))
+        } catch {
+            return .failure(error)
+        }
+    }
+}
