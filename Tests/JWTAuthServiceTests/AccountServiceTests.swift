@@ -25,6 +25,12 @@ import Testing
                 clock: clock.clock
             )
         }
+
+        /// Records a session `id` of `subject` lasting ten minutes from now, without refresh token.
+        func openSession(_ id: String, of subject: String) async throws {
+            let end = clock.now + 600
+            try await users.openSession(SessionRecord(id: id, subject: subject, refreshTokenID: nil, accessTokensUntil: end, expiresAt: end))
+        }
     }
 
     static let password = "correct horse battery"
@@ -94,15 +100,7 @@ import Testing
     @Test func deleteEndsEverySessionBeforeTheUserGoes() async throws {
         let harness = Harness()
         let fay = try await harness.accounts.createUser(username: "fay", password: Self.password)
-        try await harness.users.openSession(
-            SessionRecord(
-                id: "s1",
-                subject: fay.id,
-                refreshTokenID: nil,
-                accessTokensUntil: harness.clock.now + 600,
-                expiresAt: harness.clock.now + 600
-            )
-        )
+        try await harness.openSession("s1", of: fay.id)
         harness.clock.advance(by: .seconds(1))
         try await harness.accounts.delete(user: fay.id)
         #expect(try await harness.revocations.isRevoked(RevocationQuery(tokenID: "t1", sessionID: "s1")))
@@ -119,15 +117,7 @@ import Testing
         let harness = Harness()
         let ivy = try await harness.accounts.createUser(username: "ivy", password: Self.password)
         let racing = RacingDelete(harness.users) {
-            try await harness.users.openSession(
-                SessionRecord(
-                    id: "late",
-                    subject: ivy.id,
-                    refreshTokenID: nil,
-                    accessTokensUntil: harness.clock.now + 600,
-                    expiresAt: harness.clock.now + 600
-                )
-            )
+            try await harness.openSession("late", of: ivy.id)
         }
         let accounts = AccountService(
             users: racing,
@@ -145,15 +135,7 @@ import Testing
     @Test func disablingEndsEverySession() async throws {
         let harness = Harness()
         let gus = try await harness.accounts.createUser(username: "gus", password: Self.password)
-        try await harness.users.openSession(
-            SessionRecord(
-                id: "s1",
-                subject: gus.id,
-                refreshTokenID: nil,
-                accessTokensUntil: harness.clock.now + 600,
-                expiresAt: harness.clock.now + 600
-            )
-        )
+        try await harness.openSession("s1", of: gus.id)
         try await harness.accounts.setDisabled(true, user: gus.id)
         #expect(try await harness.accounts.user(id: gus.id).isDisabled)
         #expect(try await harness.revocations.isRevoked(RevocationQuery(tokenID: "t1", sessionID: "s1")))
