@@ -20,9 +20,9 @@ import urllib.request
 from urllib.parse import urlsplit
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 BASE = os.environ["JWT_AUTH_URL"].rstrip("/")
@@ -94,12 +94,32 @@ class Browser:
             element.send_keys(value)
         page = self.driver.find_element(By.TAG_NAME, "html")
         self.driver.find_element(By.CSS_SELECTOR, button).click()
-        WebDriverWait(self.driver, 10).until(expected_conditions.staleness_of(page))
+        self.wait_until_replaced(page)
 
     def reload(self):
         page = self.driver.find_element(By.TAG_NAME, "html")
         self.driver.refresh()
-        WebDriverWait(self.driver, 10).until(expected_conditions.staleness_of(page))
+        self.wait_until_replaced(page)
+
+    def wait_until_replaced(self, page):
+        """Waits until `page` (the old document's root) is gone: the next page has loaded.
+
+        Selenium's `staleness_of` only knows StaleElementReferenceException. While Chromium swaps documents it can
+        also answer "Node with given id does not belong to the document", which means the same thing.
+        """
+
+        def replaced(_driver):
+            try:
+                page.is_enabled()
+                return False
+            except StaleElementReferenceException:
+                return True
+            except WebDriverException as error:
+                if "does not belong to the document" in str(error) or "No node with given id" in str(error):
+                    return True
+                raise
+
+        WebDriverWait(self.driver, 10).until(replaced)
 
     def cookie(self, name):
         cookie = self.driver.get_cookie(name)
