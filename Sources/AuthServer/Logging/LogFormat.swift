@@ -22,7 +22,7 @@ public struct LogFormat: Sendable, Hashable, CustomStringConvertible {
 
     /// A log handler in this format for `label`, writing to standard error at `level`.
     public func handler(label: String, level: Logger.Level = .info) -> any LogHandler {
-        var handler: any LogHandler = self == .json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+        var handler: any LogHandler = self == .json ? JSONLogHandler(label: label) : TextLogHandler(label: label)
         handler.logLevel = level
         return handler
     }
@@ -51,5 +51,50 @@ extension AuthServerConfiguration {
         guard logFormat == .json else { return message + "\n" }
         let line = JSONLogHandler.line(time: .now, level: .info, label: "jwt-auth", message: message, metadata: ["address": "\(address)"])
         return String(decoding: line, as: UTF8.self) + "\n"
+    }
+}
+
+/// The text format: swift-log's `StreamLogHandler` on standard error, line for line, except that the
+/// logger's metadata is formatted when a line is written rather than each time it changes. Hummingbird sets
+/// a request id on every request's logger, and most requests write no line at all.
+package struct TextLogHandler: LogHandler {
+    /// Writes the lines; it holds no metadata of its own.
+    private var stream: StreamLogHandler
+    package var metadata: Logger.Metadata = [:]
+    package var metadataProvider: Logger.MetadataProvider?
+
+    /// Lines on standard error.
+    package init(label: String) {
+        self.init(stream: StreamLogHandler.standardError(label: label, metadataProvider: nil))
+    }
+
+    /// Lines on `stream`.
+    package init(label: String, stream: any TextOutputStream & Sendable) {
+        self.init(stream: StreamLogHandler(label: label, stream: stream, metadataProvider: nil))
+    }
+
+    private init(stream: StreamLogHandler) {
+        self.stream = stream
+        metadataProvider = LoggingSystem.metadataProvider
+    }
+
+    package var logLevel: Logger.Level {
+        get { stream.logLevel }
+        set { stream.logLevel = newValue }
+    }
+
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    package func log(event: LogEvent) {
+        // StreamLogHandler's order: the logger's metadata, then the provider's, then the line's own.
+        var all = metadata
+        if let provided = metadataProvider?.get(), !provided.isEmpty { all.merge(provided) { _, new in new } }
+        if let explicit = event.metadata, !explicit.isEmpty { all.merge(explicit) { _, new in new } }
+        var event = event
+        event.metadata = all
+        stream.log(event: event)
     }
 }
