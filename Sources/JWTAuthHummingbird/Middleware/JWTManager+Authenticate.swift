@@ -51,7 +51,7 @@ extension JWTManager: TokenAuthority {
     }
 
     private func check(_ request: inout Request, requirement: JWTRequirement) async throws(JWTAuthError) -> JWTAuthentication? {
-        var carrier = RequestTokenCarrier(request: request, manager: self)
+        var carrier = RequestTokenCarrier(request: request, maximumBodySize: maximumBodySize)
         defer { request = carrier.request }
         let locations = requirement.locations ?? self.locations
         guard let checked = try await checkToken(&carrier, requirement: requirement, locations: locations) else { return nil }

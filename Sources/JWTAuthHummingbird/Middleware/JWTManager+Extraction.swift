@@ -11,7 +11,7 @@ extension JWTManager {
     }
 
     /// `Authorization: Bearer <token>`: the scheme in any case, one or more spaces, exactly one token.
-    func bearerToken(_ request: Request) throws(JWTAuthError) -> String? {
+    static func bearerToken(_ request: Request) throws(JWTAuthError) -> String? {
         // One pass over the fields: no array of values.
         var found: String?
         for field in request.headers where field.name == .authorization {
@@ -30,8 +30,8 @@ extension JWTManager {
         MediaType.matches(request, "application/x-www-form-urlencoded")
     }
 
-    /// The request body, at most ``maximumBodySize`` bytes, kept on the request for the handler.
-    func body(_ request: inout Request) async throws(JWTAuthError) -> ByteBuffer {
+    /// The request body, at most `maximumBodySize` bytes, kept on the request for the handler.
+    static func body(_ request: inout Request, upTo maximumBodySize: Int) async throws(JWTAuthError) -> ByteBuffer {
         do {
             return try await request.collectBody(upTo: maximumBodySize)
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
@@ -43,15 +43,15 @@ extension JWTManager {
     }
 
     /// The JSON object of the body. - Throws: `bad_request` when it is not one.
-    func jsonBody(_ request: inout Request) async throws(JWTAuthError) -> [String: JSONValue] {
-        let buffer = try await body(&request)
+    static func jsonBody(_ request: inout Request, upTo maximumBodySize: Int) async throws(JWTAuthError) -> [String: JSONValue] {
+        let buffer = try await body(&request, upTo: maximumBodySize)
         guard let object = try? JSONParser().parseObject(buffer.readableBytesView) else { throw .badRequest("Malformed JSON body") }
         return object
     }
 
     /// The value of one field of a form-encoded body.
-    func formField(_ name: String, in request: inout Request) async throws(JWTAuthError) -> String? {
-        let buffer = try await body(&request)
+    static func formField(_ name: String, in request: inout Request, upTo maximumBodySize: Int) async throws(JWTAuthError) -> String? {
+        let buffer = try await body(&request, upTo: maximumBodySize)
         return FormDecoding.field(name, in: String(buffer: buffer))
     }
 }
@@ -59,18 +59,20 @@ extension JWTManager {
 /// A Hummingbird request as the domain's token carrier.
 struct RequestTokenCarrier: AuthenticatingRequest {
     var request: Request
-    let manager: JWTManager
+    /// The manager's ``JWTManager/maximumBodySize``: all of the manager a carrier needs, so that checking a
+    /// request does not copy the manager.
+    let maximumBodySize: Int
 
-    func bearerToken() throws(JWTAuthError) -> String? { try manager.bearerToken(request) }
+    func bearerToken() throws(JWTAuthError) -> String? { try JWTManager.bearerToken(request) }
     func cookie(_ name: String) -> String? { request.cookies[name]?.value }
     func queryParameter(_ name: String) -> String? { request.uri.queryParameters[name[...]].map(String.init) }
     var hasJSONBody: Bool { JWTManager.isJSON(request) }
-    mutating func jsonObject() async throws(JWTAuthError) -> [String: JSONValue] { try await manager.jsonBody(&request) }
+    mutating func jsonObject() async throws(JWTAuthError) -> [String: JSONValue] { try await JWTManager.jsonBody(&request, upTo: maximumBodySize) }
     var method: HTTPRequest.Method { request.method }
 
     mutating func csrfValue(header: HTTPField.Name, formField: String) async throws(JWTAuthError) -> String? {
         if let value = request.headers[header] { return value }
         guard JWTManager.isForm(request) else { return nil }
-        return try await manager.formField(formField, in: &request)
+        return try await JWTManager.formField(formField, in: &request, upTo: maximumBodySize)
     }
 }
