@@ -1,5 +1,6 @@
-import JWTAuth
 import Testing
+
+@testable import JWTAuth
 
 @Suite struct Base64URLTests {
     /// RFC 4648 §10, without padding.
@@ -88,6 +89,94 @@ import Testing
                 var bytes = Array("Zm9v".utf8)
                 bytes[position] = byte
                 #expect(Base64URL.decode(bytes) == nil, "byte \(byte) at \(position)")
+            }
+        }
+    }
+
+    /// The decoder the fast one must agree with: one character at a time, six bits each, and the bits left over
+    /// at the end must be zero.
+    private static func scalarDecode(_ input: [UInt8]) -> [UInt8]? {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+        guard input.count % 4 != 1 else { return nil }
+        var output: [UInt8] = []
+        var bits: UInt32 = 0
+        var bitCount: UInt32 = 0
+        for character in input {
+            guard let value = alphabet.firstIndex(of: character) else { return nil }
+            bits = bits << 6 | UInt32(value)
+            bitCount += 6
+            if bitCount >= 8 {
+                bitCount -= 8
+                output.append(UInt8(truncatingIfNeeded: bits >> bitCount))
+                bits &= (1 << bitCount) - 1
+            }
+        }
+        return bits == 0 ? output : nil
+    }
+
+    /// Decodes `input` into a buffer 16 bytes longer than the decoded length, the extra bytes all 0xA5 beforehand:
+    /// the decoded bytes (nil when refused), and whether the extra bytes are still untouched.
+    private static func decodeIntoGuardedBuffer(_ input: [UInt8]) -> (decoded: [UInt8]?, guardIntact: Bool) {
+        let count = Base64URL.decodedCount(input.count) ?? 0
+        var buffer = [UInt8](repeating: 0xA5, count: count + 16)
+        let accepted = input.withUnsafeBytes { source in
+            buffer.withUnsafeMutableBufferPointer { Base64URL.decode(source, into: $0.baseAddress!) }
+        }
+        return (accepted ? Array(buffer[..<count]) : nil, buffer[count...].allSatisfy { $0 == 0xA5 })
+    }
+
+    /// Checks `input` against ``scalarDecode(_:)``, through every entry point; nothing is written past the output.
+    private static func expectAgreement(_ input: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) {
+        let expected = scalarDecode(input)
+        #expect(Base64URL.decode(input) == expected, "\(input)", sourceLocation: sourceLocation)
+        let guarded = decodeIntoGuardedBuffer(input)
+        #expect(guarded.decoded == expected, "\(input)", sourceLocation: sourceLocation)
+        #expect(guarded.guardIntact, "wrote past the output: \(input)", sourceLocation: sourceLocation)
+    }
+
+    @Test(.bug(id: 18, "the IV, ciphertext and tag of a token are decoded into one buffer"))
+    func agreesWithAScalarDecoderOnEveryLengthUpTo40() {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+        var generator = SeededGenerator(seed: 18)
+        for length in 0...40 {
+            for _ in 0..<200 {
+                // Any characters of the alphabet: most of these have non-zero trailing bits.
+                Self.expectAgreement((0..<length).map { _ in alphabet.randomElement(using: &generator)! })
+                // Any bytes at all, mostly of the alphabet.
+                Self.expectAgreement(
+                    (0..<length).map { _ in
+                        Int.random(in: 0..<8, using: &generator) == 0
+                            ? UInt8.random(in: 0...255, using: &generator) : alphabet.randomElement(using: &generator)!
+                    }
+                )
+            }
+            guard let count = Base64URL.decodedCount(length) else { continue }
+            for _ in 0..<50 {
+                // The encoding of random bytes: canonical, so accepted.
+                let bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                let encoded = Array(Base64URL.encode(bytes).utf8)
+                #expect(encoded.count == length)
+                #expect(Self.scalarDecode(encoded) == bytes)
+                Self.expectAgreement(encoded)
+            }
+        }
+    }
+
+    @Test(.bug(id: 18, "the IV, ciphertext and tag of a token are decoded into one buffer"))
+    func refusesEveryByteOutsideTheAlphabetAtEveryPositionOfEveryLength() {
+        let alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+        var generator = SeededGenerator(seed: 7515)
+        for length in 0...40 {
+            guard let count = Base64URL.decodedCount(length) else { continue }
+            let valid = Array(Base64URL.encode((0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }).utf8)
+            for position in valid.indices {
+                for byte in UInt8.min...UInt8.max where !alphabet.contains(byte) {
+                    var bytes = valid
+                    bytes[position] = byte
+                    #expect(Base64URL.decode(bytes) == nil, "byte \(byte) at \(position) of \(length)")
+                    let guarded = Self.decodeIntoGuardedBuffer(bytes)
+                    #expect(guarded.decoded == nil && guarded.guardIntact, "byte \(byte) at \(position) of \(length)")
+                }
             }
         }
     }

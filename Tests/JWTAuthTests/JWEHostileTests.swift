@@ -251,4 +251,68 @@ import Testing
         #expect(throws: JWTAuthError.self) { try EncryptedToken("a.b.c.d.e.f") }
         #expect(throws: JWTAuthError.self) { try EncryptedToken(Self.header(["alg": "dir", "enc": "A256GCM"]) + ".AA.A=.AA.AA") }
     }
+
+    /// Every malformed variant of a nested `dir` token, one change at a time: each segment emptied, one character
+    /// too many, a character outside the alphabet at its start, middle and end, non-zero trailing bits; the IV,
+    /// ciphertext and tag all empty; a flipped ciphertext character; too few and too many segments; too long.
+    static func malformedVariants(of token: String) -> [String] {
+        let parts = segments(token)
+        func replacing(_ index: Int, with segment: String) -> String {
+            var parts = parts
+            parts[index] = segment
+            return parts.joined(separator: ".")
+        }
+        var variants: [String] = []
+        for (index, segment) in parts.enumerated() {
+            variants.append(replacing(index, with: ""))
+            variants.append(replacing(index, with: segment + "A"))
+            for character in ["+", "/", "=", " ", "\u{0}", "é"] {
+                for position in Set([0, segment.count / 2, max(segment.count - 1, 0)]) {
+                    var characters = Array(segment)
+                    if characters.isEmpty { characters = ["A", "A"] }
+                    characters[min(position, characters.count - 1)] = Character(character)
+                    variants.append(replacing(index, with: String(characters)))
+                }
+            }
+            // The last character with its unused bits set, where the length leaves unused bits.
+            if segment.count % 4 == 2 || segment.count % 4 == 3 {
+                variants.append(replacing(index, with: String(segment.dropLast()) + "_"))
+            }
+        }
+        variants.append([parts[0], parts[1], "", "", ""].joined(separator: "."))
+        var flipped = Array(parts[3].utf8)
+        flipped[flipped.count / 2] = flipped[flipped.count / 2] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+        variants.append(replacing(3, with: String(decoding: flipped, as: UTF8.self)))
+        variants.append(parts.dropLast().joined(separator: "."))
+        variants.append(token + ".AA")
+        variants.append(replacing(3, with: parts[3] + String(repeating: "A", count: UnverifiedToken.defaultMaximumSize)))
+        // Emptying the encrypted key of a `dir` token changes nothing.
+        return variants.filter { $0 != token }
+    }
+
+    @Test(.bug(id: 18, "a token's IV, ciphertext and tag are decoded in place"))
+    func decryptingATokenFailsAsDecryptingItsParsedTokenDoes() throws {
+        let key = try JWEKey.generate(.dir)
+        let decrypter = try JWEDecrypter(key: key)
+        let jws = try TokenIssuer(key: JWTKey.generate(.hs256)).accessToken(for: "42").token
+        let token = try key.encrypt(Array(jws.utf8), contentType: "JWT")
+        #expect(try decrypter.decrypt(token).plaintext == Array(jws.utf8))
+        let variants = Self.malformedVariants(of: token)
+        #expect(variants.count > 80)
+        for variant in variants {
+            // What decryption of the parsed token answers: the parsing error, or the decryption one.
+            let expected: JWTAuthError
+            do {
+                _ = try decrypter.decrypt(EncryptedToken(variant))
+                Issue.record("accepted: \(variant)")
+                continue
+            } catch {
+                expected = error
+            }
+            let direct = #expect(throws: JWTAuthError.self) { try decrypter.decrypt(variant) }
+            #expect(direct?.code == expected.code && direct?.message == expected.message, "\(variant)")
+            let nested = #expect(throws: JWTAuthError.self) { try decrypter.decryptNested(variant) }
+            #expect(nested?.code == expected.code && nested?.message == expected.message, "\(variant)")
+        }
+    }
 }

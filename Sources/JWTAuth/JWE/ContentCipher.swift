@@ -33,13 +33,15 @@ enum ContentCipher {
         tag: [UInt8],
         aad: [UInt8]
     ) -> [UInt8]? {
-        open(iv + ciphertext + tag, ivCount: iv.count, tagCount: tag.count, algorithm, cek: SymmetricKey(data: cek), aad: aad).map { Array($0) }
+        (iv + ciphertext + tag).withUnsafeBytes { sealed in
+            open(sealed, ivCount: iv.count, tagCount: tag.count, algorithm, cek: SymmetricKey(data: cek), aad: aad).map { Array($0) }
+        }
     }
 
     /// The plaintext of `sealed`, the IV, ciphertext and tag in that order (AES-GCM's combined layout), or nil
     /// when anything is wrong: lengths, tag, padding. Nothing tells which.
     static func open(
-        _ sealed: [UInt8],
+        _ sealed: UnsafeRawBufferPointer,
         ivCount: Int,
         tagCount: Int,
         _ algorithm: ContentEncryptionAlgorithm,
@@ -55,6 +57,7 @@ enum ContentCipher {
             else { return nil }
             return plaintext
         }
+        let sealed = Array(sealed)
         let iv = Array(sealed[..<ivCount])
         let ciphertext = sealed[ivCount..<(sealed.count - tagCount)]
         let cek = key.withUnsafeBytes { Array($0) }

@@ -64,59 +64,105 @@ public struct EncryptedToken: Sendable {
 
     /// Splits and decodes `token`; a header segment found in `knownHeaders` is not parsed again.
     init(_ token: String, maximumSize: Int, knownHeaders: [KnownHeader]) throws(JWTAuthError) {
+        self = try Self.withSegments(of: token, maximumSize: maximumSize, knownHeaders: knownHeaders) { segments throws(JWTAuthError) in
+            try EncryptedToken(segments)
+        }
+    }
+
+    private init(_ segments: Segments) throws(JWTAuthError) {
+        var decoded = true
+        sealed = [UInt8](unsafeUninitializedCapacity: segments.sealedCount) { buffer, initialized in
+            initialized = buffer.count
+            guard let target = buffer.baseAddress else { return }
+            decoded = segments.decodeSealed(into: target)
+        }
+        guard decoded else { throw Segments.invalidPadding }
+        parsedHeader = segments.header
+        encryptedKey = segments.encryptedKey
+        ivCount = segments.ivCount
+        tagCount = segments.tagCount
+    }
+
+    /// `body` of the segments of `token`, split and checked (``Segments``), read in place.
+    static func withSegments<T>(
+        of token: String,
+        maximumSize: Int,
+        knownHeaders: [KnownHeader],
+        _ body: (Segments) throws(JWTAuthError) -> T
+    ) throws(JWTAuthError) -> T {
         var token = token
-        let parsed: Result<EncryptedToken, JWTAuthError> = token.withUTF8 { buffer in
+        let result: Result<T, JWTAuthError> = token.withUTF8 { buffer in
             do throws(JWTAuthError) {
-                return .success(try EncryptedToken(UnsafeRawBufferPointer(buffer), maximumSize: maximumSize, knownHeaders: knownHeaders))
+                return .success(try body(Segments(UnsafeRawBufferPointer(buffer), maximumSize: maximumSize, knownHeaders: knownHeaders)))
             } catch {
                 return .failure(error)
             }
         }
-        self = try parsed.get()
+        return try result.get()
     }
 
-    private init(_ bytes: UnsafeRawBufferPointer, maximumSize: Int, knownHeaders: [KnownHeader]) throws(JWTAuthError) {
-        guard bytes.count <= maximumSize else { throw .invalidToken("Token is larger than \(maximumSize) bytes") }
-        var dots = (0, 0, 0, 0)
-        var count = 0
-        var next = UnverifiedToken.dot(in: bytes, from: 0)
-        while let index = next {
-            switch count {
-            case 0: dots.0 = index
-            case 1: dots.1 = index
-            case 2: dots.2 = index
-            case 3: dots.3 = index
-            default: throw .invalidToken("Too many segments")
+    /// A token split into its five segments and checked, its header parsed and its encrypted key decoded; the IV,
+    /// ciphertext and tag are still base64url, read in place from the token's bytes (so a value of this type never
+    /// outlives the buffer it was made from), and their lengths are known.
+    struct Segments {
+        static let invalidPadding = JWTAuthError.invalidToken("Invalid crypto padding")
+
+        let header: KnownHeader
+        let encryptedKey: [UInt8]
+        let iv: UnsafeRawBufferPointer
+        let ciphertext: UnsafeRawBufferPointer
+        let tag: UnsafeRawBufferPointer
+        let ivCount: Int
+        let ciphertextCount: Int
+        let tagCount: Int
+
+        /// The decoded length of the IV, ciphertext and tag together.
+        var sealedCount: Int { ivCount + ciphertextCount + tagCount }
+
+        init(_ bytes: UnsafeRawBufferPointer, maximumSize: Int, knownHeaders: [KnownHeader]) throws(JWTAuthError) {
+            guard bytes.count <= maximumSize else { throw .invalidToken("Token is larger than \(maximumSize) bytes") }
+            var dots = (0, 0, 0, 0)
+            var count = 0
+            var next = UnverifiedToken.dot(in: bytes, from: 0)
+            while let index = next {
+                switch count {
+                case 0: dots.0 = index
+                case 1: dots.1 = index
+                case 2: dots.2 = index
+                case 3: dots.3 = index
+                default: throw .invalidToken("Too many segments")
+                }
+                count += 1
+                next = UnverifiedToken.dot(in: bytes, from: index + 1)
             }
-            count += 1
-            next = UnverifiedToken.dot(in: bytes, from: index + 1)
+            guard count == 4 else {
+                throw .invalidToken(count == 2 ? "Expected an encrypted token (JWE), not a signed one" : "Not enough segments")
+            }
+            func segment(_ range: Range<Int>) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: bytes[range]) }
+            let headerSegment = segment(0..<dots.0)
+            if let known = knownHeaders.first(where: { $0.matches(headerSegment) }) {
+                header = known
+            } else {
+                header = try KnownHeader(segment: Array(headerSegment))
+            }
+            (iv, ciphertext, tag) = (segment(dots.1 + 1..<dots.2), segment(dots.2 + 1..<dots.3), segment(dots.3 + 1..<bytes.count))
+            // An empty encrypted key (`dir`, `ECDH-ES`) needs no decoding and no buffer.
+            let keySegment = segment(dots.0 + 1..<dots.1)
+            guard let encryptedKey = keySegment.isEmpty ? [] : Base64URL.decode(keySegment), let ivCount = Base64URL.decodedCount(iv.count),
+                let ciphertextCount = Base64URL.decodedCount(ciphertext.count), let tagCount = Base64URL.decodedCount(tag.count)
+            else { throw Self.invalidPadding }
+            self.encryptedKey = encryptedKey
+            self.ivCount = ivCount
+            self.ciphertextCount = ciphertextCount
+            self.tagCount = tagCount
         }
-        guard count == 4 else {
-            throw .invalidToken(count == 2 ? "Expected an encrypted token (JWE), not a signed one" : "Not enough segments")
+
+        /// Decodes the IV, ciphertext and tag into `target`, which has room for ``sealedCount`` bytes, in that
+        /// order: AES-GCM's combined layout. False when one is not canonical base64url.
+        func decodeSealed(into target: UnsafeMutablePointer<UInt8>) -> Bool {
+            Base64URL.decode(iv, into: target) && Base64URL.decode(ciphertext, into: target + ivCount)
+                && Base64URL.decode(tag, into: target + ivCount + ciphertextCount)
         }
-        func segment(_ range: Range<Int>) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: bytes[range]) }
-        let headerSegment = segment(0..<dots.0)
-        if let known = knownHeaders.first(where: { $0.matches(headerSegment) }) {
-            parsedHeader = known
-        } else {
-            parsedHeader = try KnownHeader(segment: Array(headerSegment))
-        }
-        let parts = (iv: segment(dots.1 + 1..<dots.2), ciphertext: segment(dots.2 + 1..<dots.3), tag: segment(dots.3 + 1..<bytes.count))
-        guard let encryptedKey = Base64URL.decode(segment(dots.0 + 1..<dots.1)), let ivCount = Base64URL.decodedCount(parts.iv.count),
-            let ciphertextCount = Base64URL.decodedCount(parts.ciphertext.count), let tagCount = Base64URL.decodedCount(parts.tag.count)
-        else { throw .invalidToken("Invalid crypto padding") }
-        var decoded = true
-        sealed = [UInt8](unsafeUninitializedCapacity: ivCount + ciphertextCount + tagCount) { buffer, initialized in
-            initialized = buffer.count
-            guard let target = buffer.baseAddress else { return }
-            decoded =
-                Base64URL.decode(parts.iv, into: target) && Base64URL.decode(parts.ciphertext, into: target + ivCount)
-                && Base64URL.decode(parts.tag, into: target + ivCount + ciphertextCount)
-        }
-        guard decoded else { throw .invalidToken("Invalid crypto padding") }
-        self.encryptedKey = encryptedKey
-        self.ivCount = ivCount
-        self.tagCount = tagCount
     }
 
     /// Decodes and checks a header segment: canonical base64url, a JSON object with string `alg` and `enc` that

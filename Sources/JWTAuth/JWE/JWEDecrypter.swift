@@ -57,12 +57,21 @@ public struct JWEDecrypter: Sendable {
 
     /// Decrypts `token`. - Throws: `invalid_token`.
     public func decrypt(_ token: String) throws(JWTAuthError) -> DecryptedToken {
-        try decrypt(EncryptedToken(token, maximumSize: maximumTokenSize, knownHeaders: knownHeaders))
+        let (header, plaintext) = try EncryptedToken.withSegments(of: token, maximumSize: maximumTokenSize, knownHeaders: knownHeaders) {
+            segments throws(JWTAuthError) in (segments.header.header, try open(segments))
+        }
+        return DecryptedToken(header: header, plaintext: plaintext.withUnsafeBytes { Array($0) })
     }
 
     /// Decrypts a parsed token. - Throws: `invalid_token`.
     public func decrypt(_ token: EncryptedToken) throws(JWTAuthError) -> DecryptedToken {
-        DecryptedToken(header: token.header, plaintext: try open(token).withUnsafeBytes { Array($0) })
+        let opened = token.sealed.withUnsafeBytes { sealed in
+            Result { () throws(JWTAuthError) in
+                try open(token.parsedHeader, encryptedKey: token.encryptedKey, sealed: sealed, ivCount: token.ivCount, tagCount: token.tagCount)
+            }
+        }
+        let plaintext = try opened.get()
+        return DecryptedToken(header: token.header, plaintext: plaintext.withUnsafeBytes { Array($0) })
     }
 
     /// The signed token a nested JWT (`cty: "JWT"`) holds. - Throws: `invalid_token`, also for a token that is
@@ -82,9 +91,12 @@ public struct JWEDecrypter: Sendable {
         _ token: String,
         _ body: (UnsafeRawBufferPointer) throws(JWTAuthError) -> T
     ) throws(JWTAuthError) -> T {
-        let token = try EncryptedToken(token, maximumSize: maximumTokenSize, knownHeaders: knownHeaders)
-        let plaintext = try open(token)
-        guard token.parsedHeader.isNested else { throw .invalidToken("The encrypted token does not hold a JWT (cty)") }
+        let plaintext = try EncryptedToken.withSegments(of: token, maximumSize: maximumTokenSize, knownHeaders: knownHeaders) {
+            segments throws(JWTAuthError) in
+            let plaintext = try open(segments)
+            guard segments.header.isNested else { throw .invalidToken("The encrypted token does not hold a JWT (cty)") }
+            return plaintext
+        }
         // `withUnsafeBytes` rethrows untyped errors; `body` throws only `JWTAuthError`. Without a `Result` in
         // between, the value is not copied out of one.
         do {
@@ -96,9 +108,33 @@ public struct JWEDecrypter: Sendable {
         }
     }
 
-    private func open(_ token: EncryptedToken) throws(JWTAuthError) -> Data {
+    /// The plaintext of a token's segments: its IV, ciphertext and tag are decoded into a temporary buffer (on the
+    /// stack for a token of usual size), which is all the cipher reads.
+    private func open(_ segments: EncryptedToken.Segments) throws(JWTAuthError) -> Data {
+        try withUnsafeTemporaryAllocation(byteCount: segments.sealedCount, alignment: 1) { buffer throws(JWTAuthError) in
+            // No buffer only when all three are empty, which decode to nothing: the cipher refuses them.
+            guard buffer.baseAddress.map({ segments.decodeSealed(into: $0.assumingMemoryBound(to: UInt8.self)) }) ?? true else {
+                throw EncryptedToken.Segments.invalidPadding
+            }
+            return try open(
+                segments.header,
+                encryptedKey: segments.encryptedKey,
+                sealed: UnsafeRawBufferPointer(buffer),
+                ivCount: segments.ivCount,
+                tagCount: segments.tagCount
+            )
+        }
+    }
+
+    /// The plaintext of `sealed` (the IV, ciphertext and tag, decoded) under the key `parsed` selects.
+    private func open(
+        _ parsed: EncryptedToken.KnownHeader,
+        encryptedKey: [UInt8],
+        sealed: UnsafeRawBufferPointer,
+        ivCount: Int,
+        tagCount: Int
+    ) throws(JWTAuthError) -> Data {
         // Read in place, through the index: neither the header nor the key is copied.
-        let parsed = token.parsedHeader
         let index = try keyIndex(for: parsed.header.keyID)
         // The key is read where it is stored, not copied out of the array.
         let checked = keys.withUnsafeBufferPointer { keys in
@@ -109,13 +145,13 @@ public struct JWEDecrypter: Sendable {
             guard key.pointee.encryption == parsed.encryption || key.pointee.acceptedEncryptions.contains(parsed.encryption) else {
                 return .failure(.invalidToken("The specified enc value does not match the key"))
             }
-            return .success(key.pointee.contentKey(for: token))
+            return .success(key.pointee.contentKey(header: parsed, encryptedKey: encryptedKey))
         }
         guard let cek = try checked.get(),
             let plaintext = ContentCipher.open(
-                token.sealed,
-                ivCount: token.ivCount,
-                tagCount: token.tagCount,
+                sealed,
+                ivCount: ivCount,
+                tagCount: tagCount,
                 parsed.encryption,
                 cek: cek,
                 aad: parsed.segment

@@ -3,45 +3,46 @@ import FoundationEssentials
 import _CryptoExtras
 
 extension JWEKey {
-    /// The content key of `token`, or nil when its key management fails in a way that is visible without the key
+    /// The content key of a token with `header` and `encryptedKey`, or nil when its key management fails in a way that is visible without the key
     /// (a bad `epk`, a segment that must be empty). A key that fails to unwrap or decrypt gives a random content
     /// key instead (RFC 7516 §11.5), so that the failure shows only where a bad tag does, after the same work.
     @inline(__always)
-    func contentKey(for token: EncryptedToken) -> SymmetricKey? {
+    func contentKey(header: EncryptedToken.KnownHeader, encryptedKey: [UInt8]) -> SymmetricKey? {
         // `dir` first, inlined where the key is stored (not copied for a call): the common case on every request.
         if case .direct = algorithm.kind, case .symmetric(let key) = material {
-            return token.encryptedKey.isEmpty ? key : nil
+            return encryptedKey.isEmpty ? key : nil
         }
-        return managedContentKey(for: token)
+        return managedContentKey(header: header, encryptedKey: encryptedKey)
     }
 
-    /// ``contentKey(for:)`` for every key management but a `dir` key's.
-    private func managedContentKey(for token: EncryptedToken) -> SymmetricKey? {
-        let encryption = token.parsedHeader.encryption
+    /// ``contentKey(header:encryptedKey:)`` for every key management but a `dir` key's.
+    private func managedContentKey(header: EncryptedToken.KnownHeader, encryptedKey: [UInt8]) -> SymmetricKey? {
+        let encryption = header.encryption
+        let members = header.header.members
         switch (algorithm.kind, material) {
         case (.direct, .symmetric(let key)):
-            guard token.encryptedKey.isEmpty else { return nil }
+            guard encryptedKey.isEmpty else { return nil }
             return key
         case (.keyWrap, .symmetric(let kek)):
-            return Self.unwrap(token.encryptedKey, kek, encryption)
+            return Self.unwrap(encryptedKey, kek, encryption)
         case (.rsaOAEP(let sha256), .rsaPrivate(let key)):
             let padding: _RSA.Encryption.Padding = sha256 ? .PKCS1_OAEP_SHA256 : .PKCS1_OAEP
-            guard let cek = try? key.key.decrypt(token.encryptedKey, padding: padding), cek.count == encryption.keyByteCount else {
+            guard let cek = try? key.key.decrypt(encryptedKey, padding: padding), cek.count == encryption.keyByteCount else {
                 return SymmetricKey(size: .init(bitCount: encryption.keyByteCount * 8))
             }
             return SymmetricKey(data: cek)
         case (.keyAgreement(let wrapByteCount), _):
-            guard let z = agree(with: token.header.members["epk"]),
-                let apu = Self.partyInfo(token.header.members["apu"]), let apv = Self.partyInfo(token.header.members["apv"])
+            guard let z = agree(with: members["epk"]),
+                let apu = Self.partyInfo(members["apu"]), let apv = Self.partyInfo(members["apv"])
             else { return nil }
             guard let wrapByteCount else {
-                guard token.encryptedKey.isEmpty else { return nil }
+                guard encryptedKey.isEmpty else { return nil }
                 return SymmetricKey(
                     data: ConcatKDF.derive(z: z, byteCount: encryption.keyByteCount, algorithmID: encryption.name, apu: apu, apv: apv)
                 )
             }
             let kek = ConcatKDF.derive(z: z, byteCount: wrapByteCount, algorithmID: algorithm.name, apu: apu, apv: apv)
-            return Self.unwrap(token.encryptedKey, SymmetricKey(data: kek), encryption)
+            return Self.unwrap(encryptedKey, SymmetricKey(data: kek), encryption)
         default:
             return nil
         }
