@@ -37,30 +37,45 @@ struct ServiceRoutes: Sendable {
         // Liveness: the process answers. No store is touched, so that a database outage restarts nothing.
         router.get("livez") { _, _ in Self.json(.ok, ["status": "ok"]) }
         // Readiness: every store answers. `/health` is the same check under its older name.
-        router.get("readyz") { _, _ in await health() }
-        router.get("health") { _, _ in await health() }
+        // The checks, and the answer when every store is up, made once.
+        let checks = stores.checks
+        let healthy = Self.healthBody(checks.map { ($0.name, true) })
+        router.get("readyz") { _, _ in await Self.health(checks, healthy: healthy) }
+        router.get("health") { _, _ in await Self.health(checks, healthy: healthy) }
         if let registry { MetricsExposition.addRoute(to: router, registry: registry) }
     }
 
-    /// 200 with each store's state, or 503 when one is down.
-    func health() async -> Response {
-        var states: [String: JSONValue] = [:]
-        var healthy = true
-        for (name, check) in stores.checks {
+    /// 200 with each store's state, or 503 when one is down; `healthy` is the body when every store is up.
+    static func health(_ checks: [(name: String, check: @Sendable () async throws -> Void)], healthy: ByteBuffer) async -> Response {
+        var down: [String] = []  // no allocation while every store is up
+        for (name, check) in checks {
             do {
                 try await check()
-                states[name] = "ok"
             } catch {
-                states[name] = "down"
-                healthy = false
+                down.append(name)
             }
         }
-        return Self.json(healthy ? .ok : .serviceUnavailable, ["status": healthy ? "ok" : "unavailable", "stores": .object(states)])
+        guard down.isEmpty else {
+            let states = checks.map { (name: $0.name, isUp: !down.contains($0.name)) }
+            return Response(status: .serviceUnavailable, headers: jsonHeaders, body: .init(byteBuffer: healthBody(states)))
+        }
+        return Response(status: .ok, headers: jsonHeaders, body: .init(byteBuffer: healthy))
+    }
+
+    /// `{"status":"ok"|"unavailable","stores":{NAME:"ok"|"down",…}}`: `ok` when every store is up.
+    static func healthBody(_ states: [(name: String, isUp: Bool)]) -> ByteBuffer {
+        var stores: [String: JSONValue] = [:]
+        for (name, isUp) in states { stores[name] = isUp ? "ok" : "down" }
+        let status: JSONValue = states.allSatisfy(\.isUp) ? "ok" : "unavailable"
+        return ByteBuffer(bytes: JSONWriter.encode(.object(["status": status, "stores": .object(stores)]), sortedKeys: true))
     }
 
     static func json(_ status: HTTPResponse.Status, _ members: [String: JSONValue]) -> Response {
         var body: [UInt8] = []
         JSONWriter.write(.object(members), into: &body, sortedKeys: true)
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        return Response(status: status, headers: jsonHeaders, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
+
+    /// `Content-Type: application/json`, made once.
+    static let jsonHeaders: HTTPFields = [.contentType: "application/json"]
 }
