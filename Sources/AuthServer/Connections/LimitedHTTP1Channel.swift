@@ -30,13 +30,19 @@ struct LimitedHTTP1Channel: ServerChildChannel {
             channel.close(promise: nil)
             return channel.eventLoop.makeFailedFuture(ConnectionRefused())
         }
+        let observer = InboundBytesObserver()
         do {
-            try channel.pipeline.syncOperations.addHandler(InboundBytesObserver(), position: .first)
+            try channel.pipeline.syncOperations.addHandler(observer, position: .first)
         } catch {
             channel.close(promise: nil)
             return channel.eventLoop.makeFailedFuture(error)
         }
-        return http1.setup(channel: channel, logger: logger)
+        // Set up on the channel's event loop, where the observer and the deadline handler run.
+        let bound = NIOLoopBound(observer, eventLoop: channel.eventLoop)
+        return http1.setup(channel: channel, logger: logger).map { value in
+            bound.value.deadlines = try? channel.pipeline.syncOperations.handler(type: RequestDeadlineHandler.self)
+            return value
+        }
     }
 
     func handle(value: Value, logger: Logger) async {

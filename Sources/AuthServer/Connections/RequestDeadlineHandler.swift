@@ -16,12 +16,15 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     /// When ``timer`` fires. A deadline that moves later leaves the timer alone (it looks again when it
     /// fires), so that a keep-alive connection's requests schedule no timer each.
     private var timerDeadline: NIODeadline?
+    /// This handler's context while it is in the pipeline, for ``bytesReceived()``.
+    private var context: ChannelHandlerContext?
 
     init(timeout: TimeAmount) {
         self.timeout = timeout
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
         if context.channel.isActive { start(context: context) }
     }
 
@@ -37,6 +40,7 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     func handlerRemoved(context: ChannelHandlerContext) {
         cancelTimer()
+        self.context = nil
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -44,6 +48,12 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
             context.fireUserInboundEventTriggered(event)
             return
         }
+        update(context: context) { $0.bytesReceived(now: $1) }
+    }
+
+    /// Bytes came from the client (``InboundBytesObserver``, on this channel's event loop).
+    func bytesReceived() {
+        guard let context else { return }
         update(context: context) { $0.bytesReceived(now: $1) }
     }
 
