@@ -20,6 +20,9 @@ public struct UnverifiedToken: Sendable {
     public let signature: [UInt8]
     /// The payload segment, still base64url-encoded.
     let payloadSegment: ArraySlice<UInt8>
+    /// The ``KnownHeader/keyIndex`` of the known header the token carries; nil for any other header. It means
+    /// something only to the decoder whose known headers the token was parsed with.
+    let knownKeyIndex: Int?
 
     /// The largest token accepted by default, in bytes.
     public static let defaultMaximumSize = 8192
@@ -28,10 +31,17 @@ public struct UnverifiedToken: Sendable {
     struct KnownHeader: Sendable {
         let segment: [UInt8]
         let header: JWSHeader
+        /// The position in the decoder's key set of the key that verifies a token with this header, when the
+        /// header's `alg` is allowed and is that key's algorithm; nil when these checks must run for each token.
+        let keyIndex: Int?
 
         /// Whether `bytes` is this segment.
         func matches(_ bytes: UnsafeRawBufferPointer) -> Bool {
-            bytes.count == segment.count && bytes.elementsEqual(segment)
+            guard bytes.count == segment.count else { return false }
+            return segment.withUnsafeBytes { segment in
+                guard let left = segment.baseAddress, let right = bytes.baseAddress else { return segment.isEmpty }
+                return memcmp(left, right, segment.count) == 0
+            }
         }
     }
 
@@ -71,8 +81,10 @@ public struct UnverifiedToken: Sendable {
         let header: JWSHeader
         if let known = knownHeaders.first(where: { $0.matches(headerSegment) }) {
             header = known.header
+            knownKeyIndex = known.keyIndex
         } else {
             header = try Self.header(headerSegment)
+            knownKeyIndex = nil
         }
         guard let signature = Base64URL.decode(UnsafeRawBufferPointer(rebasing: bytes[(secondDot + 1)...])) else {
             throw .invalidToken("Invalid crypto padding")
