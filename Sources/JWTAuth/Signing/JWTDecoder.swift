@@ -37,48 +37,55 @@ public struct JWTDecoder: Sendable {
     /// Verifies the signature of `token` and checks its claims at time `now`.
     /// - Throws: `invalid_token`, `token_expired`.
     public func decode(_ token: String, now: Double) throws(JWTAuthError) -> VerifiedToken {
-        let token = try UnverifiedToken(token, maximumSize: maximumTokenSize, knownHeaders: knownHeaders)
-        let verified = try verifySignature(token, knownKeyIndex: token.knownKeyIndex)
-        try validation.validate(verified.claims, now: now)
-        return verified
+        var token = token
+        let decoded: Result<VerifiedToken, JWTAuthError> = token.withUTF8 { buffer in
+            do throws(JWTAuthError) {
+                return .success(try decode(UnsafeRawBufferPointer(buffer), now: now))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try decoded.get()
     }
 
     /// ``decode(_:now:)`` of a token's bytes, e.g. the plaintext of a nested JWT.
+    ///
+    /// The checks and their order are those of ``verifySignature(_:)`` and ``ClaimsValidation/validate(_:now:)``
+    /// on an ``UnverifiedToken``, but the signature is checked and the payload read where they are in `bytes`,
+    /// without copying them out first.
     package func decode(_ bytes: UnsafeRawBufferPointer, now: Double) throws(JWTAuthError) -> VerifiedToken {
-        let token = try UnverifiedToken(bytes, maximumSize: maximumTokenSize, knownHeaders: knownHeaders)
-        let verified = try verifySignature(token, knownKeyIndex: token.knownKeyIndex)
-        try validation.validate(verified.claims, now: now)
-        return verified
+        let parts = try UnverifiedToken.Parts(bytes, maximumSize: maximumTokenSize, knownHeaders: knownHeaders)
+        let index: Int
+        if let known = parts.knownKeyIndex {
+            index = known
+        } else {
+            index = try keyIndex(for: parts.header)
+        }
+        guard keys.keys[index].verify(parts.signature, for: parts.signingInput(of: bytes)) else {
+            throw .invalidToken("Signature verification failed")
+        }
+        let (claims, registered) = try UnverifiedToken.claims(parts.payloadSegment(of: bytes))
+        try validation.validate(claims, registered, now: now)
+        return VerifiedToken(header: parts.header, claims: claims)
     }
 
     /// Checks `alg` and the signature of a parsed token and reads its claims; no claim is checked.
     public func verifySignature(_ token: UnverifiedToken) throws(JWTAuthError) -> VerifiedToken {
-        try verifySignature(token, knownKeyIndex: nil)
-    }
-
-    /// ``verifySignature(_:)``; `knownKeyIndex` is the ``UnverifiedToken/KnownHeader/keyIndex`` of the token's
-    /// header when the token was parsed with this decoder's known headers.
-    private func verifySignature(_ token: UnverifiedToken, knownKeyIndex: Int?) throws(JWTAuthError) -> VerifiedToken {
-        try checkSignature(token, knownKeyIndex: knownKeyIndex)
+        try checkSignature(token)
         return VerifiedToken(header: token.header, claims: try token.claims())
     }
 
     /// Checks `alg` and the signature of a parsed JWS whose payload need not be a claims set (RFC 7515);
     /// returns the payload bytes.
     public func verifyPayload(_ token: UnverifiedToken) throws(JWTAuthError) -> [UInt8] {
-        try checkSignature(token, knownKeyIndex: nil)
+        try checkSignature(token)
         guard let payload = token.payload else { throw .invalidToken("Invalid payload padding") }
         return payload
     }
 
-    /// Checks `alg` and the signature; `knownKeyIndex`, when given, is the key for which `alg` was already checked.
-    private func checkSignature(_ token: UnverifiedToken, knownKeyIndex: Int?) throws(JWTAuthError) {
-        let index: Int
-        if let knownKeyIndex {
-            index = knownKeyIndex
-        } else {
-            index = try keyIndex(for: token.header)
-        }
+    /// Checks `alg` and the signature.
+    private func checkSignature(_ token: UnverifiedToken) throws(JWTAuthError) {
+        let index = try keyIndex(for: token.header)
         guard keys.keys[index].verify(token.signature, for: token.signingInput) else { throw .invalidToken("Signature verification failed") }
     }
 
