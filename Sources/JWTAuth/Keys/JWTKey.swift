@@ -98,11 +98,12 @@ extension JWTKey {
 
     /// Checks `signature` over `message` in constant time for HMAC; false for any malformed signature.
     public func verify(_ signature: [UInt8], for message: [UInt8]) -> Bool {
-        message.withUnsafeBytes { verify(signature, for: $0) }
+        signature.withUnsafeBytes { signature in message.withUnsafeBytes { verify(signature, for: $0) } }
     }
 
-    /// ``verify(_:for:)-(_,[UInt8])`` of a message where it already is in memory, e.g. in the token it was read from.
-    package func verify(_ signature: [UInt8], for message: UnsafeRawBufferPointer) -> Bool {
+    /// ``verify(_:for:)`` of a signature and message where they already are in memory, e.g. in the token they were
+    /// read from.
+    package func verify(_ signature: UnsafeRawBufferPointer, for message: UnsafeRawBufferPointer) -> Bool {
         switch verifier {
         case .hmac(let mac): return mac.isValid(signature, for: message)
         case .rsa(let key, let signatureCount):
@@ -147,7 +148,7 @@ extension JWTKey {
     private static func verifyRSA(
         _ key: _RSA.Signing.PublicKey,
         _ algorithm: SigningAlgorithm,
-        _ signature: [UInt8],
+        _ signature: UnsafeRawBufferPointer,
         _ message: UnsafeRawBufferPointer
     ) -> Bool {
         let rsaSignature = _RSA.Signing.RSASignature(rawRepresentation: signature)

@@ -55,14 +55,22 @@ public struct JWTDecoder: Sendable {
     /// without copying them out first.
     package func decode(_ bytes: UnsafeRawBufferPointer, now: Double) throws(JWTAuthError) -> VerifiedToken {
         let parts = try UnverifiedToken.Parts(bytes, maximumSize: maximumTokenSize, knownHeaders: knownHeaders)
-        let index: Int
-        if let known = parts.knownKeyIndex {
-            index = known
-        } else {
-            index = try keyIndex(for: parts.header)
-        }
-        guard keys.keys[index].verify(parts.signature, for: parts.signingInput(of: bytes)) else {
-            throw .invalidToken("Signature verification failed")
+        let signatureSegment = parts.signatureSegment(of: bytes)
+        guard let signatureCount = Base64URL.decodedCount(signatureSegment.count) else { throw .invalidToken("Invalid crypto padding") }
+        try withUnsafeTemporaryAllocation(byteCount: max(signatureCount, 1), alignment: 1) { buffer throws(JWTAuthError) in
+            guard Base64URL.decode(signatureSegment, into: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)) else {
+                throw .invalidToken("Invalid crypto padding")
+            }
+            let index: Int
+            if let known = parts.knownKeyIndex {
+                index = known
+            } else {
+                index = try keyIndex(for: parts.header)
+            }
+            let signature = UnsafeRawBufferPointer(rebasing: buffer[0..<signatureCount])
+            guard keys.keys[index].verify(signature, for: parts.signingInput(of: bytes)) else {
+                throw .invalidToken("Signature verification failed")
+            }
         }
         let (claims, registered) = try UnverifiedToken.claims(parts.payloadSegment(of: bytes))
         try validation.validate(claims, registered, now: now)

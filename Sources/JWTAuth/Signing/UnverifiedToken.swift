@@ -59,25 +59,26 @@ public struct UnverifiedToken: Sendable {
     /// Splits and decodes the token in `bytes`.
     public init(_ bytes: UnsafeRawBufferPointer, maximumSize: Int = defaultMaximumSize) throws(JWTAuthError) {
         let parts = try Parts(bytes, maximumSize: maximumSize, knownHeaders: [])
+        guard let signature = Base64URL.decode(parts.signatureSegment(of: bytes)) else { throw .invalidToken("Invalid crypto padding") }
         let signingInput = [UInt8](parts.signingInput(of: bytes))
         self.header = parts.header
         self.signingInput = signingInput
-        self.signature = parts.signature
+        self.signature = signature
         self.payloadSegment = signingInput[(parts.firstDot + 1)...]
     }
 
-    /// A token split, with its header and signature decoded; its signing input and payload are still only
-    /// positions in the bytes it was read from, which is all a ``JWTDecoder`` needs of them.
+    /// A token split, with its header decoded; its signing input, payload and signature are still only positions
+    /// in the bytes it was read from, which is all a ``JWTDecoder`` needs of them. The signature is decoded next,
+    /// before anything else is checked.
     struct Parts {
         let header: JWSHeader
         /// The ``KnownHeader/keyIndex`` of the known header the token carries; nil for any other header.
         let knownKeyIndex: Int?
-        let signature: [UInt8]
         let firstDot: Int
         let secondDot: Int
 
-        /// Splits the token in `bytes` and decodes its header and signature; a header segment found in
-        /// `knownHeaders` is not parsed again.
+        /// Splits the token in `bytes` and decodes its header; a header segment found in `knownHeaders` is not
+        /// parsed again.
         /// - Throws: `invalid_token` naming what is wrong.
         init(_ bytes: UnsafeRawBufferPointer, maximumSize: Int, knownHeaders: [KnownHeader]) throws(JWTAuthError) {
             guard bytes.count <= maximumSize else { throw .invalidToken("Token is larger than \(maximumSize) bytes") }
@@ -94,10 +95,6 @@ public struct UnverifiedToken: Sendable {
                 header = try UnverifiedToken.header(headerSegment)
                 knownKeyIndex = nil
             }
-            guard let signature = Base64URL.decode(UnsafeRawBufferPointer(rebasing: bytes[(secondDot + 1)...])) else {
-                throw .invalidToken("Invalid crypto padding")
-            }
-            self.signature = signature
             self.firstDot = firstDot
             self.secondDot = secondDot
         }
@@ -105,6 +102,11 @@ public struct UnverifiedToken: Sendable {
         /// The signing input, `header.payload`, in the `bytes` the token was read from.
         func signingInput(of bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
             UnsafeRawBufferPointer(rebasing: bytes[0..<secondDot])
+        }
+
+        /// The signature segment, still base64url-encoded, in the `bytes` the token was read from.
+        func signatureSegment(of bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+            UnsafeRawBufferPointer(rebasing: bytes[(secondDot + 1)...])
         }
 
         /// The payload segment, still base64url-encoded, in the `bytes` the token was read from.
