@@ -45,6 +45,18 @@ public struct JSONParser: Sendable {
         guard case .object(let members) = try parse(bytes) else { throw Failure(description: "Not a JSON object") }
         return members
     }
+
+    /// ``parseObject(_:)`` of a JWT claims set, gathering the registered claims that validation reads as they are
+    /// parsed rather than in another pass over the members.
+    func parseClaims(_ buffer: UnsafeRawBufferPointer) throws(Failure) -> (members: [String: JSONValue], registered: RegisteredClaims) {
+        var reader = Reader(bytes: buffer, maximumDepth: maximumDepth)
+        reader.skipWhitespace()
+        let value = try reader.readValue(depth: 0)
+        reader.skipWhitespace()
+        guard reader.index == buffer.count else { throw Failure(description: "Unexpected data after the JSON value") }
+        guard case .object(let members) = value else { throw Failure(description: "Not a JSON object") }
+        return (members, reader.registered)
+    }
 }
 
 extension JSONParser {
@@ -52,6 +64,8 @@ extension JSONParser {
         let bytes: UnsafeRawBufferPointer
         let maximumDepth: Int
         var index = 0
+        /// The registered claims among the members of the outermost object.
+        var registered = RegisteredClaims()
 
         init(bytes: UnsafeRawBufferPointer, maximumDepth: Int) {
             self.bytes = bytes
@@ -112,12 +126,13 @@ extension JSONParser {
             while true {
                 skipWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("Expected a member name") }
-                let name = try readString()
+                let (name, claim) = try readMemberName()
                 skipWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("Expected ':' after a member name") }
                 index += 1
                 skipWhitespace()
                 let value = try readValue(depth: depth)
+                if depth == 1, let claim { registered.observe(claim, value) }
                 guard members.updateValue(value, forKey: name) == nil else { throw fail("Duplicate member name") }
                 skipWhitespace()
                 guard index < bytes.count else { throw fail("Unexpected end of JSON") }
@@ -155,6 +170,20 @@ extension JSONParser {
                 default: throw fail("Expected ',' or ']' in an array")
                 }
             }
+        }
+
+        /// A member name, and the registered claim it names. A registered claim's name written without escapes is
+        /// not made into a string again: its bytes are the claim's.
+        mutating func readMemberName() throws(Failure) -> (String, RegisteredClaim?) {
+            let start = index + 1
+            for length in 3...4 where start + length < bytes.count && bytes[start + length] == UInt8(ascii: "\"") {
+                if let claim = RegisteredClaim(UnsafeRawBufferPointer(rebasing: bytes[start..<start + length])) {
+                    index = start + length + 1
+                    return (claim.name, claim)
+                }
+            }
+            let name = try readString()
+            return (name, RegisteredClaim(name))
         }
 
         mutating func readString() throws(Failure) -> String {

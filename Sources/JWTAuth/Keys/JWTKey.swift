@@ -26,8 +26,10 @@ public struct JWTKey: Sendable {
     /// The `kid` this key is selected by, if any.
     public let keyID: String?
     let material: Material
-    /// The HMAC keyed with the secret, for an HMAC key.
-    private let mac: KeyedMAC?
+    /// What checks signatures, made once with the key: the keyed HMAC, or the public key. For a private key the
+    /// public half is derived here rather than for every token checked; for RSA, a newly derived public key also
+    /// repeats the Montgomery setup of the modulus on its first use.
+    private let verifier: Verifier
 
     init(material: Material, algorithm: SigningAlgorithm, keyID: String?) throws(JWTAuthError) {
         guard material.fits(algorithm) else {
@@ -36,11 +38,7 @@ public struct JWTKey: Sendable {
         self.material = material
         self.algorithm = algorithm
         self.keyID = keyID
-        if case .hmac(let key) = material {
-            self.mac = KeyedMAC(key: key, digestBits: algorithm.digestBits)
-        } else {
-            self.mac = nil
-        }
+        self.verifier = Verifier(material, algorithm)
     }
 
     /// The same key under another `kid`.
@@ -59,17 +57,8 @@ public struct JWTKey: Sendable {
 
     /// The public half of an asymmetric key, with the same `kid`; nil for HMAC.
     public var publicKey: JWTKey? {
-        let material: Material
-        switch self.material {
-        case .hmac: return nil
-        case .rsaPrivate(let key): material = .rsaPublic(key.publicKey)
-        case .p256Private(let key): material = .p256Public(key.publicKey)
-        case .p384Private(let key): material = .p384Public(key.publicKey)
-        case .p521Private(let key): material = .p521Public(key.publicKey)
-        case .ed25519Private(let key): material = .ed25519Public(key.publicKey)
-        case .rsaPublic, .p256Public, .p384Public, .p521Public, .ed25519Public: material = self.material
-        }
-        return try! JWTKey(material: material, algorithm: algorithm, keyID: keyID)
+        if case .hmac = material { return nil }
+        return try! JWTKey(material: material.publicHalf, algorithm: algorithm, keyID: keyID)
     }
 
     /// The JWK `kty` of this key: `oct`, `RSA`, `EC` or `OKP`.
@@ -82,7 +71,8 @@ extension JWTKey {
         do {
             switch material {
             case .hmac(let key):
-                return (mac ?? KeyedMAC(key: key, digestBits: algorithm.digestBits)).code(for: message)
+                guard case .hmac(let mac) = verifier else { return KeyedMAC(key: key, digestBits: algorithm.digestBits).code(for: message) }
+                return mac.code(for: message)
             case .rsaPrivate(let key):
                 let padding: _RSA.Signing.Padding = algorithm.family == .rsaPSS ? .PSS : .insecurePKCS1v1_5
                 let signature: _RSA.Signing.RSASignature
@@ -108,30 +98,59 @@ extension JWTKey {
 
     /// Checks `signature` over `message` in constant time for HMAC; false for any malformed signature.
     public func verify(_ signature: [UInt8], for message: [UInt8]) -> Bool {
-        switch material {
-        case .hmac(let key):
-            return (mac ?? KeyedMAC(key: key, digestBits: algorithm.digestBits)).isValid(signature, for: message)
-        case .rsaPrivate(let key): return Self.verifyRSA(key.publicKey, algorithm, signature, message)
-        case .rsaPublic(let key): return Self.verifyRSA(key, algorithm, signature, message)
-        case .p256Private(let key): return Self.verifyP256(key.publicKey, signature, message)
-        case .p256Public(let key): return Self.verifyP256(key, signature, message)
-        case .p384Private(let key): return Self.verifyP384(key.publicKey, signature, message)
-        case .p384Public(let key): return Self.verifyP384(key, signature, message)
-        case .p521Private(let key): return Self.verifyP521(key.publicKey, signature, message)
-        case .p521Public(let key): return Self.verifyP521(key, signature, message)
-        case .ed25519Private(let key): return signature.count == 64 && key.publicKey.isValidSignature(signature, for: message)
-        case .ed25519Public(let key): return signature.count == 64 && key.isValidSignature(signature, for: message)
+        signature.withUnsafeBytes { signature in message.withUnsafeBytes { verify(signature, for: $0) } }
+    }
+
+    /// ``verify(_:for:)`` of a signature and message where they already are in memory, e.g. in the token they were
+    /// read from.
+    package func verify(_ signature: UnsafeRawBufferPointer, for message: UnsafeRawBufferPointer) -> Bool {
+        switch verifier {
+        case .hmac(let mac): return mac.isValid(signature, for: message)
+        case .rsa(let key, let signatureCount):
+            // RFC 8017 §8.2.2: the signature is exactly as long as the modulus.
+            guard signature.count == signatureCount else { return false }
+            return Self.verifyRSA(key, algorithm, signature, message)
+        case .p256(let key): return Self.verifyP256(key, signature, message)
+        case .p384(let key): return Self.verifyP384(key, signature, message)
+        case .p521(let key): return Self.verifyP521(key, signature, message)
+        case .ed25519(let key): return signature.count == 64 && key.isValidSignature(signature, for: message)
+        }
+    }
+
+    /// The key that checks signatures, in the form verifying uses.
+    private enum Verifier: Sendable {
+        case hmac(KeyedMAC)
+        /// The public key, and the length of its signatures: the modulus's length in bytes.
+        case rsa(_RSA.Signing.PublicKey, signatureCount: Int)
+        case p256(P256.Signing.PublicKey)
+        case p384(P384.Signing.PublicKey)
+        case p521(P521.Signing.PublicKey)
+        case ed25519(Curve25519.Signing.PublicKey)
+
+        /// The verifier of `material`: its keyed HMAC, or its public key.
+        init(_ material: Material, _ algorithm: SigningAlgorithm) {
+            switch material {
+            case .hmac(let key): self = .hmac(KeyedMAC(key: key, digestBits: algorithm.digestBits))
+            case .rsaPublic(let key): self = .rsa(key, signatureCount: (key.keySizeInBits + 7) / 8)
+            case .p256Public(let key): self = .p256(key)
+            case .p384Public(let key): self = .p384(key)
+            case .p521Public(let key): self = .p521(key)
+            case .ed25519Public(let key): self = .ed25519(key)
+            case .rsaPrivate(let key): self = .rsa(key.publicKey, signatureCount: (key.keySizeInBits + 7) / 8)
+            case .p256Private(let key): self = .p256(key.publicKey)
+            case .p384Private(let key): self = .p384(key.publicKey)
+            case .p521Private(let key): self = .p521(key.publicKey)
+            case .ed25519Private(let key): self = .ed25519(key.publicKey)
+            }
         }
     }
 
     private static func verifyRSA(
         _ key: _RSA.Signing.PublicKey,
         _ algorithm: SigningAlgorithm,
-        _ signature: some DataProtocol,
-        _ message: some DataProtocol
+        _ signature: UnsafeRawBufferPointer,
+        _ message: UnsafeRawBufferPointer
     ) -> Bool {
-        // RFC 8017 §8.2.2: the signature is exactly as long as the modulus.
-        guard signature.count == (key.keySizeInBits + 7) / 8 else { return false }
         let rsaSignature = _RSA.Signing.RSASignature(rawRepresentation: signature)
         let padding: _RSA.Signing.Padding = algorithm.family == .rsaPSS ? .PSS : .insecurePKCS1v1_5
         switch algorithm.digestBits {
@@ -159,6 +178,18 @@ extension JWTKey {
 }
 
 extension JWTKey.Material {
+    /// The public key of a private key; an HMAC secret or a public key itself.
+    var publicHalf: Self {
+        switch self {
+        case .rsaPrivate(let key): .rsaPublic(key.publicKey)
+        case .p256Private(let key): .p256Public(key.publicKey)
+        case .p384Private(let key): .p384Public(key.publicKey)
+        case .p521Private(let key): .p521Public(key.publicKey)
+        case .ed25519Private(let key): .ed25519Public(key.publicKey)
+        case .hmac, .rsaPublic, .p256Public, .p384Public, .p521Public, .ed25519Public: self
+        }
+    }
+
     var keyType: String {
         switch self {
         case .hmac: "oct"

@@ -32,7 +32,7 @@ enum KeyedMAC: Sendable {
 
     /// Whether `code` authenticates `message`, compared in constant time as
     /// `HMAC.isValidAuthenticationCode` does; false for a code of another length.
-    func isValid(_ code: [UInt8], for message: [UInt8]) -> Bool {
+    func isValid(_ code: UnsafeRawBufferPointer, for message: UnsafeRawBufferPointer) -> Bool {
         switch self {
         case .sha256(var mac):
             mac.update(data: message)

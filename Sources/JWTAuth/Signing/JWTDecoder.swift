@@ -5,16 +5,19 @@
 public struct JWTDecoder: Sendable {
     /// The keys tokens are verified with.
     public var keys: JWTKeySet {
-        didSet { knownHeaders = Self.knownHeaders(keys) }
+        didSet { knownHeaders = Self.knownHeaders(keys, allowedAlgorithms) }
     }
     /// The algorithms accepted; `none` can never be one.
-    public var allowedAlgorithms: Set<SigningAlgorithm>
+    public var allowedAlgorithms: Set<SigningAlgorithm> {
+        didSet { knownHeaders = Self.knownHeaders(keys, allowedAlgorithms) }
+    }
     /// The largest token accepted, in bytes. Defaults to 8 KiB.
     public var maximumTokenSize: Int
     /// The claim checks.
     public var validation: ClaimsValidation
-    /// The header a ``TokenIssuer`` writes for each key, already parsed: a token that carries one of
-    /// them byte for byte is not parsed again, since the same bytes parse to the same header.
+    /// The header a ``TokenIssuer`` writes for each key, already parsed and checked against the keys and
+    /// algorithms: a token that carries one of them byte for byte is not parsed or checked again, since the
+    /// same bytes parse to the same header.
     private var knownHeaders: [UnverifiedToken.KnownHeader]
 
     /// A decoder; `allowedAlgorithms` defaults to the algorithms of `keys`.
@@ -28,22 +31,50 @@ public struct JWTDecoder: Sendable {
         self.allowedAlgorithms = allowedAlgorithms ?? keys.algorithms
         self.maximumTokenSize = maximumTokenSize
         self.validation = validation
-        self.knownHeaders = Self.knownHeaders(keys)
+        self.knownHeaders = Self.knownHeaders(keys, self.allowedAlgorithms)
     }
 
     /// Verifies the signature of `token` and checks its claims at time `now`.
     /// - Throws: `invalid_token`, `token_expired`.
     public func decode(_ token: String, now: Double) throws(JWTAuthError) -> VerifiedToken {
-        let verified = try verifySignature(UnverifiedToken(token, maximumSize: maximumTokenSize, knownHeaders: knownHeaders))
-        try validation.validate(verified.claims, now: now)
-        return verified
+        var token = token
+        let decoded: Result<VerifiedToken, JWTAuthError> = token.withUTF8 { buffer in
+            do throws(JWTAuthError) {
+                return .success(try decode(UnsafeRawBufferPointer(buffer), now: now))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try decoded.get()
     }
 
     /// ``decode(_:now:)`` of a token's bytes, e.g. the plaintext of a nested JWT.
+    ///
+    /// The checks and their order are those of ``verifySignature(_:)`` and ``ClaimsValidation/validate(_:now:)``
+    /// on an ``UnverifiedToken``, but the signature is checked and the payload read where they are in `bytes`,
+    /// without copying them out first.
     package func decode(_ bytes: UnsafeRawBufferPointer, now: Double) throws(JWTAuthError) -> VerifiedToken {
-        let verified = try verifySignature(UnverifiedToken(bytes, maximumSize: maximumTokenSize, knownHeaders: knownHeaders))
-        try validation.validate(verified.claims, now: now)
-        return verified
+        let parts = try UnverifiedToken.Parts(bytes, maximumSize: maximumTokenSize, knownHeaders: knownHeaders)
+        let signatureSegment = parts.signatureSegment(of: bytes)
+        guard let signatureCount = Base64URL.decodedCount(signatureSegment.count) else { throw .invalidToken("Invalid crypto padding") }
+        try withUnsafeTemporaryAllocation(byteCount: max(signatureCount, 1), alignment: 1) { buffer throws(JWTAuthError) in
+            guard Base64URL.decode(signatureSegment, into: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)) else {
+                throw .invalidToken("Invalid crypto padding")
+            }
+            let index: Int
+            if let known = parts.knownKeyIndex {
+                index = known
+            } else {
+                index = try keyIndex(for: parts.header)
+            }
+            let signature = UnsafeRawBufferPointer(rebasing: buffer[0..<signatureCount])
+            guard keys.keys[index].verify(signature, for: parts.signingInput(of: bytes)) else {
+                throw .invalidToken("Signature verification failed")
+            }
+        }
+        let (claims, registered) = try UnverifiedToken.claims(parts.payloadSegment(of: bytes))
+        try validation.validate(claims, registered, now: now)
+        return VerifiedToken(header: parts.header, claims: claims)
     }
 
     /// Checks `alg` and the signature of a parsed token and reads its claims; no claim is checked.
@@ -60,21 +91,35 @@ public struct JWTDecoder: Sendable {
         return payload
     }
 
+    /// Checks `alg` and the signature.
     private func checkSignature(_ token: UnverifiedToken) throws(JWTAuthError) {
-        guard let name = token.header.algorithm, let algorithm = SigningAlgorithm(name: name), allowedAlgorithms.contains(algorithm) else {
+        let index = try keyIndex(for: token.header)
+        guard keys.keys[index].verify(token.signature, for: token.signingInput) else { throw .invalidToken("Signature verification failed") }
+    }
+
+    /// The position in ``keys`` of the key that verifies a token with `header`, once `alg` is found allowed and to
+    /// be that key's algorithm.
+    private func keyIndex(for header: JWSHeader) throws(JWTAuthError) -> Int {
+        try Self.keyIndex(for: header, keys, allowedAlgorithms)
+    }
+
+    private static func keyIndex(for header: JWSHeader, _ keys: JWTKeySet, _ allowedAlgorithms: Set<SigningAlgorithm>) throws(JWTAuthError) -> Int {
+        guard let name = header.algorithm, let algorithm = SigningAlgorithm(name: name), allowedAlgorithms.contains(algorithm) else {
             throw .invalidToken("The specified alg value is not allowed")
         }
-        let key = try keys.key(for: token.header)
-        guard key.algorithm == algorithm else { throw .invalidToken("The specified alg value does not match the key") }
-        guard key.verify(token.signature, for: token.signingInput) else { throw .invalidToken("Signature verification failed") }
+        let index = try keys.index(for: header)
+        guard keys.keys[index].algorithm == algorithm else { throw .invalidToken("The specified alg value does not match the key") }
+        return index
     }
 
     /// At most 16, so that looking a header up stays cheaper than parsing it.
-    private static func knownHeaders(_ keys: JWTKeySet) -> [UnverifiedToken.KnownHeader] {
+    private static func knownHeaders(_ keys: JWTKeySet, _ allowedAlgorithms: Set<SigningAlgorithm>) -> [UnverifiedToken.KnownHeader] {
         keys.keys.prefix(16).compactMap { key in
             let segment = TokenIssuer.header(for: key)
             let header = try? segment.withUnsafeBytes { bytes throws(JWTAuthError) in try UnverifiedToken.header(bytes) }
-            return header.map { UnverifiedToken.KnownHeader(segment: segment, header: $0) }
+            return header.map { header in
+                UnverifiedToken.KnownHeader(segment: segment, header: header, keyIndex: try? keyIndex(for: header, keys, allowedAlgorithms))
+            }
         }
     }
 }

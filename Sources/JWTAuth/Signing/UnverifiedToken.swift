@@ -28,30 +28,27 @@ public struct UnverifiedToken: Sendable {
     struct KnownHeader: Sendable {
         let segment: [UInt8]
         let header: JWSHeader
+        /// The position in the decoder's key set of the key that verifies a token with this header, when the
+        /// header's `alg` is allowed and is that key's algorithm; nil when these checks must run for each token.
+        let keyIndex: Int?
 
         /// Whether `bytes` is this segment.
         func matches(_ bytes: UnsafeRawBufferPointer) -> Bool {
-            bytes.count == segment.count && bytes.elementsEqual(segment)
+            guard bytes.count == segment.count else { return false }
+            return segment.withUnsafeBytes { segment in
+                guard let left = segment.baseAddress, let right = bytes.baseAddress else { return segment.isEmpty }
+                return memcmp(left, right, segment.count) == 0
+            }
         }
     }
 
     /// Splits and decodes `token`.
     /// - Throws: `invalid_token` naming what is wrong.
     public init(_ token: String, maximumSize: Int = defaultMaximumSize) throws(JWTAuthError) {
-        try self.init(token, maximumSize: maximumSize, knownHeaders: [])
-    }
-
-    /// Splits and decodes the token in `bytes`.
-    public init(_ bytes: UnsafeRawBufferPointer, maximumSize: Int = defaultMaximumSize) throws(JWTAuthError) {
-        try self.init(bytes, maximumSize: maximumSize, knownHeaders: [])
-    }
-
-    /// Splits and decodes `token`; a header segment found in `knownHeaders` is not parsed again.
-    init(_ token: String, maximumSize: Int, knownHeaders: [KnownHeader]) throws(JWTAuthError) {
         var token = token
         let parsed: Result<UnverifiedToken, JWTAuthError> = token.withUTF8 { buffer in
             do throws(JWTAuthError) {
-                return .success(try UnverifiedToken(UnsafeRawBufferPointer(buffer), maximumSize: maximumSize, knownHeaders: knownHeaders))
+                return .success(try UnverifiedToken(UnsafeRawBufferPointer(buffer), maximumSize: maximumSize))
             } catch {
                 return .failure(error)
             }
@@ -59,29 +56,63 @@ public struct UnverifiedToken: Sendable {
         self = try parsed.get()
     }
 
-    /// Splits and decodes the token in `bytes`; a header segment found in `knownHeaders` is not parsed again.
-    init(_ bytes: UnsafeRawBufferPointer, maximumSize: Int, knownHeaders: [KnownHeader]) throws(JWTAuthError) {
-        guard bytes.count <= maximumSize else { throw .invalidToken("Token is larger than \(maximumSize) bytes") }
-        guard !bytes.isEmpty else { throw .invalidToken("Not enough segments") }
-        guard let firstDot = Self.dot(in: bytes, from: 0), let secondDot = Self.dot(in: bytes, from: firstDot + 1) else {
-            throw .invalidToken("Not enough segments")
-        }
-        guard Self.dot(in: bytes, from: secondDot + 1) == nil else { throw .invalidToken("Too many segments") }
-        let headerSegment = UnsafeRawBufferPointer(rebasing: bytes[0..<firstDot])
-        let header: JWSHeader
-        if let known = knownHeaders.first(where: { $0.matches(headerSegment) }) {
-            header = known.header
-        } else {
-            header = try Self.header(headerSegment)
-        }
-        guard let signature = Base64URL.decode(UnsafeRawBufferPointer(rebasing: bytes[(secondDot + 1)...])) else {
-            throw .invalidToken("Invalid crypto padding")
-        }
-        let signingInput = [UInt8](UnsafeRawBufferPointer(rebasing: bytes[0..<secondDot]))
-        self.header = header
+    /// Splits and decodes the token in `bytes`.
+    public init(_ bytes: UnsafeRawBufferPointer, maximumSize: Int = defaultMaximumSize) throws(JWTAuthError) {
+        let parts = try Parts(bytes, maximumSize: maximumSize, knownHeaders: [])
+        guard let signature = Base64URL.decode(parts.signatureSegment(of: bytes)) else { throw .invalidToken("Invalid crypto padding") }
+        let signingInput = [UInt8](parts.signingInput(of: bytes))
+        self.header = parts.header
         self.signingInput = signingInput
         self.signature = signature
-        self.payloadSegment = signingInput[(firstDot + 1)...]
+        self.payloadSegment = signingInput[(parts.firstDot + 1)...]
+    }
+
+    /// A token split, with its header decoded; its signing input, payload and signature are still only positions
+    /// in the bytes it was read from, which is all a ``JWTDecoder`` needs of them. The signature is decoded next,
+    /// before anything else is checked.
+    struct Parts {
+        let header: JWSHeader
+        /// The ``KnownHeader/keyIndex`` of the known header the token carries; nil for any other header.
+        let knownKeyIndex: Int?
+        let firstDot: Int
+        let secondDot: Int
+
+        /// Splits the token in `bytes` and decodes its header; a header segment found in `knownHeaders` is not
+        /// parsed again.
+        /// - Throws: `invalid_token` naming what is wrong.
+        init(_ bytes: UnsafeRawBufferPointer, maximumSize: Int, knownHeaders: [KnownHeader]) throws(JWTAuthError) {
+            guard bytes.count <= maximumSize else { throw .invalidToken("Token is larger than \(maximumSize) bytes") }
+            guard !bytes.isEmpty else { throw .invalidToken("Not enough segments") }
+            guard let firstDot = UnverifiedToken.dot(in: bytes, from: 0), let secondDot = UnverifiedToken.dot(in: bytes, from: firstDot + 1) else {
+                throw .invalidToken("Not enough segments")
+            }
+            guard UnverifiedToken.dot(in: bytes, from: secondDot + 1) == nil else { throw .invalidToken("Too many segments") }
+            let headerSegment = UnsafeRawBufferPointer(rebasing: bytes[0..<firstDot])
+            if let known = knownHeaders.first(where: { $0.matches(headerSegment) }) {
+                header = known.header
+                knownKeyIndex = known.keyIndex
+            } else {
+                header = try UnverifiedToken.header(headerSegment)
+                knownKeyIndex = nil
+            }
+            self.firstDot = firstDot
+            self.secondDot = secondDot
+        }
+
+        /// The signing input, `header.payload`, in the `bytes` the token was read from.
+        func signingInput(of bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+            UnsafeRawBufferPointer(rebasing: bytes[0..<secondDot])
+        }
+
+        /// The signature segment, still base64url-encoded, in the `bytes` the token was read from.
+        func signatureSegment(of bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+            UnsafeRawBufferPointer(rebasing: bytes[(secondDot + 1)...])
+        }
+
+        /// The payload segment, still base64url-encoded, in the `bytes` the token was read from.
+        func payloadSegment(of bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+            UnsafeRawBufferPointer(rebasing: bytes[(firstDot + 1)..<secondDot])
+        }
     }
 
     /// The offset of the first `.` at or after `start`, found by memchr rather than byte by byte.
@@ -129,5 +160,25 @@ public struct UnverifiedToken: Sendable {
         } catch {
             throw .invalidToken("Invalid payload string: \(error.description)")
         }
+    }
+
+    /// The claims set in the base64url `payloadSegment`, with the registered claims that validation reads gathered as
+    /// they are parsed: ``claims()`` without the payload decoded into an array.
+    /// - Throws: `invalid_token` for bad base64url or JSON.
+    static func claims(_ payloadSegment: UnsafeRawBufferPointer) throws(JWTAuthError) -> (JWTClaims, RegisteredClaims) {
+        guard let count = Base64URL.decodedCount(payloadSegment.count) else { throw .invalidToken("Invalid payload padding") }
+        let parsed: Result<(members: [String: JSONValue], registered: RegisteredClaims), JWTAuthError> =
+            withUnsafeTemporaryAllocation(byteCount: max(count, 1), alignment: 1) { buffer in
+                guard Base64URL.decode(payloadSegment, into: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)) else {
+                    return .failure(.invalidToken("Invalid payload padding"))
+                }
+                do throws(JSONParser.Failure) {
+                    return .success(try JSONParser().parseClaims(UnsafeRawBufferPointer(rebasing: buffer[0..<count])))
+                } catch {
+                    return .failure(.invalidToken("Invalid payload string: \(error.description)"))
+                }
+            }
+        let (members, registered) = try parsed.get()
+        return (JWTClaims(members: members), registered)
     }
 }
