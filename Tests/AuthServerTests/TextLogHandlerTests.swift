@@ -3,6 +3,12 @@ import Logging
 import Synchronization
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The text log format writes what swift-log's `StreamLogHandler` writes, line for line, though it formats
 /// the logger's metadata only when a line is written.
 @Suite struct TextLogHandlerTests {
@@ -48,5 +54,24 @@ import Testing
         }
         #expect(ours.count == 6)
         #expect(ours == stream)
+    }
+
+    @Test(.bug(id: 21, "The text log handler formats the time itself, once a second"))
+    func theTimeIsStreamLogHandlers() {
+        // Both lines written within one second carry the same time; a second boundary between them makes the
+        // attempt not count.
+        for _ in 0..<5 {
+            let ours = Written()
+            let stream = Written()
+            let start = time(nil)
+            Logger(label: "t") { TextLogHandler(label: $0, stream: ours) }.info("a")
+            Logger(label: "t") { StreamLogHandler(label: $0, stream: stream, metadataProvider: nil) }.info("a")
+            guard time(nil) == start else { continue }
+            let time = ours.text.withLock { $0 }.prefix { $0 != " " }
+            #expect(time == stream.text.withLock { $0 }.prefix { $0 != " " })
+            #expect(time.count == "2026-12-07T13:40:00+0000".count)
+            return
+        }
+        Issue.record("five attempts each crossed a second boundary")
     }
 }

@@ -73,14 +73,20 @@ package struct JSONLogHandler: LogHandler {
         }
     }
 
+    private static func write(_ line: [UInt8]) {
+        line.withUnsafeBufferPointer { StandardError.write(UnsafeRawBufferPointer($0)) }
+    }
+}
+
+/// Standard error, written a whole line at a time.
+enum StandardError {
     /// Lines from several threads never interleave.
     private static let lock = Mutex(())
 
-    private static func write(_ line: [UInt8]) {
+    /// Writes `line` with one `write(2)`, unbuffered as standard error is.
+    static func write(_ line: UnsafeRawBufferPointer) {
         lock.withLock { _ in
-            line.withUnsafeBufferPointer { buffer in
-                _ = writeBytes(2, buffer.baseAddress, buffer.count)
-            }
+            _ = writeBytes(2, line.baseAddress, line.count)
         }
     }
 }

@@ -1,5 +1,14 @@
 import FoundationEssentials
 public import Logging
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// How `jwt-auth serve` writes its log lines (`LOG_FORMAT`).
 public struct LogFormat: Sendable, Hashable, CustomStringConvertible {
@@ -54,33 +63,29 @@ extension AuthServerConfiguration {
     }
 }
 
-/// The text format: swift-log's `StreamLogHandler` on standard error, line for line, except that the
-/// logger's metadata is formatted when a line is written rather than each time it changes. Hummingbird sets
-/// a request id on every request's logger, and most requests write no line at all.
+/// The text format: the lines of swift-log's `StreamLogHandler` on standard error,
+/// `TIME LEVEL LABEL: KEY=VALUE … [SOURCE] MESSAGE`, written with less work per line: the logger's
+/// metadata is formatted only when a line is written (Hummingbird sets a request id on every request's
+/// logger, and most requests write no line), and the time is formatted once a second with `localtime_r`
+/// (`localtime` looks at `/etc/localtime` again for every line).
 package struct TextLogHandler: LogHandler {
-    /// Writes the lines; it holds no metadata of its own.
-    private var stream: StreamLogHandler
+    private let label: String
+    /// Where lines go; nil for standard error.
+    private let stream: (any TextOutputStream & Sendable)?
     package var metadata: Logger.Metadata = [:]
     package var metadataProvider: Logger.MetadataProvider?
+    package var logLevel: Logger.Level = .info
 
     /// Lines on standard error.
     package init(label: String) {
-        self.init(stream: StreamLogHandler.standardError(label: label, metadataProvider: nil))
+        self.init(label: label, stream: nil)
     }
 
     /// Lines on `stream`.
-    package init(label: String, stream: any TextOutputStream & Sendable) {
-        self.init(stream: StreamLogHandler(label: label, stream: stream, metadataProvider: nil))
-    }
-
-    private init(stream: StreamLogHandler) {
+    package init(label: String, stream: (any TextOutputStream & Sendable)?) {
+        self.label = label
         self.stream = stream
         metadataProvider = LoggingSystem.metadataProvider
-    }
-
-    package var logLevel: Logger.Level {
-        get { stream.logLevel }
-        set { stream.logLevel = newValue }
     }
 
     package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -89,12 +94,45 @@ package struct TextLogHandler: LogHandler {
     }
 
     package func log(event: LogEvent) {
-        // StreamLogHandler's order: the logger's metadata, then the provider's, then the line's own.
+        // StreamLogHandler's order: the logger's metadata, then the provider's, then the line's own, then the error.
         var all = metadata
         if let provided = metadataProvider?.get(), !provided.isEmpty { all.merge(provided) { _, new in new } }
         if let explicit = event.metadata, !explicit.isEmpty { all.merge(explicit) { _, new in new } }
-        var event = event
-        event.metadata = all
-        stream.log(event: event)
+        if let error = event.error {
+            all["error.message"] = "\(error)"
+            all["error.type"] = "\(String(reflecting: type(of: error)))"
+        }
+        var line = Self.timestamp()
+        line += " \(event.level)"
+        if !label.isEmpty { line += " " + label }
+        line += ":"
+        if !all.isEmpty {
+            for (key, value) in all.sorted(by: { $0.key < $1.key }) { line += " \(key)=\(value)" }
+        }
+        line += " [\(event.source)] \(event.message)\n"
+        if var stream {
+            stream.write(line)
+        } else {
+            line.withUTF8 { StandardError.write(UnsafeRawBufferPointer($0)) }
+        }
     }
+
+    /// The local time of the current second, `2026-12-07T13:40:00+0000`, formatted once a second.
+    static func timestamp() -> String {
+        var now = time(nil)
+        return lastTimestamp.withLock { last in
+            if last.second == now { return last.text }
+            var parts = tm()
+            guard localtime_r(&now, &parts) != nil else { return "<unknown>" }
+            let text = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
+                guard let start = buffer.baseAddress else { return "<unknown>" }
+                let count = strftime(start, buffer.count, "%Y-%m-%dT%H:%M:%S%z", &parts)
+                return String(decoding: UnsafeRawBufferPointer(start: start, count: count), as: UTF8.self)
+            }
+            last = (now, text)
+            return text
+        }
+    }
+
+    private static let lastTimestamp = Mutex<(second: time_t, text: String)>((-1, ""))
 }
