@@ -90,15 +90,9 @@ public struct EncryptedToken: Sendable {
         knownHeaders: [KnownHeader],
         _ body: (Segments) throws(JWTAuthError) -> T
     ) throws(JWTAuthError) -> T {
-        var token = token
-        let result: Result<T, JWTAuthError> = token.withUTF8 { buffer in
-            do throws(JWTAuthError) {
-                return .success(try body(Segments(UnsafeRawBufferPointer(buffer), maximumSize: maximumSize, knownHeaders: knownHeaders)))
-            } catch {
-                return .failure(error)
-            }
+        try token.withUTF8Bytes { bytes throws(JWTAuthError) in
+            try body(Segments(bytes, maximumSize: maximumSize, knownHeaders: knownHeaders))
         }
-        return try result.get()
     }
 
     /// A token split into its five segments and checked, its header parsed and its encrypted key decoded; the IV,

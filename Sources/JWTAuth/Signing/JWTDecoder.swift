@@ -37,15 +37,7 @@ public struct JWTDecoder: Sendable {
     /// Verifies the signature of `token` and checks its claims at time `now`.
     /// - Throws: `invalid_token`, `token_expired`.
     public func decode(_ token: String, now: Double) throws(JWTAuthError) -> VerifiedToken {
-        var token = token
-        let decoded: Result<VerifiedToken, JWTAuthError> = token.withUTF8 { buffer in
-            do throws(JWTAuthError) {
-                return .success(try decode(UnsafeRawBufferPointer(buffer), now: now))
-            } catch {
-                return .failure(error)
-            }
-        }
-        return try decoded.get()
+        try token.withUTF8Bytes { bytes throws(JWTAuthError) in try decode(bytes, now: now) }
     }
 
     /// ``decode(_:now:)`` of a token's bytes, e.g. the plaintext of a nested JWT.

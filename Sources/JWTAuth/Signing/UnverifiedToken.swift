@@ -45,15 +45,7 @@ public struct UnverifiedToken: Sendable {
     /// Splits and decodes `token`.
     /// - Throws: `invalid_token` naming what is wrong.
     public init(_ token: String, maximumSize: Int = defaultMaximumSize) throws(JWTAuthError) {
-        var token = token
-        let parsed: Result<UnverifiedToken, JWTAuthError> = token.withUTF8 { buffer in
-            do throws(JWTAuthError) {
-                return .success(try UnverifiedToken(UnsafeRawBufferPointer(buffer), maximumSize: maximumSize))
-            } catch {
-                return .failure(error)
-            }
-        }
-        self = try parsed.get()
+        self = try token.withUTF8Bytes { bytes throws(JWTAuthError) in try UnverifiedToken(bytes, maximumSize: maximumSize) }
     }
 
     /// Splits and decodes the token in `bytes`.
