@@ -47,7 +47,7 @@ package struct JSONLogHandler: LogHandler {
             metadata: all
         )
         line.append(UInt8(ascii: "\n"))
-        Self.write(line)
+        line.withUnsafeBytes { StandardError.write($0) }
     }
 
     /// The JSON object of one entry, without its line break.
@@ -71,10 +71,6 @@ package struct JSONLogHandler: LogHandler {
         case .array(let values): .array(values.map(json))
         case .dictionary(let members): .object(members.mapValues(json))
         }
-    }
-
-    private static func write(_ line: [UInt8]) {
-        line.withUnsafeBufferPointer { StandardError.write(UnsafeRawBufferPointer($0)) }
     }
 }
 

@@ -106,9 +106,7 @@ package struct TextLogHandler: LogHandler {
         line += " \(event.level)"
         if !label.isEmpty { line += " " + label }
         line += ":"
-        if !all.isEmpty {
-            for (key, value) in all.sorted(by: { $0.key < $1.key }) { line += " \(key)=\(value)" }
-        }
+        for (key, value) in all.sorted(by: { $0.key < $1.key }) { line += " \(key)=\(value)" }
         line += " [\(event.source)] \(event.message)\n"
         if var stream {
             stream.write(line)
