@@ -8,6 +8,10 @@ import Testing
 
 /// `kill -9` in the middle of writes, SIGTERM, and restarts on the same data directory.
 @Suite struct CrashRecoveryTests {
+    /// How long a cost-13 bcrypt check in flight may take on a loaded CI machine: the suite's load lasts
+    /// about two minutes, after which the check gets a core.
+    static let bcryptDeadline: Duration = .seconds(300)
+
     /// What the clients were told happened: only acknowledged writes are checked after the crash.
     final class Ledger: Sendable {
         struct State {
@@ -121,10 +125,22 @@ import Testing
 
     /// A login whose bcrypt check is running when SIGTERM comes still gets its answer, then the process
     /// exits with status 0. bcrypt cost 13 keeps the check running long enough to be seen in /metrics.
+    ///
+    /// The check may take minutes here: bcrypt runs at nice 19, and the rest of the suite keeps both cores
+    /// busy at nice 0 until it ends. A shutdown that waits for it is what is tested, so the login and the
+    /// wait for the exit get ``bcryptDeadline``, not the usual 10 seconds (after which `terminate` sends
+    /// SIGKILL, and the login would end without an answer).
     @Test func sigtermLetsAnInFlightLoginFinish() async throws {
         try await LiveServer.with(bcryptCost: 13) { server in
-            try await server.register("uma")
-            let login = Task { try await server.post("/auth/login", json: LiveServer.credentials("uma")) }
+            let registered = try await server.post(
+                "/auth/register",
+                json: LiveServer.credentials("uma"),
+                timeout: Self.bcryptDeadline
+            )
+            try #require(registered.status == .created, "\(registered)")
+            let login = Task {
+                try await server.post("/auth/login", json: LiveServer.credentials("uma"), timeout: Self.bcryptDeadline)
+            }
             // Wait until the server is inside the bcrypt check (its queue gauge is up), not for a time.
             var inFlight = false
             for _ in 0..<2000 where !inFlight {
@@ -134,7 +150,7 @@ import Testing
                 }
             }
             try #require(inFlight, "the login never reached bcrypt")
-            let (exit, elapsed) = await server.terminate(timeout: .seconds(10))
+            let (exit, elapsed) = await server.terminate(timeout: Self.bcryptDeadline)
             let response = try await login.value
             #expect(response.status == .ok, "\(response)")
             #expect(response.json["access_token"]?.stringValue != nil)

@@ -37,9 +37,16 @@ extension LiveServer {
     /// databases included; an answer slowed by that is not what these tests are about (the default is 15 s).
     static let requestTimeout = TestClient.Configuration(timeout: .seconds(60))
 
-    /// Sends one request on a new connection to the server.
-    func request(_ method: HTTPRequest.Method, _ path: String, headers: HTTPFields = [:], body: [UInt8]? = nil) async throws -> HTTPResult {
-        try await TestClient.withClient(host: "127.0.0.1", port: port, configuration: Self.requestTimeout) { client in
+    /// Sends one request on a new connection to the server; `timeout` replaces ``requestTimeout``.
+    func request(
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        headers: HTTPFields = [:],
+        body: [UInt8]? = nil,
+        timeout: Duration? = nil
+    ) async throws -> HTTPResult {
+        let configuration = timeout.map { TestClient.Configuration(timeout: $0) } ?? Self.requestTimeout
+        return try await TestClient.withClient(host: "127.0.0.1", port: port, configuration: configuration) { client in
             let response = try await client.execute(.init(path, method: method, headers: headers, body: body.map { ByteBuffer(bytes: $0) }))
             return HTTPResult(
                 status: response.status,
@@ -54,14 +61,20 @@ extension LiveServer {
     }
 
     /// A request with `json` as an `application/json` body (none when nil).
-    func send(_ method: HTTPRequest.Method, _ path: String, json: JSONValue? = nil, token: String? = nil) async throws -> HTTPResult {
+    func send(
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        json: JSONValue? = nil,
+        token: String? = nil,
+        timeout: Duration? = nil
+    ) async throws -> HTTPResult {
         var headers = Self.authorization(token)
         if json != nil { headers[.contentType] = "application/json" }
-        return try await request(method, path, headers: headers, body: json.map { JSONWriter.encode($0) })
+        return try await request(method, path, headers: headers, body: json.map { JSONWriter.encode($0) }, timeout: timeout)
     }
 
-    func post(_ path: String, json: JSONValue? = nil, token: String? = nil) async throws -> HTTPResult {
-        try await send(.post, path, json: json, token: token)
+    func post(_ path: String, json: JSONValue? = nil, token: String? = nil, timeout: Duration? = nil) async throws -> HTTPResult {
+        try await send(.post, path, json: json, token: token, timeout: timeout)
     }
 
     static func authorization(_ token: String?) -> HTTPFields {
