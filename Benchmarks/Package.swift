@@ -34,7 +34,10 @@ let package = Package(
         // The reference app of scripts/bench-service: Hummingbird alone, the version jwt-auth builds with.
         .executableTarget(
             name: "BareHummingbird",
-            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]
