@@ -132,12 +132,7 @@ import Testing
     /// SIGKILL, and the login would end without an answer).
     @Test func sigtermLetsAnInFlightLoginFinish() async throws {
         try await LiveServer.with(bcryptCost: 13) { server in
-            let registered = try await server.post(
-                "/auth/register",
-                json: LiveServer.credentials("uma"),
-                timeout: Self.bcryptDeadline
-            )
-            try #require(registered.status == .created, "\(registered)")
+            try await server.register("uma", timeout: Self.bcryptDeadline)
             let login = Task {
                 try await server.post("/auth/login", json: LiveServer.credentials("uma"), timeout: Self.bcryptDeadline)
             }

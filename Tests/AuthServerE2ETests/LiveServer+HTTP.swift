@@ -87,8 +87,8 @@ extension LiveServer {
 
     /// Registers `username`; returns the new user's id.
     @discardableResult
-    func register(_ username: String, password: String = LiveServer.password) async throws -> String {
-        let response = try await post("/auth/register", json: Self.credentials(username, password))
+    func register(_ username: String, password: String = LiveServer.password, timeout: Duration? = nil) async throws -> String {
+        let response = try await post("/auth/register", json: Self.credentials(username, password), timeout: timeout)
         try #require(response.status == .created, "register \(username): \(response)")
         return try #require(response.json["id"]?.stringValue)
     }
