@@ -2,7 +2,7 @@ public import JWTAuth
 import SQLiteNIO
 import Synchronization
 
-extension SQLiteStore: RevocationStore {
+extension SQLiteStore: RevocationStore, SynchronousRevocationStore {
     public func revoke(tokenID: String, until: Double) async throws {
         try await write { db in
             _ = try await db.query(
@@ -47,6 +47,11 @@ extension SQLiteStore: RevocationStore {
 
     /// A lookup in memory: no database round trip.
     public func isRevoked(_ query: RevocationQuery) async throws -> Bool {
+        try isRevokedSynchronously(query)
+    }
+
+    /// ``isRevoked(_:)`` without suspending: the index is in memory.
+    package func isRevokedSynchronously(_ query: RevocationQuery) throws -> Bool {
         let now = clock.now
         return try state.withLock { state in
             if state.isClosed { throw SQLiteStoreError.closed }

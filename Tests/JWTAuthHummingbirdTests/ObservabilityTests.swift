@@ -12,7 +12,25 @@ import Testing
 /// through `Application(logger:)` and the metrics through `JWTManager(metricsFactory:)`, since
 /// `LoggingSystem` and `MetricsSystem` are process-wide.
 @Suite struct ObservabilityTests {
-    @Test func refusalsAreLoggedWithTheirCodeAndNeverTheToken() async throws {
+    /// The middleware checks a bearer token without suspending when the revocation store answers at once (the
+    /// in-memory store, SQLite's index), and awaits the store otherwise: both ways log and count alike.
+    static let revocationStores = [RevocationStoreKind.answeringAtOnce, .awaited]
+
+    enum RevocationStoreKind: CustomTestStringConvertible {
+        case answeringAtOnce, awaited
+
+        var testDescription: String { self == .awaited ? "awaited store" : "store answering at once" }
+
+        func store(_ fixture: AuthFixture) -> any RevocationStore {
+            switch self {
+            case .answeringAtOnce: fixture.store
+            case .awaited: RevocationCheck { [store = fixture.store] query in await store.isRevoked(query) }
+            }
+        }
+    }
+
+    @Test(arguments: revocationStores)
+    func refusalsAreLoggedWithTheirCodeAndNeverTheToken(_ kind: RevocationStoreKind) async throws {
         let fixture = try AuthFixture()
         let logs = LogCapture()
         let good = try fixture.issuer.accessToken(for: "42")
@@ -20,7 +38,7 @@ import Testing
         await fixture.store.revoke(tokenID: revoked.id, until: revoked.expiresAt)
         let forged = try fixture.factory.token(claims: ["sub": "44"]) + "tampered"
         let refresh = try fixture.factory.token(.refresh)
-        let manager = try fixture.manager(locations: [.headers, .cookies, .query])
+        let manager = try fixture.manager(locations: [.headers, .cookies, .query], revocationStore: kind.store(fixture))
         let requests: [(TokenRequest, code: String)] = [
             (TokenRequest("/required").carrying(revoked.token, at: .headers), "token_revoked"),
             (TokenRequest("/required").carrying(forged, at: .query), "invalid_token"),
@@ -55,10 +73,11 @@ import Testing
         #expect(logs.entries.isEmpty)
     }
 
-    @Test func verificationsAndRefusalsAreCounted() async throws {
+    @Test(arguments: revocationStores)
+    func verificationsAndRefusalsAreCounted(_ kind: RevocationStoreKind) async throws {
         let fixture = try AuthFixture()
         let metrics = TestMetrics()
-        let manager = try fixture.manager(metricsFactory: metrics)
+        let manager = try fixture.manager(revocationStore: kind.store(fixture), metricsFactory: metrics)
         let good = try fixture.issuer.accessToken(for: "42").token
         let expired = try fixture.issuer.accessToken(for: "42")
         try await fixture.app(manager).test(.router) { client in

@@ -9,7 +9,7 @@ extension TokenVerifier {
     /// Whether ``checkRevocation(_:)`` of a token of `type` is answered without suspending: no revocation store or a
     /// ``SynchronousRevocationStore``, and no session store to consult (only refresh tokens are checked there).
     package func checksRevocationSynchronously(type: TokenType) -> Bool {
-        guard revocationStore == nil || revocationStore is any SynchronousRevocationStore else { return false }
+        guard revocationStore == nil || synchronousRevocationStore != nil else { return false }
         return sessionStore == nil || type == .access
     }
 
@@ -20,7 +20,7 @@ extension TokenVerifier {
         let needsSession = sessionStore != nil && verified.claims.tokenType == .refresh && verified.claims.sessionID != nil
         guard !needsSession else { return false }
         guard let revocationStore else { return true }
-        guard let store = revocationStore as? any SynchronousRevocationStore else { return false }
+        guard let store = synchronousRevocationStore else { return false }
         guard let query = RevocationQuery(verified.claims) else { throw .invalidToken("Token is missing the \"jti\" claim") }
         let revoked: Bool
         do {

@@ -18,6 +18,8 @@ public struct TokenVerifier: Sendable {
     public private(set) var sessionStore: (any SessionStore)?
     /// For each key of the set, what names it in the cache: its algorithm and RFC 7638 thumbprint.
     private let cacheKeyNames: [String]
+    /// ``revocationStore`` when it answers without suspending: cast once here, not on every request.
+    package let synchronousRevocationStore: (any SynchronousRevocationStore)?
 
     /// A verifier for tokens signed by `keys`.
     /// - Throws: `invalid_configuration` for bad settings or an empty key set.
@@ -61,6 +63,7 @@ public struct TokenVerifier: Sendable {
             validation: configuration.claimsValidation
         )
         self.revocationStore = revocationStore
+        self.synchronousRevocationStore = revocationStore as? any SynchronousRevocationStore
         self.cache = cache
         self.clock = clock
         self.decrypter = decrypter

@@ -50,6 +50,32 @@ extension JWTManager: TokenAuthority {
         }
     }
 
+    /// ``authenticate(_:context:requirement:)`` without suspending, when nothing the check needs must be awaited: a
+    /// bearer token in the `Authorization` header, no key source, no user loader, and a revocation store that answers
+    /// at once (in memory, or SQLite's index). Nil, having decided nothing, otherwise: then call
+    /// ``authenticate(_:context:requirement:)``, which gives the same answer.
+    func authenticateSynchronously(
+        _ request: Request,
+        context: some RequestContext,
+        requirement: JWTRequirement
+    ) -> Result<JWTAuthentication?, JWTAuthError>? {
+        guard request.method != .options else { return .success(nil) }
+        guard userLoader == nil else { return nil }
+        let carrier = RequestTokenCarrier(request: request, maximumBodySize: maximumBodySize)
+        switch checkTokenSynchronously(carrier, requirement: requirement, locations: requirement.locations ?? locations) {
+        case .success(let checked)?:
+            metrics.verified.increment()
+            let identity = JWTIdentity(token: checked.token, rawToken: checked.rawToken, location: checked.location)
+            return .success(JWTAuthentication(identity: identity, reissuedAccessToken: nil))
+        case .failure(let error)?:
+            metrics.reject(error.code)
+            context.logger.debug("JWT refused", metadata: ["jwt.error": "\(error.code)"])
+            return .failure(error)
+        case nil:
+            return nil
+        }
+    }
+
     private func check(_ request: inout Request, requirement: JWTRequirement) async throws(JWTAuthError) -> JWTAuthentication? {
         var carrier = RequestTokenCarrier(request: request, maximumBodySize: maximumBodySize)
         defer { request = carrier.request }
@@ -65,6 +91,14 @@ extension JWTManager: TokenAuthority {
         let start = ContinuousClock.now
         defer { metrics.revocationLatency.recordInterval(since: start) }
         try await verifier.checkRevocation(verified)
+    }
+
+    /// ``checkRevocation(_:)`` without suspending, timed as it is.
+    package func checkRevocationSynchronously(_ verified: VerifiedToken) throws(JWTAuthError) -> Bool {
+        guard verifier.revocationStore != nil else { return try verifier.checkRevocationSynchronously(verified) }
+        let start = ContinuousClock.now
+        defer { metrics.revocationLatency.recordInterval(since: start) }
+        return try verifier.checkRevocationSynchronously(verified)
     }
 
     private func loadUser(_ identity: JWTIdentity) async throws(JWTAuthError) -> JWTIdentity {

@@ -16,10 +16,17 @@ public struct JWTRequiredMiddleware<Context: JWTRequestContext>: RouterMiddlewar
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var request = request
         let authentication: JWTAuthentication?
-        do {
-            authentication = try await manager.authenticate(&request, context: context, requirement: requirement)
-        } catch {
+        switch manager.authenticateSynchronously(request, context: context, requirement: requirement) {
+        case .success(let checked)?:
+            authentication = checked
+        case .failure(let error)?:
             return await manager.response(for: error, request: request, context: context)
+        case nil:
+            do {
+                authentication = try await manager.authenticate(&request, context: context, requirement: requirement)
+            } catch {
+                return await manager.response(for: error, request: request, context: context)
+            }
         }
         var context = context
         context.identity = authentication?.identity

@@ -5,7 +5,7 @@ extension TokenAuthority {
     /// token found first in the `Authorization` header (so no CSRF check and no implicit refresh), no key source,
     /// and a revocation store that answers synchronously. Nil, having decided nothing, when the check must suspend:
     /// then call ``checkToken(_:requirement:locations:)``, which gives the same answer. Revocation is checked with
-    /// ``verifier`` itself, not through ``checkRevocation(_:)``: use it where that is all ``checkRevocation(_:)`` does.
+    /// ``checkRevocationSynchronously(_:)``, which must do what ``checkRevocation(_:)`` does.
     package func checkTokenSynchronously<Request: AuthenticatingRequest>(
         _ request: Request,
         requirement: JWTRequirement,
@@ -16,7 +16,7 @@ extension TokenAuthority {
         do throws(JWTAuthError) {
             guard let token = try request.bearerToken() else { return nil }
             let verified = try verifier.decode(token, as: type, requireFresh: requirement.requiresFresh)
-            guard try verifier.checkRevocationSynchronously(verified) else { return nil }
+            guard try checkRevocationSynchronously(verified) else { return nil }
             return .success(CheckedToken(token: verified, rawToken: token, location: .headers, reissued: nil))
         } catch {
             return .failure(error)

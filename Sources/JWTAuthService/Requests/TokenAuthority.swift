@@ -37,9 +37,17 @@ package protocol TokenAuthority: Sendable {
     func issuer(basedOn base: TokenIssuer) async throws(JWTAuthError) -> TokenIssuer
     /// Consults the revocation store.
     func checkRevocation(_ verified: VerifiedToken) async throws(JWTAuthError)
+    /// ``checkRevocation(_:)`` without suspending; false, having checked nothing, when it cannot be answered so.
+    func checkRevocationSynchronously(_ verified: VerifiedToken) throws(JWTAuthError) -> Bool
 }
 
 extension TokenAuthority {
+    /// The verifier's own synchronous check: for an authority whose ``checkRevocation(_:)`` adds nothing to the
+    /// verifier's.
+    package func checkRevocationSynchronously(_ verified: VerifiedToken) throws(JWTAuthError) -> Bool {
+        try verifier.checkRevocationSynchronously(verified)
+    }
+
     /// `token` decoded by ``verifier(for:)``'s verifier, without the revocation check: a nested token is decrypted
     /// once.
     package func decode(_ token: String, as type: TokenType?, requireFresh: Bool) async throws(JWTAuthError) -> VerifiedToken {
