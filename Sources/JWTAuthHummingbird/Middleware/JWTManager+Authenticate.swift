@@ -44,10 +44,15 @@ extension JWTManager: TokenAuthority {
             }
             return result
         } catch {
-            metrics.reject(error.code)
-            context.logger.debug("JWT refused", metadata: ["jwt.error": "\(error.code)"])
+            noteRefusal(error, context: context)
             throw error
         }
+    }
+
+    /// Counts and logs (at debug) a refused token by its error code.
+    private func noteRefusal(_ error: JWTAuthError, context: some RequestContext) {
+        metrics.reject(error.code)
+        context.logger.debug("JWT refused", metadata: ["jwt.error": "\(error.code)"])
     }
 
     /// ``authenticate(_:context:requirement:)`` without suspending, when nothing the check needs must be awaited: a
@@ -68,8 +73,7 @@ extension JWTManager: TokenAuthority {
             let identity = JWTIdentity(token: checked.token, rawToken: checked.rawToken, location: checked.location)
             return .success(JWTAuthentication(identity: identity, reissuedAccessToken: nil))
         case .failure(let error)?:
-            metrics.reject(error.code)
-            context.logger.debug("JWT refused", metadata: ["jwt.error": "\(error.code)"])
+            noteRefusal(error, context: context)
             return .failure(error)
         case nil:
             return nil
