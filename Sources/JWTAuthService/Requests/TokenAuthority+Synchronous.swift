@@ -12,6 +12,7 @@ extension TokenAuthority {
         locations: [TokenLocation]
     ) -> Result<CheckedToken, JWTAuthError>? {
         let type: TokenType = requirement.requiresRefresh ? .refresh : .access
+        let verifier = self.verifier  // one copy of the verifier, not one per use
         guard keySource == nil, locations.first == .headers, verifier.checksRevocationSynchronously(type: type) else { return nil }
         do throws(JWTAuthError) {
             guard let token = try request.bearerToken() else { return nil }
