@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import JWTAuth
 import JWTAuthHummingbird
+import JWTAuthTestSupport
 import JWTAuthTesting
 import Logging
 import MetricsTestKit
@@ -24,7 +25,7 @@ import Testing
         func store(_ fixture: AuthFixture) -> any RevocationStore {
             switch self {
             case .answeringAtOnce: fixture.store
-            case .awaited: RevocationCheck { [store = fixture.store] query in await store.isRevoked(query) }
+            case .awaited: fixture.store.awaited
             }
         }
     }

@@ -1,6 +1,7 @@
 #if Vapor
 import JWTAuth
 import JWTAuthService
+import JWTAuthTestSupport
 import JWTAuthTesting
 import JWTAuthVapor
 import NIOCore
@@ -11,11 +12,6 @@ import VaporTesting
 /// A bearer token checked against an in-memory revocation store is checked on the request's event loop; every
 /// other request in a task. Both answer alike.
 @Suite struct EventLoopCheckTests {
-    /// The same store, seen through a closure: it cannot answer without suspending, so every check runs in a task.
-    static func awaited(_ store: MemoryRevocationStore) -> RevocationCheck {
-        RevocationCheck { query in try await store.isRevoked(query) }
-    }
-
     @Test(.bug(id: 17, "JWTAuthVapor: a synchronous check for bearer tokens"))
     func theEventLoopCheckAnswersLikeTheTask() async throws {
         let fixture = try VaporFixture()
@@ -59,7 +55,7 @@ import VaporTesting
             (.GET, "/required", HTTPHeaders([("Authorization", "Bearer \(good.token)"), ("authorization", "Bearer x")])),
         ]
         var answers: [[String]] = []
-        for store in [fixture.store as any RevocationStore, Self.awaited(fixture.store)] {
+        for store in [fixture.store as any RevocationStore, fixture.store.awaited] {
             var these: [String] = []
             try await fixture.withApp(try fixture.manager(revocationStore: store)) { app in
                 for (method, path, headers) in requests {
@@ -86,7 +82,7 @@ import VaporTesting
         #expect(memory.checksRevocationSynchronously(type: .access))
         #expect(memory.checksRevocationSynchronously(type: .refresh))
         #expect(try fixture.factory.verifier().checksRevocationSynchronously(type: .access))
-        #expect(!(try fixture.factory.verifier(revocationStore: Self.awaited(fixture.store)).checksRevocationSynchronously(type: .access)))
+        #expect(!(try fixture.factory.verifier(revocationStore: fixture.store.awaited).checksRevocationSynchronously(type: .access)))
         // A refresh token's session is looked up in the session store, which is awaited.
         let sessions = memory.checkingSessions(in: MemoryUserStore())
         #expect(sessions.checksRevocationSynchronously(type: .access))
