@@ -57,7 +57,7 @@ public struct ClaimsValidation: Sendable {
         try registered.sid.requireString("sid")
         if let iss = registered.iss, iss.stringValue == nil { throw .invalidToken("The iss claim must be a string") }
         for (name, claim) in requiredChecks {
-            let present = if let claim { registered.contains(claim) } else { claims.members[name] != nil }
+            let present = if let claim { registered.contains(claim) } else { claims[name] != nil }
             if !present { throw .invalidToken("Token is missing the \"\(name)\" claim") }
         }
     }

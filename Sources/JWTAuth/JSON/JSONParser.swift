@@ -57,6 +57,30 @@ public struct JSONParser: Sendable {
         guard case .object(let members) = value else { throw Failure(description: "Not a JSON object") }
         return (members, reader.registered)
     }
+
+    /// Checks a JWT claims set without building it: the values of the claims its accessors read are built
+    /// (``KnownClaims``), every other value is only stepped over.
+    ///
+    /// Accepts only what ``parseClaims(_:)`` accepts, and only the plain forms of it: member names in ASCII without
+    /// escapes, strings in ASCII without escapes, integers of up to 18 digits, at most ``scannedMembersLimit``
+    /// members in an object. Returns nil for anything else (escapes, other text, fractions, a fault), and the
+    /// claims set is then parsed in full, so that every fault is judged and reported by the parser itself.
+    func scanClaims(_ buffer: UnsafeRawBufferPointer) -> (registered: RegisteredClaims, known: KnownClaims)? {
+        var reader = Reader(bytes: buffer, maximumDepth: maximumDepth)
+        reader.skipWhitespace()
+        guard reader.index < buffer.count, buffer[reader.index] == UInt8(ascii: "{") else { return nil }
+        var names: [Range<Int>] = []
+        names.reserveCapacity(16)
+        var known = KnownClaims()
+        guard reader.scanObject(depth: 1, names: &names, known: &known) else { return nil }
+        reader.skipWhitespace()
+        guard reader.index == buffer.count else { return nil }
+        return (reader.registered, known)
+    }
+
+    /// The most members an object may have for ``scanClaims(_:)`` to check it: names are compared pairwise, without
+    /// hashing, which stays cheaper than the parser's dictionary only for a few members.
+    static let scannedMembersLimit = 32
 }
 
 extension JSONParser {
@@ -343,5 +367,127 @@ extension JSONParser {
         }
 
         func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+
+        // MARK: Scanning (``JSONParser/scanClaims(_:)``): true when the value is of the plain forms and valid, false
+        // for anything the full parser must judge. Nothing here throws or allocates but `names`' growth.
+
+        mutating func scanValue(depth: Int, names: inout [Range<Int>]) -> Bool {
+            guard index < bytes.count else { return false }
+            switch bytes[index] {
+            case UInt8(ascii: "{"):
+                var ignored = KnownClaims()
+                return scanObject(depth: depth + 1, names: &names, known: &ignored)
+            case UInt8(ascii: "["): return scanArray(depth: depth + 1, names: &names)
+            case UInt8(ascii: "\""): return scanString() != nil
+            case UInt8(ascii: "t"): return scanLiteral("true")
+            case UInt8(ascii: "f"): return scanLiteral("false")
+            case UInt8(ascii: "n"): return scanLiteral("null")
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return readShortInteger() != nil
+            default: return false
+            }
+        }
+
+        mutating func scanLiteral(_ literal: StaticString) -> Bool {
+            do throws(Failure) {
+                try readLiteral(literal)
+                return true
+            } catch {
+                return false
+            }
+        }
+
+        /// An ASCII string without escapes or control characters; the range of its text.
+        mutating func scanString() -> Range<Int>? {
+            let start = index + 1
+            var cursor = start
+            while cursor < bytes.count {
+                let byte = bytes[cursor]
+                if byte == UInt8(ascii: "\"") {
+                    index = cursor + 1
+                    return start..<cursor
+                }
+                guard byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\\") else { return nil }
+                cursor += 1
+            }
+            return nil
+        }
+
+        /// Whether two ranges of the same length hold the same bytes. Names are short and most differ in their
+        /// first byte: a loop is cheaper here than calling `memcmp`.
+        func sameBytes(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
+            for offset in 0..<a.count where bytes[a.lowerBound + offset] != bytes[b.lowerBound + offset] { return false }
+            return true
+        }
+
+        mutating func scanArray(depth: Int, names: inout [Range<Int>]) -> Bool {
+            guard depth <= maximumDepth else { return false }
+            index += 1
+            skipWhitespace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                return true
+            }
+            while true {
+                skipWhitespace()
+                guard scanValue(depth: depth, names: &names) else { return false }
+                skipWhitespace()
+                guard index < bytes.count else { return false }
+                switch bytes[index] {
+                case UInt8(ascii: ","): index += 1
+                case UInt8(ascii: "]"):
+                    index += 1
+                    return true
+                default: return false
+                }
+            }
+        }
+
+        /// An object whose member names are unique (compared byte for byte, which for ASCII without escapes is how
+        /// the parser's `String` keys compare). At depth 1, the claims set itself, the values of the known claims are
+        /// built into `known` and the registered ones observed as ``readObject(depth:)`` does.
+        mutating func scanObject(depth: Int, names: inout [Range<Int>], known: inout KnownClaims) -> Bool {
+            guard depth <= maximumDepth else { return false }
+            index += 1
+            // This object's names are the end of `names`; they are dropped when it ends.
+            let first = names.count
+            defer { names.removeSubrange(first...) }
+            skipWhitespace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                return true
+            }
+            while true {
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let name = scanString(),
+                    names.count - first < JSONParser.scannedMembersLimit
+                else { return false }
+                for other in names[first...] where other.count == name.count && sameBytes(other, name) { return false }
+                names.append(name)
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return false }
+                index += 1
+                skipWhitespace()
+                if depth == 1, let claim = KnownClaim(UnsafeRawBufferPointer(rebasing: bytes[name])) {
+                    do throws(Failure) {
+                        let value = try readValue(depth: depth)
+                        if let registered = claim.registered { self.registered.observe(registered, value) }
+                        known[claim] = value
+                    } catch {
+                        return false
+                    }
+                } else {
+                    guard scanValue(depth: depth, names: &names) else { return false }
+                }
+                skipWhitespace()
+                guard index < bytes.count else { return false }
+                switch bytes[index] {
+                case UInt8(ascii: ","): index += 1
+                case UInt8(ascii: "}"):
+                    index += 1
+                    return true
+                default: return false
+                }
+            }
+        }
     }
 }

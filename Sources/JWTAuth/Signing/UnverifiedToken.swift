@@ -159,18 +159,24 @@ public struct UnverifiedToken: Sendable {
     /// - Throws: `invalid_token` for bad base64url or JSON.
     static func claims(_ payloadSegment: UnsafeRawBufferPointer) throws(JWTAuthError) -> (JWTClaims, RegisteredClaims) {
         guard let count = Base64URL.decodedCount(payloadSegment.count) else { throw .invalidToken("Invalid payload padding") }
-        let parsed: Result<(members: [String: JSONValue], registered: RegisteredClaims), JWTAuthError> =
+        let parsed: Result<(JWTClaims, RegisteredClaims), JWTAuthError> =
             withUnsafeTemporaryAllocation(byteCount: max(count, 1), alignment: 1) { buffer in
                 guard Base64URL.decode(payloadSegment, into: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)) else {
                     return .failure(.invalidToken("Invalid payload padding"))
                 }
+                let payload = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
+                let parser = JSONParser()
+                // The common claims set is checked without being built; the rest is parsed now.
+                if let (registered, known) = parser.scanClaims(payload) {
+                    return .success((JWTClaims(deferred: payload, known: known), registered))
+                }
                 do throws(JSONParser.Failure) {
-                    return .success(try JSONParser().parseClaims(UnsafeRawBufferPointer(rebasing: buffer[0..<count])))
+                    let (members, registered) = try parser.parseClaims(payload)
+                    return .success((JWTClaims(members: members), registered))
                 } catch {
                     return .failure(.invalidToken("Invalid payload string: \(error.description)"))
                 }
             }
-        let (members, registered) = try parsed.get()
-        return (JWTClaims(members: members), registered)
+        return try parsed.get()
     }
 }
