@@ -55,6 +55,8 @@ import Testing
         #"{"jti":"x","jti":"y"}"#,
         #"{"fresh":"yes","roles":"a b  c","type":7,"exp":"soon"}"#,
         #"{}"#,
+        #"{"sub":"42","audience1":1,"audience2":2,"ab":1,"ba":2}"#,
+        #"{"sub":"42","audience1":1,"x":{"audience1":2},"audience1":3}"#,
         "{\"k\u{e9}\":1,\"ke\u{301}\":2}",
     ]
 

@@ -69,13 +69,27 @@ public struct JSONParser: Sendable {
         var reader = Reader(bytes: buffer, maximumDepth: maximumDepth)
         reader.skipWhitespace()
         guard reader.index < buffer.count, buffer[reader.index] == UInt8(ascii: "{") else { return nil }
-        var names: [Range<Int>] = []
+        var names: [ScannedName] = []
         names.reserveCapacity(16)
         var known = KnownClaims()
         guard reader.scanObject(depth: 1, names: &names, known: &known) else { return nil }
         reader.skipWhitespace()
         guard reader.index == buffer.count else { return nil }
         return (reader.registered, known)
+    }
+
+    /// A member name seen by ``scanClaims(_:)``: where it is, and its length and first seven bytes in one number, so
+    /// that two names of up to seven bytes are the same exactly when their keys are.
+    fileprivate struct ScannedName {
+        let key: UInt64
+        let range: Range<Int>
+
+        init(_ range: Range<Int>, in bytes: UnsafeRawBufferPointer) {
+            var key = UInt64(min(range.count, 255)) << 56
+            for offset in 0..<min(range.count, 7) { key |= UInt64(bytes[range.lowerBound + offset]) << (8 * offset) }
+            self.key = key
+            self.range = range
+        }
     }
 
     /// The most members an object may have for ``scanClaims(_:)`` to check it: names are compared pairwise, without
@@ -371,7 +385,7 @@ extension JSONParser {
         // MARK: Scanning (``JSONParser/scanClaims(_:)``): true when the value is of the plain forms and valid, false
         // for anything the full parser must judge. Nothing here throws or allocates but `names`' growth.
 
-        mutating func scanValue(depth: Int, names: inout [Range<Int>]) -> Bool {
+        mutating func scanValue(depth: Int, names: inout [ScannedName]) -> Bool {
             guard index < bytes.count else { return false }
             switch bytes[index] {
             case UInt8(ascii: "{"):
@@ -412,14 +426,14 @@ extension JSONParser {
             return nil
         }
 
-        /// Whether two ranges of the same length hold the same bytes. Names are short and most differ in their
-        /// first byte: a loop is cheaper here than calling `memcmp`.
+        /// Whether two ranges of the same length hold the same bytes: names longer than a ``JSONParser/ScannedName``
+        /// key holds, whose keys are equal.
         func sameBytes(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
             for offset in 0..<a.count where bytes[a.lowerBound + offset] != bytes[b.lowerBound + offset] { return false }
             return true
         }
 
-        mutating func scanArray(depth: Int, names: inout [Range<Int>]) -> Bool {
+        mutating func scanArray(depth: Int, names: inout [ScannedName]) -> Bool {
             guard depth <= maximumDepth else { return false }
             index += 1
             skipWhitespace()
@@ -445,7 +459,7 @@ extension JSONParser {
         /// An object whose member names are unique (compared byte for byte, which for ASCII without escapes is how
         /// the parser's `String` keys compare). At depth 1, the claims set itself, the values of the known claims are
         /// built into `known` and the registered ones observed as ``readObject(depth:)`` does.
-        mutating func scanObject(depth: Int, names: inout [Range<Int>], known: inout KnownClaims) -> Bool {
+        mutating func scanObject(depth: Int, names: inout [ScannedName], known: inout KnownClaims) -> Bool {
             guard depth <= maximumDepth else { return false }
             index += 1
             // This object's names are the end of `names`; they are dropped when it ends.
@@ -458,16 +472,19 @@ extension JSONParser {
             }
             while true {
                 skipWhitespace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let name = scanString(),
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let range = scanString(),
                     names.count - first < JSONParser.scannedMembersLimit
                 else { return false }
-                for other in names[first...] where other.count == name.count && sameBytes(other, name) { return false }
+                let name = ScannedName(range, in: bytes)
+                for other in first..<names.count where names[other].key == name.key {
+                    if range.count <= 7 || sameBytes(names[other].range, range) { return false }
+                }
                 names.append(name)
                 skipWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return false }
                 index += 1
                 skipWhitespace()
-                if depth == 1, let claim = KnownClaim(UnsafeRawBufferPointer(rebasing: bytes[name])) {
+                if depth == 1, let claim = KnownClaim(UnsafeRawBufferPointer(rebasing: bytes[range])) {
                     do throws(Failure) {
                         let value = try readValue(depth: depth)
                         if let registered = claim.registered { self.registered.observe(registered, value) }
