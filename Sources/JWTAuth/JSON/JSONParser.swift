@@ -443,16 +443,23 @@ extension JSONParser {
             }
             while true {
                 skipWhitespace()
-                guard scanValue(depth: depth, names: &names) else { return false }
-                skipWhitespace()
-                guard index < bytes.count else { return false }
-                switch bytes[index] {
-                case UInt8(ascii: ","): index += 1
-                case UInt8(ascii: "]"):
-                    index += 1
-                    return true
-                default: return false
-                }
+                guard scanValue(depth: depth, names: &names), let ended = scanSeparator(closing: UInt8(ascii: "]")) else { return false }
+                if ended { return true }
+            }
+        }
+
+        /// What follows a value in an array or object: true when `closer` ends it, false after a comma, nil otherwise.
+        mutating func scanSeparator(closing closer: UInt8) -> Bool? {
+            skipWhitespace()
+            guard index < bytes.count else { return nil }
+            switch bytes[index] {
+            case UInt8(ascii: ","):
+                index += 1
+                return false
+            case closer:
+                index += 1
+                return true
+            default: return nil
             }
         }
 
@@ -495,15 +502,8 @@ extension JSONParser {
                 } else {
                     guard scanValue(depth: depth, names: &names) else { return false }
                 }
-                skipWhitespace()
-                guard index < bytes.count else { return false }
-                switch bytes[index] {
-                case UInt8(ascii: ","): index += 1
-                case UInt8(ascii: "}"):
-                    index += 1
-                    return true
-                default: return false
-                }
+                guard let ended = scanSeparator(closing: UInt8(ascii: "}")) else { return false }
+                if ended { return true }
             }
         }
     }
