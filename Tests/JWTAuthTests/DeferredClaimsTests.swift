@@ -57,6 +57,9 @@ import Testing
         #"{}"#,
         #"{"sub":"42","audience1":1,"audience2":2,"ab":1,"ba":2}"#,
         #"{"sub":"42","audience1":1,"x":{"audience1":2},"audience1":3}"#,
+        // Names too long for a length byte: equal keys, other lengths.
+        "{\"\(String(repeating: "a", count: 300))\":1,\"\(String(repeating: "a", count: 301))\":2,\"sub\":\"42\"}",
+        "{\"\(String(repeating: "a", count: 300))\":1,\"\(String(repeating: "a", count: 300))\":2}",
         "{\"k\u{e9}\":1,\"ke\u{301}\":2}",
     ]
 

@@ -426,8 +426,8 @@ extension JSONParser {
             return nil
         }
 
-        /// Whether two ranges of the same length hold the same bytes: names longer than a ``JSONParser/ScannedName``
-        /// key holds, whose keys are equal.
+        /// Whether two ranges of the same length hold the same bytes: names of equal keys and lengths, longer than a
+        /// ``JSONParser/ScannedName`` key holds.
         func sameBytes(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
             for offset in 0..<a.count where bytes[a.lowerBound + offset] != bytes[b.lowerBound + offset] { return false }
             return true
@@ -484,7 +484,10 @@ extension JSONParser {
                 else { return false }
                 let name = ScannedName(range, in: bytes)
                 for other in first..<names.count where names[other].key == name.key {
-                    if range.count <= 7 || sameBytes(names[other].range, range) { return false }
+                    // The key holds a length up to 255: longer names compare their lengths here.
+                    if range.count <= 7 || (names[other].range.count == range.count && sameBytes(names[other].range, range)) {
+                        return false
+                    }
                 }
                 names.append(name)
                 skipWhitespace()
