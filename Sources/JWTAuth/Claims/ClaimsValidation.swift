@@ -2,7 +2,11 @@
 /// `iat`, `iss`, `aud`, the types of `sub`/`jti`/`type`/`sid`, then required claims.
 public struct ClaimsValidation: Sendable {
     /// Clock skew tolerated on `exp`, `nbf` and `iat`. Defaults to zero.
-    public var leeway: Duration
+    public var leeway: Duration {
+        didSet { leewaySeconds = leeway.seconds }
+    }
+    /// `leeway` in seconds, worked out once instead of for every token.
+    private var leewaySeconds: Double
     /// The `iss` a token must carry. Defaults to none (not checked).
     public var issuer: String?
     /// A value the token's `aud` must contain. Defaults to none: then a token that names an audience is refused.
@@ -19,6 +23,7 @@ public struct ClaimsValidation: Sendable {
 
     public init(leeway: Duration = .zero, issuer: String? = nil, audience: String? = nil, requiredClaims: Set<String> = []) {
         self.leeway = leeway
+        self.leewaySeconds = leeway.seconds
         self.issuer = issuer
         self.audience = audience
         self.requiredClaims = requiredClaims
@@ -40,7 +45,7 @@ public struct ClaimsValidation: Sendable {
 
     /// ``validate(_:now:)`` of `claims`, whose registered claims were already gathered (as they were parsed).
     func validate(_ claims: JWTClaims, _ registered: RegisteredClaims, now: Double) throws(JWTAuthError) {
-        let leeway = self.leeway.seconds
+        let leeway = leewaySeconds
         if let exp = try registered.exp.value("exp", "Expiration Time"), !acceptsExpired, exp <= now - leeway {
             throw .tokenExpired
         }

@@ -5,20 +5,28 @@
 public struct JWTDecoder: Sendable {
     /// The keys tokens are verified with.
     public var keys: JWTKeySet {
-        didSet { knownHeaders = Self.knownHeaders(keys, allowedAlgorithms) }
+        get { storage.keys }
+        set { storage = Storage(keys: newValue, allowedAlgorithms: allowedAlgorithms, maximumTokenSize: maximumTokenSize, validation: validation) }
     }
     /// The algorithms accepted; `none` can never be one.
     public var allowedAlgorithms: Set<SigningAlgorithm> {
-        didSet { knownHeaders = Self.knownHeaders(keys, allowedAlgorithms) }
+        get { storage.allowedAlgorithms }
+        set { storage = Storage(keys: keys, allowedAlgorithms: newValue, maximumTokenSize: maximumTokenSize, validation: validation) }
     }
     /// The largest token accepted, in bytes. Defaults to 8 KiB.
-    public var maximumTokenSize: Int
+    public var maximumTokenSize: Int {
+        get { storage.maximumTokenSize }
+        set { storage = Storage(storage, maximumTokenSize: newValue, validation: validation) }
+    }
     /// The claim checks.
-    public var validation: ClaimsValidation
-    /// The header a ``TokenIssuer`` writes for each key, already parsed and checked against the keys and
-    /// algorithms: a token that carries one of them byte for byte is not parsed or checked again, since the
-    /// same bytes parse to the same header.
-    private var knownHeaders: [UnverifiedToken.KnownHeader]
+    public var validation: ClaimsValidation {
+        get { storage.validation }
+        set { storage = Storage(storage, maximumTokenSize: maximumTokenSize, validation: newValue) }
+    }
+
+    /// Every setting in one immutable reference, so that a decoder is copied (into a verifier, a closure, a task)
+    /// with one retain rather than one per member; a setter makes a new one.
+    private var storage: Storage
 
     /// A decoder; `allowedAlgorithms` defaults to the algorithms of `keys`.
     public init(
@@ -27,11 +35,40 @@ public struct JWTDecoder: Sendable {
         maximumTokenSize: Int = UnverifiedToken.defaultMaximumSize,
         validation: ClaimsValidation = ClaimsValidation()
     ) {
-        self.keys = keys
-        self.allowedAlgorithms = allowedAlgorithms ?? keys.algorithms
-        self.maximumTokenSize = maximumTokenSize
-        self.validation = validation
-        self.knownHeaders = Self.knownHeaders(keys, self.allowedAlgorithms)
+        storage = Storage(
+            keys: keys,
+            allowedAlgorithms: allowedAlgorithms ?? keys.algorithms,
+            maximumTokenSize: maximumTokenSize,
+            validation: validation
+        )
+    }
+
+    private final class Storage: Sendable {
+        let keys: JWTKeySet
+        let allowedAlgorithms: Set<SigningAlgorithm>
+        let maximumTokenSize: Int
+        let validation: ClaimsValidation
+        /// The header a ``TokenIssuer`` writes for each key, already parsed and checked against the keys and
+        /// algorithms: a token that carries one of them byte for byte is not parsed or checked again, since the
+        /// same bytes parse to the same header.
+        let knownHeaders: [UnverifiedToken.KnownHeader]
+
+        init(keys: JWTKeySet, allowedAlgorithms: Set<SigningAlgorithm>, maximumTokenSize: Int, validation: ClaimsValidation) {
+            self.keys = keys
+            self.allowedAlgorithms = allowedAlgorithms
+            self.maximumTokenSize = maximumTokenSize
+            self.validation = validation
+            self.knownHeaders = JWTDecoder.knownHeaders(keys, allowedAlgorithms)
+        }
+
+        /// `other` with another size limit or validation: the keys, and so the known headers, stay.
+        init(_ other: Storage, maximumTokenSize: Int, validation: ClaimsValidation) {
+            self.keys = other.keys
+            self.allowedAlgorithms = other.allowedAlgorithms
+            self.maximumTokenSize = maximumTokenSize
+            self.validation = validation
+            self.knownHeaders = other.knownHeaders
+        }
     }
 
     /// Verifies the signature of `token` and checks its claims at time `now`.
@@ -46,7 +83,8 @@ public struct JWTDecoder: Sendable {
     /// on an ``UnverifiedToken``, but the signature is checked and the payload read where they are in `bytes`,
     /// without copying them out first.
     package func decode(_ bytes: UnsafeRawBufferPointer, now: Double) throws(JWTAuthError) -> VerifiedToken {
-        let parts = try UnverifiedToken.Parts(bytes, maximumSize: maximumTokenSize, knownHeaders: knownHeaders)
+        let storage = self.storage
+        let parts = try UnverifiedToken.Parts(bytes, maximumSize: storage.maximumTokenSize, knownHeaders: storage.knownHeaders)
         let signatureSegment = parts.signatureSegment(of: bytes)
         guard let signatureCount = Base64URL.decodedCount(signatureSegment.count) else { throw .invalidToken("Invalid crypto padding") }
         try withUnsafeTemporaryAllocation(byteCount: max(signatureCount, 1), alignment: 1) { buffer throws(JWTAuthError) in
@@ -57,15 +95,19 @@ public struct JWTDecoder: Sendable {
             if let known = parts.knownKeyIndex {
                 index = known
             } else {
-                index = try keyIndex(for: parts.header)
+                index = try Self.keyIndex(for: parts.header, storage.keys, storage.allowedAlgorithms)
             }
             let signature = UnsafeRawBufferPointer(rebasing: buffer[0..<signatureCount])
-            guard keys.keys[index].verify(signature, for: parts.signingInput(of: bytes)) else {
+            // Read in place: taking the key out of the array copied it (a retain and release of each member).
+            let verified = storage.keys.keys.withUnsafeBufferPointer { keys in
+                keys[index].verify(signature, for: parts.signingInput(of: bytes))
+            }
+            guard verified else {
                 throw .invalidToken("Signature verification failed")
             }
         }
         let (claims, registered) = try UnverifiedToken.claims(parts.payloadSegment(of: bytes))
-        try validation.validate(claims, registered, now: now)
+        try storage.validation.validate(claims, registered, now: now)
         return VerifiedToken(header: parts.header, claims: claims)
     }
 
@@ -105,7 +147,7 @@ public struct JWTDecoder: Sendable {
     }
 
     /// At most 16, so that looking a header up stays cheaper than parsing it.
-    private static func knownHeaders(_ keys: JWTKeySet, _ allowedAlgorithms: Set<SigningAlgorithm>) -> [UnverifiedToken.KnownHeader] {
+    fileprivate static func knownHeaders(_ keys: JWTKeySet, _ allowedAlgorithms: Set<SigningAlgorithm>) -> [UnverifiedToken.KnownHeader] {
         keys.keys.prefix(16).compactMap { key in
             let segment = TokenIssuer.header(for: key)
             let header = try? segment.withUnsafeBytes { bytes throws(JWTAuthError) in try UnverifiedToken.header(bytes) }
