@@ -41,7 +41,19 @@ import Testing
             return "an accessor differs from the parsed claims"
         }
         if claims.members != parsed || claims != expected || claims.hashValue != expected.hashValue { return "the members differ" }
+        // Validated again on their own (as a verified-token cache hit is), they get the parsed claims' verdict.
+        let strict = TokenConfiguration().claimsValidation
+        if verdict(strict, claims) != verdict(strict, expected) { return "validation differs: \(verdict(strict, claims) ?? "valid")" }
         return nil
+    }
+
+    static func verdict(_ validation: ClaimsValidation, _ claims: JWTClaims) -> String? {
+        do throws(JWTAuthError) {
+            try validation.validate(claims, now: now)
+            return nil
+        } catch {
+            return error.message
+        }
     }
 
     static let seeds: [String] = [

@@ -40,7 +40,7 @@ public struct ClaimsValidation: Sendable {
     /// Checks `claims` at time `now`.
     /// - Throws: `token_expired`, or `invalid_token` naming the claim at fault.
     public func validate(_ claims: JWTClaims, now: Double) throws(JWTAuthError) {
-        try validate(claims, RegisteredClaims(claims.members), now: now)
+        try validate(claims, claims.registeredClaims, now: now)
     }
 
     /// ``validate(_:now:)`` of `claims`, whose registered claims were already gathered (as they were parsed).

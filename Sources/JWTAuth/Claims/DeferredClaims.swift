@@ -113,12 +113,15 @@ struct KnownClaims: Sendable {
 /// it again cannot fail.
 final class DeferredClaims: Sendable {
     let known: KnownClaims
+    /// What validation reads of the registered claims, as the scan gathered it.
+    let registered: RegisteredClaims
     private let payload: [UInt8]
     private let parsed = Mutex<[String: JSONValue]?>(nil)
 
-    init(payload: UnsafeRawBufferPointer, known: KnownClaims) {
+    init(payload: UnsafeRawBufferPointer, known: KnownClaims, registered: RegisteredClaims) {
         self.payload = Array(payload)
         self.known = known
+        self.registered = registered
     }
 
     /// Every claim, parsed on first use.

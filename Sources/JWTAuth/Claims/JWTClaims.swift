@@ -28,9 +28,18 @@ public struct JWTClaims: Sendable, Hashable {
         storage = .members(members)
     }
 
-    /// The claims of a verified payload, read from it when first asked for; `known` holds those the accessors read.
-    init(deferred payload: UnsafeRawBufferPointer, known: KnownClaims) {
-        storage = .deferred(DeferredClaims(payload: payload, known: known))
+    /// The claims of a verified payload, read from it when first asked for; `known` holds those the accessors read,
+    /// `registered` what validation reads.
+    init(deferred payload: UnsafeRawBufferPointer, known: KnownClaims, registered: RegisteredClaims) {
+        storage = .deferred(DeferredClaims(payload: payload, known: known, registered: registered))
+    }
+
+    /// What validation reads of the registered claims; deferred claims have it without building ``members``.
+    var registeredClaims: RegisteredClaims {
+        switch storage {
+        case .members(let members): RegisteredClaims(members)
+        case .deferred(let deferred): deferred.registered
+        }
     }
 
     public static func == (lhs: Self, rhs: Self) -> Bool { lhs.members == rhs.members }

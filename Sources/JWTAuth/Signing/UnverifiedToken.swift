@@ -168,7 +168,7 @@ public struct UnverifiedToken: Sendable {
                 let parser = JSONParser()
                 // The common claims set is checked without being built; the rest is parsed now.
                 if let (registered, known) = parser.scanClaims(payload) {
-                    return .success((JWTClaims(deferred: payload, known: known), registered))
+                    return .success((JWTClaims(deferred: payload, known: known, registered: registered), registered))
                 }
                 do throws(JSONParser.Failure) {
                     let (members, registered) = try parser.parseClaims(payload)
