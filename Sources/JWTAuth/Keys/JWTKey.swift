@@ -28,8 +28,9 @@ public struct JWTKey: Sendable {
     let material: Material
     /// What checks signatures, made once with the key: the keyed HMAC, or the public key. For a private key the
     /// public half is derived here rather than for every token checked; for RSA, a newly derived public key also
-    /// repeats the Montgomery setup of the modulus on its first use.
-    private let verifier: Verifier
+    /// repeats the Montgomery setup of the modulus on its first use. One reference, so that a decoder reaches it
+    /// without copying the key (a retain and release of each of its members, for every token).
+    package let signatureCheck: SignatureCheck
 
     init(material: Material, algorithm: SigningAlgorithm, keyID: String?) throws(JWTAuthError) {
         guard material.fits(algorithm) else {
@@ -38,7 +39,7 @@ public struct JWTKey: Sendable {
         self.material = material
         self.algorithm = algorithm
         self.keyID = keyID
-        self.verifier = Verifier(material, algorithm)
+        self.signatureCheck = SignatureCheck(material, algorithm)
     }
 
     /// The same key under another `kid`.
@@ -71,7 +72,7 @@ extension JWTKey {
         do {
             switch material {
             case .hmac(let key):
-                guard case .hmac(let mac) = verifier else { return KeyedMAC(key: key, digestBits: algorithm.digestBits).code(for: message) }
+                guard let mac = signatureCheck.mac else { return KeyedMAC(key: key, digestBits: algorithm.digestBits).code(for: message) }
                 return mac.code(for: message)
             case .rsaPrivate(let key):
                 let padding: _RSA.Signing.Padding = algorithm.family == .rsaPSS ? .PSS : .insecurePKCS1v1_5
@@ -98,22 +99,44 @@ extension JWTKey {
 
     /// Checks `signature` over `message` in constant time for HMAC; false for any malformed signature.
     public func verify(_ signature: [UInt8], for message: [UInt8]) -> Bool {
-        signature.withUnsafeBytes { signature in message.withUnsafeBytes { verify(signature, for: $0) } }
+        signature.withUnsafeBytes { signature in message.withUnsafeBytes { signatureCheck.verify(signature, for: $0) } }
     }
 
     /// ``verify(_:for:)`` of a signature and message where they already are in memory, e.g. in the token they were
     /// read from.
     package func verify(_ signature: UnsafeRawBufferPointer, for message: UnsafeRawBufferPointer) -> Bool {
-        switch verifier {
-        case .hmac(let mac): return mac.isValid(signature, for: message)
-        case .rsa(let key, let signatureCount):
-            // RFC 8017 §8.2.2: the signature is exactly as long as the modulus.
-            guard signature.count == signatureCount else { return false }
-            return Self.verifyRSA(key, algorithm, signature, message)
-        case .p256(let key): return Self.verifyP256(key, signature, message)
-        case .p384(let key): return Self.verifyP384(key, signature, message)
-        case .p521(let key): return Self.verifyP521(key, signature, message)
-        case .ed25519(let key): return signature.count == 64 && key.isValidSignature(signature, for: message)
+        signatureCheck.verify(signature, for: message)
+    }
+
+    /// The part of a key that checks signatures, in the form verifying uses.
+    package final class SignatureCheck: Sendable {
+        private let algorithm: SigningAlgorithm
+        private let verifier: Verifier
+
+        /// The check of `material`: its keyed HMAC, or its public key.
+        init(_ material: Material, _ algorithm: SigningAlgorithm) {
+            self.algorithm = algorithm
+            self.verifier = Verifier(material, algorithm)
+        }
+
+        /// The keyed HMAC of an HMAC key, which signs too.
+        var mac: KeyedMAC? {
+            if case .hmac(let mac) = verifier { mac } else { nil }
+        }
+
+        /// ``JWTKey/verify(_:for:)-(UnsafeRawBufferPointer,_)``.
+        package func verify(_ signature: UnsafeRawBufferPointer, for message: UnsafeRawBufferPointer) -> Bool {
+            switch verifier {
+            case .hmac(let mac): return mac.isValid(signature, for: message)
+            case .rsa(let key, let signatureCount):
+                // RFC 8017 §8.2.2: the signature is exactly as long as the modulus.
+                guard signature.count == signatureCount else { return false }
+                return JWTKey.verifyRSA(key, algorithm, signature, message)
+            case .p256(let key): return JWTKey.verifyP256(key, signature, message)
+            case .p384(let key): return JWTKey.verifyP384(key, signature, message)
+            case .p521(let key): return JWTKey.verifyP521(key, signature, message)
+            case .ed25519(let key): return signature.count == 64 && key.isValidSignature(signature, for: message)
+            }
         }
     }
 
@@ -145,7 +168,7 @@ extension JWTKey {
         }
     }
 
-    private static func verifyRSA(
+    fileprivate static func verifyRSA(
         _ key: _RSA.Signing.PublicKey,
         _ algorithm: SigningAlgorithm,
         _ signature: UnsafeRawBufferPointer,
@@ -161,17 +184,17 @@ extension JWTKey {
     }
 
     // ECDSA signatures are exactly 2·n bytes (r ‖ s); BoringSSL rejects r or s outside [1, n-1].
-    private static func verifyP256(_ key: P256.Signing.PublicKey, _ signature: some DataProtocol, _ message: some DataProtocol) -> Bool {
+    fileprivate static func verifyP256(_ key: P256.Signing.PublicKey, _ signature: some DataProtocol, _ message: some DataProtocol) -> Bool {
         guard let signature = try? P256.Signing.ECDSASignature(rawRepresentation: signature) else { return false }
         return key.isValidSignature(signature, for: message)
     }
 
-    private static func verifyP384(_ key: P384.Signing.PublicKey, _ signature: some DataProtocol, _ message: some DataProtocol) -> Bool {
+    fileprivate static func verifyP384(_ key: P384.Signing.PublicKey, _ signature: some DataProtocol, _ message: some DataProtocol) -> Bool {
         guard let signature = try? P384.Signing.ECDSASignature(rawRepresentation: signature) else { return false }
         return key.isValidSignature(signature, for: message)
     }
 
-    private static func verifyP521(_ key: P521.Signing.PublicKey, _ signature: some DataProtocol, _ message: some DataProtocol) -> Bool {
+    fileprivate static func verifyP521(_ key: P521.Signing.PublicKey, _ signature: some DataProtocol, _ message: some DataProtocol) -> Bool {
         guard let signature = try? P521.Signing.ECDSASignature(rawRepresentation: signature) else { return false }
         return key.isValidSignature(signature, for: message)
     }

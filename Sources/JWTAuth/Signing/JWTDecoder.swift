@@ -52,9 +52,12 @@ public struct JWTDecoder: Sendable {
         /// algorithms: a token that carries one of them byte for byte is not parsed or checked again, since the
         /// same bytes parse to the same header.
         let knownHeaders: [UnverifiedToken.KnownHeader]
+        /// What checks the signatures of each key of ``keys``, in the same order.
+        let signatureChecks: [JWTKey.SignatureCheck]
 
         init(keys: JWTKeySet, allowedAlgorithms: Set<SigningAlgorithm>, maximumTokenSize: Int, validation: ClaimsValidation) {
             self.keys = keys
+            self.signatureChecks = keys.keys.map(\.signatureCheck)
             self.allowedAlgorithms = allowedAlgorithms
             self.maximumTokenSize = maximumTokenSize
             self.validation = validation
@@ -64,6 +67,7 @@ public struct JWTDecoder: Sendable {
         /// `other` with another size limit or validation: the keys, and so the known headers, stay.
         init(_ other: Storage, maximumTokenSize: Int, validation: ClaimsValidation) {
             self.keys = other.keys
+            self.signatureChecks = other.signatureChecks
             self.allowedAlgorithms = other.allowedAlgorithms
             self.maximumTokenSize = maximumTokenSize
             self.validation = validation
@@ -85,30 +89,34 @@ public struct JWTDecoder: Sendable {
     package func decode(_ bytes: UnsafeRawBufferPointer, now: Double) throws(JWTAuthError) -> VerifiedToken {
         let storage = self.storage
         let parts = try UnverifiedToken.Parts(bytes, maximumSize: storage.maximumTokenSize, knownHeaders: storage.knownHeaders)
-        let signatureSegment = parts.signatureSegment(of: bytes)
-        guard let signatureCount = Base64URL.decodedCount(signatureSegment.count) else { throw .invalidToken("Invalid crypto padding") }
-        try withUnsafeTemporaryAllocation(byteCount: max(signatureCount, 1), alignment: 1) { buffer throws(JWTAuthError) in
-            guard Base64URL.decode(signatureSegment, into: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)) else {
-                throw .invalidToken("Invalid crypto padding")
-            }
+        try parts.withSignature(of: bytes) { signature throws(JWTAuthError) in
             let index: Int
             if let known = parts.knownKeyIndex {
                 index = known
             } else {
                 index = try Self.keyIndex(for: parts.header, storage.keys, storage.allowedAlgorithms)
             }
-            let signature = UnsafeRawBufferPointer(rebasing: buffer[0..<signatureCount])
-            // Read in place: taking the key out of the array copied it (a retain and release of each member).
-            let verified = storage.keys.keys.withUnsafeBufferPointer { keys in
-                keys[index].verify(signature, for: parts.signingInput(of: bytes))
-            }
-            guard verified else {
+            // The key's check alone: calling the key copied it (a retain and release of each member).
+            guard storage.signatureChecks[index].verify(signature, for: parts.signingInput(of: bytes)) else {
                 throw .invalidToken("Signature verification failed")
             }
         }
         let (claims, registered) = try UnverifiedToken.claims(parts.payloadSegment(of: bytes))
         try storage.validation.validate(claims, registered, now: now)
         return VerifiedToken(header: parts.header, claims: claims)
+    }
+
+    /// The header of `token`, after the checks ``UnverifiedToken/init(_:maximumSize:)`` makes (size, segments, header,
+    /// the signature's base64url), without copying the token or decoding more than it must: a header these keys
+    /// write is not parsed again.
+    /// - Throws: `invalid_token` naming what is wrong.
+    package func header(of token: String) throws(JWTAuthError) -> JWSHeader {
+        let storage = self.storage
+        return try token.withUTF8Bytes { bytes throws(JWTAuthError) in
+            let parts = try UnverifiedToken.Parts(bytes, maximumSize: storage.maximumTokenSize, knownHeaders: storage.knownHeaders)
+            try parts.withSignature(of: bytes) { _ throws(JWTAuthError) in }
+            return parts.header
+        }
     }
 
     /// Checks `alg` and the signature of a parsed token and reads its claims; no claim is checked.

@@ -101,6 +101,22 @@ public struct UnverifiedToken: Sendable {
             UnsafeRawBufferPointer(rebasing: bytes[(secondDot + 1)...])
         }
 
+        /// Runs `body` on the signature decoded from the `bytes` the token was read from, on the stack.
+        /// - Throws: `invalid_token` when the signature segment is not canonical base64url; what `body` throws.
+        func withSignature<Result>(
+            of bytes: UnsafeRawBufferPointer,
+            _ body: (UnsafeRawBufferPointer) throws(JWTAuthError) -> Result
+        ) throws(JWTAuthError) -> Result {
+            let segment = signatureSegment(of: bytes)
+            guard let count = Base64URL.decodedCount(segment.count) else { throw .invalidToken("Invalid crypto padding") }
+            return try withUnsafeTemporaryAllocation(byteCount: max(count, 1), alignment: 1) { buffer throws(JWTAuthError) in
+                guard Base64URL.decode(segment, into: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)) else {
+                    throw .invalidToken("Invalid crypto padding")
+                }
+                return try body(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+            }
+        }
+
         /// The payload segment, still base64url-encoded, in the `bytes` the token was read from.
         func payloadSegment(of bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
             UnsafeRawBufferPointer(rebasing: bytes[(firstDot + 1)..<secondDot])
