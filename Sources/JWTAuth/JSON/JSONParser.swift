@@ -63,19 +63,41 @@ public struct JSONParser: Sendable {
     ///
     /// Accepts only what ``parseClaims(_:)`` accepts, and only the plain forms of it: member names in ASCII without
     /// escapes, strings in ASCII without escapes, integers of up to 18 digits, at most ``scannedMembersLimit``
-    /// members in an object. Returns nil for anything else (escapes, other text, fractions, a fault), and the
-    /// claims set is then parsed in full, so that every fault is judged and reported by the parser itself.
+    /// members in an object and ``scannedNamesLimit`` names open at once. Returns nil for anything else (escapes,
+    /// other text, fractions, a fault), and the claims set is then parsed in full, so that every fault is judged and
+    /// reported by the parser itself.
     func scanClaims(_ buffer: UnsafeRawBufferPointer) -> (registered: RegisteredClaims, known: KnownClaims)? {
         var reader = Reader(bytes: buffer, maximumDepth: maximumDepth)
         reader.skipWhitespace()
         guard reader.index < buffer.count, buffer[reader.index] == UInt8(ascii: "{") else { return nil }
-        var names: [ScannedName] = []
-        names.reserveCapacity(16)
-        var known = KnownClaims()
-        guard reader.scanObject(depth: 1, names: &names, known: &known) else { return nil }
-        reader.skipWhitespace()
-        guard reader.index == buffer.count else { return nil }
-        return (reader.registered, known)
+        // The names on the stack: an array of them was a heap allocation for every token.
+        return withUnsafeTemporaryAllocation(of: ScannedName.self, capacity: Self.scannedNamesLimit) { storage in
+            var names = ScannedNames(storage)
+            var known = KnownClaims()
+            guard reader.scanObject(depth: 1, names: &names, known: &known) else { return nil }
+            reader.skipWhitespace()
+            guard reader.index == buffer.count else { return nil }
+            return (reader.registered, known)
+        }
+    }
+
+    /// The names of the objects ``scanClaims(_:)`` is in, innermost last, in memory it does not own.
+    fileprivate struct ScannedNames {
+        private let buffer: UnsafeMutableBufferPointer<ScannedName>
+        /// How many names it holds; lowering it drops the last ones.
+        var count = 0
+
+        init(_ buffer: UnsafeMutableBufferPointer<ScannedName>) { self.buffer = buffer }
+
+        subscript(index: Int) -> ScannedName { buffer[index] }
+
+        /// Adds `name`; false when the buffer is full.
+        mutating func append(_ name: ScannedName) -> Bool {
+            guard count < buffer.count else { return false }
+            buffer.initializeElement(at: count, to: name)
+            count += 1
+            return true
+        }
     }
 
     /// A member name seen by ``scanClaims(_:)``: where it is, and its length and first seven bytes in one number, so
@@ -95,6 +117,9 @@ public struct JSONParser: Sendable {
     /// The most members an object may have for ``scanClaims(_:)`` to check it: names are compared pairwise, without
     /// hashing, which stays cheaper than the parser's dictionary only for a few members.
     static let scannedMembersLimit = 32
+
+    /// The most names ``scanClaims(_:)`` holds at once: those of an object and of the objects it is in.
+    static let scannedNamesLimit = 64
 }
 
 extension JSONParser {
@@ -383,9 +408,9 @@ extension JSONParser {
         func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
         // MARK: Scanning (``JSONParser/scanClaims(_:)``): true when the value is of the plain forms and valid, false
-        // for anything the full parser must judge. Nothing here throws or allocates but `names`' growth.
+        // for anything the full parser must judge. Nothing here throws, and nothing is built but the known claims.
 
-        mutating func scanValue(depth: Int, names: inout [ScannedName]) -> Bool {
+        mutating func scanValue(depth: Int, names: inout ScannedNames) -> Bool {
             guard index < bytes.count else { return false }
             switch bytes[index] {
             case UInt8(ascii: "{"):
@@ -433,7 +458,7 @@ extension JSONParser {
             return true
         }
 
-        mutating func scanArray(depth: Int, names: inout [ScannedName]) -> Bool {
+        mutating func scanArray(depth: Int, names: inout ScannedNames) -> Bool {
             guard depth <= maximumDepth else { return false }
             index += 1
             skipWhitespace()
@@ -466,12 +491,12 @@ extension JSONParser {
         /// An object whose member names are unique (compared byte for byte, which for ASCII without escapes is how
         /// the parser's `String` keys compare). At depth 1, the claims set itself, the values of the known claims are
         /// built into `known` and the registered ones observed as ``readObject(depth:)`` does.
-        mutating func scanObject(depth: Int, names: inout [ScannedName], known: inout KnownClaims) -> Bool {
+        mutating func scanObject(depth: Int, names: inout ScannedNames, known: inout KnownClaims) -> Bool {
             guard depth <= maximumDepth else { return false }
             index += 1
             // This object's names are the end of `names`; they are dropped when it ends.
             let first = names.count
-            defer { names.removeSubrange(first...) }
+            defer { names.count = first }
             skipWhitespace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
                 index += 1
@@ -489,7 +514,7 @@ extension JSONParser {
                         return false
                     }
                 }
-                names.append(name)
+                guard names.append(name) else { return false }
                 skipWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return false }
                 index += 1
