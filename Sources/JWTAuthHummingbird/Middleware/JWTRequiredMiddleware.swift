@@ -14,20 +14,31 @@ public struct JWTRequiredMiddleware<Context: JWTRequestContext>: RouterMiddlewar
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var request = request
-        let authentication: JWTAuthentication?
         switch manager.authenticateSynchronously(request, context: context, requirement: requirement) {
         case .success(let checked)?:
-            authentication = checked
+            return try await proceed(request, context, checked, next)
         case .failure(let error)?:
             return await manager.response(for: error, request: request, context: context)
         case nil:
+            // Only here may the request change: a token or CSRF field read from the body keeps the body on it.
+            var request = request
+            let authentication: JWTAuthentication?
             do {
                 authentication = try await manager.authenticate(&request, context: context, requirement: requirement)
             } catch {
                 return await manager.response(for: error, request: request, context: context)
             }
+            return try await proceed(request, context, authentication, next)
         }
+    }
+
+    /// The routes after this middleware, with the identity in the context; new cookies after an implicit refresh.
+    private func proceed(
+        _ request: Request,
+        _ context: Context,
+        _ authentication: JWTAuthentication?,
+        _ next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         var context = context
         context.identity = authentication?.identity
         var response = try await next(request, context)
