@@ -73,7 +73,22 @@ import Testing
         "{\"\(String(repeating: "a", count: 300))\":1,\"\(String(repeating: "a", count: 301))\":2,\"sub\":\"42\"}",
         "{\"\(String(repeating: "a", count: 300))\":1,\"\(String(repeating: "a", count: 300))\":2}",
         "{\"k\u{e9}\":1,\"ke\u{301}\":2}",
+        // More names open at once than the scan holds (JSONParser.scannedNamesLimit): the parser judges them.
+        nested(levels: 3, members: 30, duplicate: false),
+        nested(levels: 3, members: 30, duplicate: true),
     ]
+
+    /// `levels` objects of `members` members each, each the last member of the next: 90 names open at once for 3 of
+    /// 30. With `duplicate`, the innermost repeats its last numbered name, past the 64th name open.
+    static func nested(levels: Int, members: Int, duplicate: Bool) -> String {
+        var text = #"{"sub":"42"}"#
+        for level in 0..<levels {
+            var names = (0..<members - 1).map { #""n\#(level)_\#($0)":\#($0)"# }
+            if duplicate && level == 0 { names.append(#""n0_\#(members - 2)":0"#) }
+            text = "{" + names.joined(separator: ",") + #","inner\#(level)":"# + text + "}"
+        }
+        return text
+    }
 
     @Test(.bug(id: 21, "claims are built on first use"))
     func seedsDecodeAsTheParserReadsThem() throws {
