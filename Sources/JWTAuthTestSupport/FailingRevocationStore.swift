@@ -17,18 +17,31 @@ package struct FailingRevocationStore: RevocationStore {
     package func isRevoked(_ query: RevocationQuery) async throws -> Bool { throw Unreachable() }
 }
 
-/// A key source that offers a fixed set of keys, counting the times it was asked.
+/// A key source that offers a fixed set of keys, counting the times it was asked; with `immediately`, it also has
+/// them at hand (``JWTKeySource/verificationKeysImmediately(for:)``), as a rotating source does between looks.
 package final class FixedKeySource: JWTKeySource {
     package let keys: JWTKeySet
-    private let asked = Mutex(0)
+    package let immediately: Bool
+    private let asked = Mutex((waiting: 0, immediately: 0))
 
-    package init(_ keys: JWTKeySet) { self.keys = keys }
+    package init(_ keys: JWTKeySet, immediately: Bool = false) {
+        self.keys = keys
+        self.immediately = immediately
+    }
 
-    /// How many times the source was asked for keys.
-    package var timesAsked: Int { asked.withLock { $0 } }
+    /// How many times the source was asked for keys, either way.
+    package var timesAsked: Int { asked.withLock { $0.waiting + $0.immediately } }
+    /// How many times ``verificationKeys(for:)``, which may wait, was called.
+    package var timesAwaited: Int { asked.withLock { $0.waiting } }
 
     package func verificationKeys(for keyID: String?) async throws(JWTAuthError) -> JWTKeySnapshot {
-        asked.withLock { $0 += 1 }
+        asked.withLock { $0.waiting += 1 }
+        return JWTKeySnapshot(keys: keys, generation: 1)
+    }
+
+    package func verificationKeysImmediately(for keyID: String?) -> JWTKeySnapshot? {
+        guard immediately else { return nil }
+        asked.withLock { $0.immediately += 1 }
         return JWTKeySnapshot(keys: keys, generation: 1)
     }
 }

@@ -18,12 +18,13 @@ import Testing
         return Application(router: router)
     }
 
-    @Test func theSourceAloneVerifiesUnderTheGivenConfiguration() async throws {
+    /// With a source that has its keys at hand, the same answers come without waiting for it.
+    @Test(arguments: [false, true]) func theSourceAloneVerifiesUnderTheGivenConfiguration(immediately: Bool) async throws {
         let configuration = TokenConfiguration(audience: "reports-api")
         let issuerSide = try TokenFactory(algorithm: .es256, configuration: configuration)
         let otherAudience = try TokenFactory(key: issuerSide.key, configuration: TokenConfiguration(audience: "billing"), clock: issuerSide.clock)
         let stranger = try TokenFactory(algorithm: .es256, configuration: configuration, clock: issuerSide.clock)
-        let source = FixedKeySource(try issuerSide.verificationKeys)
+        let source = FixedKeySource(try issuerSide.verificationKeys, immediately: immediately)
         let revocations = MemoryRevocationStore(clock: issuerSide.clock.clock)
         let manager = try JWTManager(
             keySource: source,
@@ -47,6 +48,8 @@ import Testing
             }
         }
         #expect(source.timesAsked > 0)
+        // Revocation in memory, bearer tokens: with the keys at hand, nothing was waited for.
+        #expect((source.timesAwaited == 0) == immediately)
         // Outside the middleware: the manager's own verifier has no key; verifier(for:) takes the source's.
         #expect(throws: JWTAuthError.invalidToken("")) { try manager.verifier.decode(good.token) }
         #expect(try await manager.verifier(for: good.token).verify(good.token).subject == "7")

@@ -10,10 +10,11 @@ import VaporTesting
 
 /// `JWTManager(keySource:…)`: a Vapor manager over a key source alone (a remote JWKS, a rotated directory).
 @Suite struct KeySourceTests {
-    @Test func theSourceAloneVerifiesAndRevocationStillApplies() async throws {
+    /// With a source that has its keys at hand, the same answers come without waiting for it.
+    @Test(arguments: [false, true]) func theSourceAloneVerifiesAndRevocationStillApplies(immediately: Bool) async throws {
         let issuerSide = try TokenFactory(algorithm: .es256)
         let stranger = try TokenFactory(algorithm: .es256, clock: issuerSide.clock)
-        let source = FixedKeySource(try issuerSide.verificationKeys)
+        let source = FixedKeySource(try issuerSide.verificationKeys, immediately: immediately)
         let revocations = MemoryRevocationStore(clock: issuerSide.clock.clock)
         let manager = try JWTManager(keySource: source, revocationStore: revocations, clock: issuerSide.clock.clock)
         let good = try issuerSide.issuer.accessToken(for: "7")
@@ -27,6 +28,10 @@ import VaporTesting
             #expect(try await app.send(.GET, Carried("/required", revoked.token, at: .headers)).object["error"] == "token_revoked")
         }
         #expect(source.timesAsked > 0)
+        if immediately {
+            // Revocation is in memory and the tokens are bearer tokens: nothing was waited for.
+            #expect(source.timesAwaited == 0)
+        }
     }
 }
 #endif

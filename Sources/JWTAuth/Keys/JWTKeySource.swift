@@ -6,6 +6,16 @@ public protocol JWTKeySource: Sendable {
     /// they hold `keyID` (the verifier then refuses the token).
     /// - Throws: `unavailable` when the source has no keys to offer (fail closed).
     func verificationKeys(for keyID: String?) async throws(JWTAuthError) -> JWTKeySnapshot
+
+    /// What ``verificationKeys(for:)`` would return for `keyID` right now, when the source can tell without waiting
+    /// (nothing to fetch or look at first); nil otherwise, and the verifier then calls ``verificationKeys(for:)``.
+    ///
+    /// A request whose keys are at hand is then checked without suspending. The default is nil: always wait.
+    func verificationKeysImmediately(for keyID: String?) -> JWTKeySnapshot?
+}
+
+extension JWTKeySource {
+    public func verificationKeysImmediately(for keyID: String?) -> JWTKeySnapshot? { nil }
 }
 
 /// One version of a ``JWTKeySource``'s keys.

@@ -147,7 +147,7 @@ public struct TokenVerifier: Sendable {
     /// - Throws: `invalid_token`.
     package func signedToken(of token: String) throws(JWTAuthError) -> (header: JWSHeader, token: String) {
         let signed = try signedToken(token)
-        return (try UnverifiedToken(signed, maximumSize: decoder.maximumTokenSize).header, signed)
+        return (try decoder.header(of: signed), signed)
     }
 
     /// The signed token inside `token`: `token` itself without a ``decrypter``; else its decrypted plaintext,

@@ -56,9 +56,9 @@ extension JWTManager: TokenAuthority {
     }
 
     /// ``authenticate(_:context:requirement:)`` without suspending, when nothing the check needs must be awaited: a
-    /// bearer token in the `Authorization` header, no key source, no user loader, and a revocation store that answers
-    /// at once (in memory, or SQLite's index). Nil, having decided nothing, otherwise: then call
-    /// ``authenticate(_:context:requirement:)``, which gives the same answer.
+    /// bearer token in the `Authorization` header, no key source or one with the token's keys at hand, no user loader,
+    /// and a revocation store that answers at once (in memory, or SQLite's index). Nil, having decided nothing,
+    /// otherwise: then call ``authenticate(_:context:requirement:)``, which gives the same answer.
     func authenticateSynchronously(
         _ request: Request,
         context: some RequestContext,

@@ -68,6 +68,22 @@ package final class SourcedVerifier: Sendable {
         return try verifier(for: snapshot, base: base).decode(token, signed: signed.token, as: type, requireFresh: requireFresh)
     }
 
+    /// ``decode(_:source:base:as:requireFresh:)`` without suspending, when the source has the token's keys at hand
+    /// (``JWTKeySource/verificationKeysImmediately(for:)``); nil, having decided nothing, when it must be awaited.
+    package func decodeImmediately(
+        _ token: String,
+        source: (any JWTKeySource)?,
+        base: TokenVerifier,
+        as type: TokenType?,
+        requireFresh: Bool = false
+    ) throws(JWTAuthError) -> VerifiedToken? {
+        guard let source else { return try base.decode(token, as: type, requireFresh: requireFresh) }
+        // In the order of the awaiting path: the token's header first, then the source.
+        let signed = try base.signedToken(of: token)
+        guard let snapshot = source.verificationKeysImmediately(for: signed.header.keyID) else { return nil }
+        return try verifier(for: snapshot, base: base).decode(token, signed: signed.token, as: type, requireFresh: requireFresh)
+    }
+
     private func verifier(for snapshot: JWTKeySnapshot, base: TokenVerifier) throws(JWTAuthError) -> TokenVerifier {
         if let cached = latest.withLock({ $0 }), cached.generation == snapshot.generation { return cached.verifier }
         let made = try base.replacingKeys(snapshot.keys)

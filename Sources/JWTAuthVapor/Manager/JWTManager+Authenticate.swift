@@ -38,7 +38,8 @@ extension JWTManager {
 
 extension JWTManager {
     /// ``authenticate(_:requirement:)`` without suspending, when nothing the check needs must be awaited (a bearer
-    /// token, no key source, a revocation store in memory); nil, having decided nothing, otherwise.
+    /// token, no key source or one with its keys at hand, a revocation store in memory); nil, having decided nothing,
+    /// otherwise.
     func authenticateSynchronously(_ request: Request, requirement: JWTRequirement) -> Result<JWTAuthentication?, JWTAuthError>? {
         guard request.method != .OPTIONS else { return .success(nil) }
         let carrier = VaporTokenCarrier(request: request, maximumBodySize: maximumBodySize)

@@ -71,6 +71,19 @@ public final class RotatingKeySource: JWTSigningKeySource {
         try await checked()
     }
 
+    /// The current keys, unless a look at the store is due or under way (then nil: ``verificationKeys(for:)`` waits for
+    /// it), or there are none. Between looks, a clock read and a lock.
+    public func verificationKeysImmediately(for keyID: String?) -> JWTKeySnapshot? {
+        let now = clock.now
+        return state.withLock { state in
+            // As ``checked()`` decides: a look under way is waited for unless the last one failed; a look falls due
+            // once `recheckInterval` has passed.
+            if state.look != nil, !state.lastLookFailed { return nil }
+            guard state.look != nil || now - state.checkedAt < recheckInterval, !state.snapshot.keys.keys.isEmpty else { return nil }
+            return state.snapshot
+        }
+    }
+
     private func checked() async throws(JWTAuthError) -> JWTKeySnapshot {
         let now = clock.now
         let look = state.withLock { state -> Task<Void, Never>? in
