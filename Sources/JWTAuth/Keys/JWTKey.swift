@@ -102,12 +102,6 @@ extension JWTKey {
         signature.withUnsafeBytes { signature in message.withUnsafeBytes { signatureCheck.verify(signature, for: $0) } }
     }
 
-    /// ``verify(_:for:)`` of a signature and message where they already are in memory, e.g. in the token they were
-    /// read from.
-    package func verify(_ signature: UnsafeRawBufferPointer, for message: UnsafeRawBufferPointer) -> Bool {
-        signatureCheck.verify(signature, for: message)
-    }
-
     /// The part of a key that checks signatures, in the form verifying uses.
     package final class SignatureCheck: Sendable {
         private let algorithm: SigningAlgorithm
@@ -124,7 +118,8 @@ extension JWTKey {
             if case .hmac(let mac) = verifier { mac } else { nil }
         }
 
-        /// ``JWTKey/verify(_:for:)-(UnsafeRawBufferPointer,_)``.
+        /// ``JWTKey/verify(_:for:)`` of a signature and message where they already are in memory, e.g. in the token
+        /// they were read from.
         package func verify(_ signature: UnsafeRawBufferPointer, for message: UnsafeRawBufferPointer) -> Bool {
             switch verifier {
             case .hmac(let mac): return mac.isValid(signature, for: message)
