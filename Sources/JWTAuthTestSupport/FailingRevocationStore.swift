@@ -39,7 +39,7 @@ package final class FixedKeySource: JWTKeySource {
         return JWTKeySnapshot(keys: keys, generation: 1)
     }
 
-    package func verificationKeysImmediately(for keyID: String?) -> JWTKeySnapshot? {
+    package func verificationKeysImmediately(for keyID: () -> String?) -> JWTKeySnapshot? {
         guard immediately else { return nil }
         asked.withLock { $0.immediately += 1 }
         return JWTKeySnapshot(keys: keys, generation: 1)

@@ -9,9 +9,12 @@ import Testing
 
 /// A ``JWTManager`` whose keys come from a ``JWTKeySource``.
 @Suite struct KeySourceTests {
-    /// Keys a test swaps; nil makes the source fail.
+    /// Keys a test swaps; nil makes the source fail. With `immediately`, it offers them without waiting, for the
+    /// token's `kid`, which it reads.
     final class SwitchableSource: JWTKeySource {
         let state = Mutex<(keys: JWTKeySet?, generation: UInt64, asked: [String?])>((nil, 0, []))
+        let immediately: Bool
+        init(immediately: Bool = false) { self.immediately = immediately }
 
         func set(_ keys: JWTKeySet?) { state.withLock { $0 = (keys, $0.generation + 1, $0.asked) } }
         var asked: [String?] { state.withLock { $0.asked } }
@@ -24,6 +27,15 @@ import Testing
             guard let keys else { throw .unavailable("No verification keys") }
             return JWTKeySnapshot(keys: keys, generation: generation)
         }
+
+        func verificationKeysImmediately(for keyID: () -> String?) -> JWTKeySnapshot? {
+            guard immediately else { return nil }
+            let keyID = keyID()
+            return state.withLock { state in
+                state.asked.append(keyID)
+                return state.keys.map { JWTKeySnapshot(keys: $0, generation: state.generation) }
+            }
+        }
     }
 
     func makeApp(_ base: TokenFactory, source: SwitchableSource) throws -> some ApplicationProtocol {
@@ -35,11 +47,12 @@ import Testing
         return Application(router: router)
     }
 
-    @Test func theSourcesCurrentKeysVerifyAndTheVerifierFollowsThem() async throws {
+    /// With `immediately`, the same answers without waiting, the `kid` read for the source.
+    @Test(arguments: [false, true]) func theSourcesCurrentKeysVerifyAndTheVerifierFollowsThem(immediately: Bool) async throws {
         let clock = SettableClock()
         let first = try TokenFactory(algorithm: .es256, clock: clock)
         let second = try TokenFactory(algorithm: .es256, clock: clock)
-        let source = SwitchableSource()
+        let source = SwitchableSource(immediately: immediately)
         source.set(try first.verificationKeys)
         let firstToken = try first.issuer.accessToken(for: "1").token
         let secondToken = try second.issuer.accessToken(for: "2").token

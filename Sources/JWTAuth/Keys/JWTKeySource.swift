@@ -7,15 +7,18 @@ public protocol JWTKeySource: Sendable {
     /// - Throws: `unavailable` when the source has no keys to offer (fail closed).
     func verificationKeys(for keyID: String?) async throws(JWTAuthError) -> JWTKeySnapshot
 
-    /// What ``verificationKeys(for:)`` would return for `keyID` right now, when the source can tell without waiting
-    /// (nothing to fetch or look at first); nil otherwise, and the verifier then calls ``verificationKeys(for:)``.
+    /// What ``verificationKeys(for:)`` would return for the token's `kid` right now, when the source can tell without
+    /// waiting (nothing to fetch or look at first); nil otherwise, and the verifier then calls
+    /// ``verificationKeys(for:)``.
     ///
-    /// A request whose keys are at hand is then checked without suspending. The default is nil: always wait.
-    func verificationKeysImmediately(for keyID: String?) -> JWTKeySnapshot?
+    /// `keyID` reads the token's `kid` (nil: it has none, or its header cannot be read). Call it only when the
+    /// answer depends on it: it parses the token's header, and decrypts a nested token. A request whose keys are at
+    /// hand is then checked without suspending. The default is nil: always wait.
+    func verificationKeysImmediately(for keyID: () -> String?) -> JWTKeySnapshot?
 }
 
 extension JWTKeySource {
-    public func verificationKeysImmediately(for keyID: String?) -> JWTKeySnapshot? { nil }
+    public func verificationKeysImmediately(for keyID: () -> String?) -> JWTKeySnapshot? { nil }
 }
 
 /// One version of a ``JWTKeySource``'s keys.

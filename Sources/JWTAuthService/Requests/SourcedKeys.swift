@@ -78,10 +78,15 @@ package final class SourcedVerifier: Sendable {
         requireFresh: Bool = false
     ) throws(JWTAuthError) -> VerifiedToken? {
         guard let source else { return try base.decode(token, as: type, requireFresh: requireFresh) }
-        // In the order of the awaiting path: the token's header first, then the source.
-        let signed = try base.signedToken(of: token)
-        guard let snapshot = source.verificationKeysImmediately(for: signed.header.keyID) else { return nil }
-        return try verifier(for: snapshot, base: base).decode(token, signed: signed.token, as: type, requireFresh: requireFresh)
+        // The header is read only if the source asks for the kid (and kept for the decoding). A header that cannot be
+        // read is refused by the decoding with the error the awaiting path gives before it asks the source.
+        var signed: (header: JWSHeader, token: String)?
+        let snapshot = source.verificationKeysImmediately {
+            signed = try? base.signedToken(of: token)
+            return signed?.header.keyID
+        }
+        guard let snapshot else { return nil }
+        return try verifier(for: snapshot, base: base).decode(token, signed: signed?.token, as: type, requireFresh: requireFresh)
     }
 
     private func verifier(for snapshot: JWTKeySnapshot, base: TokenVerifier) throws(JWTAuthError) -> TokenVerifier {

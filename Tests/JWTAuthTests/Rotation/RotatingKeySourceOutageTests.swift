@@ -77,22 +77,22 @@ import Testing
         let source = try await RotatingKeySource(store: store, clock: clock.clock)
 
         // Between looks: the current keys.
-        #expect(source.verificationKeysImmediately(for: first)?.generation == source.current.generation)
-        #expect(source.verificationKeysImmediately(for: first)?.keys[keyID: first] != nil)
+        #expect(source.verificationKeysImmediately { first }?.generation == source.current.generation)
+        #expect(source.verificationKeysImmediately { first }?.keys[keyID: first] != nil)
 
         // A look is due: declined; the awaited call looks, and sees the rotation.
         let second = try #require(try directory.rotate(algorithm: .es256).keyID)
         clock.advance(by: .seconds(2))
-        #expect(source.verificationKeysImmediately(for: second) == nil)
+        #expect(source.verificationKeysImmediately { second } == nil)
         #expect(try await source.verificationKeys(for: second).keys[keyID: second] != nil)
-        #expect(source.verificationKeysImmediately(for: second)?.keys[keyID: second] != nil)
+        #expect(source.verificationKeysImmediately { second }?.keys[keyID: second] != nil)
 
         // A look under way, the last one having succeeded: declined until it ends.
         store.mode.withLock { $0 = .hanging }
         clock.advance(by: .seconds(2))
         let waiting = Task { try await source.verificationKeys(for: second) }
         while store.hung.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(5)) }
-        #expect(source.verificationKeysImmediately(for: second) == nil, "a look is under way")
+        #expect(source.verificationKeysImmediately { second } == nil, "a look is under way")
         store.released.withLock { $0 = true }
         #expect(try await waiting.value.keys[keyID: second] != nil, "the last keys stay")
 
@@ -101,7 +101,7 @@ import Testing
         clock.advance(by: .seconds(2))
         #expect(try await source.verificationKeys(for: second).keys[keyID: second] != nil)
         while store.hung.withLock({ $0 }) < 2 { try await Task.sleep(for: .milliseconds(5)) }
-        #expect(source.verificationKeysImmediately(for: second)?.keys[keyID: second] != nil)
+        #expect(source.verificationKeysImmediately { second }?.keys[keyID: second] != nil)
         store.released.withLock { $0 = true }
     }
 }

@@ -72,8 +72,9 @@ public final class RotatingKeySource: JWTSigningKeySource {
     }
 
     /// The current keys, unless a look at the store is due or under way (then nil: ``verificationKeys(for:)`` waits for
-    /// it), or there are none. Between looks, a clock read and a lock.
-    public func verificationKeysImmediately(for keyID: String?) -> JWTKeySnapshot? {
+    /// it), or there are none. Between looks, a clock read and a lock; the `kid` is not read, since every key of the
+    /// store is offered whatever the token names.
+    public func verificationKeysImmediately(for keyID: () -> String?) -> JWTKeySnapshot? {
         let now = clock.now
         return state.withLock { state in
             // As ``checked()`` decides: a look under way is waited for unless the last one failed; a look falls due
